@@ -1,0 +1,40 @@
+#include "cli/options.h"
+
+#include <iostream>
+
+#include "core/error.h"
+#include "core/text.h"
+
+namespace geosim::cli {
+
+bool parse_options(const std::vector<std::string>& args, const po::options_description& desc,
+                   const po::positional_options_description& positional, po::variables_map& vm,
+                   const std::string& usage) {
+  po::options_description all(desc);
+  all.add_options()("help,h", "show this help");
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  try {
+    po::store(po::command_line_parser(rest).options(all).positional(positional).run(), vm);
+    if (vm.count("help")) {
+      std::cout << "usage: geosim " << usage << "\n\n" << all << "\n";
+      return false;
+    }
+    po::notify(vm);
+  } catch (const po::unknown_option& e) {
+    std::vector<std::string> names;
+    for (const auto& o : all.options()) names.push_back("--" + o->long_name());
+    std::string opt = e.get_option_name();
+    throw UserError(SourceLoc{"geosim " + args[0]},
+                    "unknown option '" + opt + "'" + did_you_mean(opt, names) +
+                        "; see geosim " + args[0] + " --help");
+  } catch (const po::too_many_positional_options_error&) {
+    throw UserError(SourceLoc{"geosim " + args[0]},
+                    "too many arguments; usage: geosim " + usage);
+  } catch (const po::error& e) {
+    throw UserError(SourceLoc{"geosim " + args[0]},
+                    std::string(e.what()) + "; usage: geosim " + usage);
+  }
+  return true;
+}
+
+}  // namespace geosim::cli
