@@ -1,0 +1,330 @@
+#include "sim/engine.h"
+
+#include <Eigen/Core>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <new>
+
+#include "expr/vm.h"
+#include "random/distributions.h"
+#include "random/stream.h"
+
+namespace geosim::sim {
+
+using expr::kLanes;
+
+namespace {
+using LaneArray = Eigen::Array<double, kLanes, 1>;
+using Lane = Eigen::Map<LaneArray, Eigen::Aligned64>;
+
+bool any_set(const double* mask) {
+  bool any = false;
+  for (int i = 0; i < kLanes; ++i) any |= mask[i] != 0;
+  return any;
+}
+}  // namespace
+
+void Block::Free::operator()(double* p) const { std::free(p); }
+
+Block::Block(const Model& model) : model_(model) {
+  size_t bytes = static_cast<size_t>(model.n_rows) * kLanes * sizeof(double);
+  bytes = (bytes + 63) / 64 * 64;
+  double* p = static_cast<double*>(std::aligned_alloc(64, bytes == 0 ? 64 : bytes));
+  if (!p) throw std::bad_alloc();
+  std::memset(p, 0, bytes);
+  rows_.reset(p);
+}
+
+void Block::fail_at(int lane, const std::string& what, const std::string& where) {
+  throw RunError(where + ": " + what + " at " + model_.step_label + " " + std::to_string(t_) +
+                 ", replicate " + std::to_string(first_replicate_ + static_cast<uint64_t>(lane)) +
+                 " (scenario '" + model_.id + "')");
+}
+
+void Block::exec(const expr::Program& p) {
+  expr::Failure f = expr::run(p, rows_.get(), draw_, valid_);
+  if (f.failed()) {
+    const expr::CheckInfo& c = p.checks[static_cast<size_t>(f.check)];
+    fail_at(f.lane, c.what + " gave a non-finite value (NaN or infinity)", c.where);
+  }
+}
+
+void Block::run_events() {
+  const double* alive = row(model_.alive_row);
+  double* mask = row(model_.mask_row);
+  for (const EventModel& ev : model_.events) {
+    if (!ev.at.empty() && !ev.at[static_cast<size_t>(t_)]) continue;
+    Lane m(mask);
+    m = Lane(const_cast<double*>(alive));
+    if (ev.when.result >= 0) {
+      exec(ev.when);
+      m = (m != 0 && Lane(row(ev.when.result)) != 0).cast<double>();
+    }
+    if (ev.once) m = (m != 0 && Lane(row(ev.fired_row)) == 0).cast<double>();
+    if (ev.probability.result >= 0) {
+      if (!any_set(mask)) continue;
+      exec(ev.probability);
+      const double* p = row(ev.probability.result);
+      for (int i = 0; i < valid_; ++i)
+        if (mask[i] != 0 && !(p[i] >= 0 && p[i] <= 1))
+          fail_at(i,
+                  "probability of event '" + ev.name + "' is " + std::to_string(p[i]) +
+                      "; expected a value within [0, 1]",
+                  ev.loc.str());
+      double* u = row(model_.scratch_row);
+      rnd::draw_unit(draw_, ev.site, u, kLanes);
+      m = (m != 0 && Lane(u) < Lane(const_cast<double*>(p))).cast<double>();
+    }
+    if (!any_set(mask)) continue;
+    for (const auto& s : ev.effects) exec(s);
+    if (ev.once) {
+      Lane f(row(ev.fired_row));
+      f = (f != 0 || m != 0).cast<double>();
+    }
+  }
+}
+
+void Block::run_decisions() {
+  const double* alive = row(model_.alive_row);
+  // Every decision chooses on the same state ...
+  for (const DecisionModel& d : model_.decisions) {
+    Lane active(row(d.active_row));
+    double* choice = row(d.choice_row);
+    active = Lane(const_cast<double*>(alive));
+    if (d.when.result >= 0) {
+      exec(d.when);
+      active = (active != 0 && Lane(row(d.when.result)) != 0).cast<double>();
+    }
+    Lane(choice).setConstant(-1);
+    if (!any_set(row(d.active_row))) continue;
+    const size_t k = d.options.size();
+    for (const OptionModel& o : d.options) exec(o.value);
+    const double* act = row(d.active_row);
+    if (d.rule == DecisionRule::kArgmax) {
+      Lane best(row(model_.scratch_row));
+      best = Lane(row(d.options[0].value_row));
+      Lane c(choice);
+      c = (active != 0).select(LaneArray::Zero(), c);
+      for (size_t j = 1; j < k; ++j) {
+        Lane u(row(d.options[j].value_row));
+        auto better = (active != 0) && (u > best);
+        c = better.select(LaneArray::Constant(static_cast<double>(j)), c);
+        best = better.select(u, best);
+      }
+      continue;
+    }
+    double* draw = row(model_.mask_row);  // free until the effects phase
+    rnd::draw_unit(draw_, d.site, draw, kLanes);
+    double* total = row(model_.scratch_row);
+    if (d.rule == DecisionRule::kLogit) {
+      exec(d.rationality);
+      // p_j = exp(l (u_j - max u)) / sum: shifted by the maximum so exp cannot overflow.
+      Lane lambda(row(d.rationality_row));
+      LaneArray mx = Lane(row(d.options[0].value_row));
+      for (size_t j = 1; j < k; ++j) mx = mx.max(Lane(row(d.options[j].value_row)));
+      LaneArray sum = LaneArray::Zero();
+      std::vector<LaneArray> w(k);
+      for (size_t j = 0; j < k; ++j) {
+        w[j] = (lambda * (Lane(row(d.options[j].value_row)) - mx)).exp();
+        sum += w[j];
+      }
+      Lane tot(total);
+      tot = Lane(draw) * sum;
+      for (int i = 0; i < kLanes; ++i) {
+        if (act[i] == 0) continue;
+        double acc = 0;
+        size_t pick = k - 1;
+        for (size_t j = 0; j < k; ++j) {
+          acc += w[j][i];
+          if (total[i] < acc) {
+            pick = j;
+            break;
+          }
+        }
+        choice[i] = static_cast<double>(pick);
+      }
+    } else {  // sample: P(option) proportional to its weight
+      for (int i = 0; i < valid_; ++i) {
+        if (act[i] == 0) continue;
+        double sum = 0;
+        for (size_t j = 0; j < k; ++j) {
+          double wj = row(d.options[j].value_row)[i];
+          if (wj < 0)
+            fail_at(i,
+                    "weight of option '" + d.options[j].name + "' of decision '" + d.name +
+                        "' for " + d.member + " is negative (" + std::to_string(wj) + ")",
+                    d.loc.str());
+          sum += wj;
+        }
+        if (!(sum > 0))
+          fail_at(i,
+                  "all option weights of decision '" + d.name + "' for " + d.member +
+                      " are zero; expected at least one positive weight",
+                  d.loc.str());
+        double target = draw[i] * sum, acc = 0;
+        size_t pick = k - 1;
+        for (size_t j = 0; j < k; ++j) {
+          acc += row(d.options[j].value_row)[i];
+          if (target < acc) {
+            pick = j;
+            break;
+          }
+        }
+        choice[i] = static_cast<double>(pick);
+      }
+    }
+  }
+  // ... then the chosen options' effects apply in file order.
+  double* mask = row(model_.mask_row);
+  for (const DecisionModel& d : model_.decisions) {
+    const double* choice = row(d.choice_row);
+    for (size_t j = 0; j < d.options.size(); ++j) {
+      const OptionModel& o = d.options[j];
+      if (o.effects.empty()) continue;
+      Lane mk(mask);
+      mk = (Lane(const_cast<double*>(choice)) == static_cast<double>(j)).cast<double>();
+      if (!any_set(mask)) continue;
+      for (const auto& s : o.effects) exec(s);
+    }
+  }
+}
+
+void Block::record_outcome_accumulators() {
+  Lane alive(row(model_.alive_row));
+  for (const OutcomeModel& o : model_.outcomes) {
+    if (o.kind == OutcomeKind::kFinal || o.kind == OutcomeKind::kCases) continue;
+    exec(o.expr);
+    Lane v(row(o.expr.result));
+    Lane acc(row(o.acc_row));
+    switch (o.kind) {
+      case OutcomeKind::kMax:
+        acc = (alive != 0).select(acc.max(v), acc);
+        break;
+      case OutcomeKind::kMin:
+        acc = (alive != 0).select(acc.min(v), acc);
+        break;
+      case OutcomeKind::kMean: {
+        acc = (alive != 0).select(acc + v, acc);
+        Lane cnt(row(o.count_row));
+        cnt += (alive != 0).cast<double>();
+        break;
+      }
+      case OutcomeKind::kFirst:
+        acc = (alive != 0 && acc < 0 && v != 0)
+                  .select(LaneArray::Constant(static_cast<double>(t_)), acc);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+void Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t first_replicate, int n,
+                Sink& sink) {
+  valid_ = n;
+  first_replicate_ = first_replicate;
+  draw_.seed = seed;
+  draw_.replicate0 = static_cast<uint32_t>(first_replicate);
+  for (size_t u = 0; u < uniforms.size(); ++u)
+    Lane(row(model_.uniform_base + static_cast<int32_t>(u))).setConstant(uniforms[u]);
+  double* alive = row(model_.alive_row);
+  for (int i = 0; i < kLanes; ++i) alive[i] = i < n ? 1.0 : 0.0;
+  for (int32_t r : model_.zero_rows) Lane(row(r)).setZero();
+  for (const OutcomeModel& o : model_.outcomes) {
+    if (o.acc_row < 0) continue;
+    double init = 0;
+    if (o.kind == OutcomeKind::kMax) init = -std::numeric_limits<double>::infinity();
+    if (o.kind == OutcomeKind::kMin) init = std::numeric_limits<double>::infinity();
+    if (o.kind == OutcomeKind::kFirst) init = -1;
+    Lane(row(o.acc_row)).setConstant(init);
+    if (o.count_row >= 0) Lane(row(o.count_row)).setZero();
+  }
+
+  t_ = 0;
+  draw_.step = rnd::kInitStep;
+  for (const auto& p : model_.init) exec(p);
+
+  bool any_alive = n > 0;
+  for (int64_t t = 0; t < model_.steps; ++t) {
+    t_ = t;
+    draw_.step = static_cast<uint32_t>(t);
+    Lane(row(model_.t_row)).setConstant(static_cast<double>(t));
+    if (any_alive) {
+      run_events();
+      run_decisions();
+      for (const auto& s : model_.dynamics) exec(s);
+      for (const Bound& b : model_.bounds) {
+        Lane r(row(b.row));
+        r = r.max(b.lo).min(b.hi);
+      }
+      record_outcome_accumulators();
+    }
+    for (size_t k = 0; k < model_.track.size(); ++k) {
+      exec(model_.track[k].expr);
+      sink.track(static_cast<int>(k), t, row(model_.track[k].expr.result), n);
+    }
+    if (any_alive && model_.stop_when.result >= 0) {
+      exec(model_.stop_when);
+      Lane a(alive);
+      a = (a != 0 && Lane(row(model_.stop_when.result)) == 0).cast<double>();
+      any_alive = any_set(alive);
+    }
+  }
+
+  // Outcomes on the final state; every valid lane counts, stopped or not.
+  Lane(alive).setZero();
+  for (int i = 0; i < n; ++i) alive[i] = 1.0;
+  uint8_t reached[kLanes];
+  double values[kLanes];
+  for (size_t k = 0; k < model_.outcomes.size(); ++k) {
+    const OutcomeModel& o = model_.outcomes[k];
+    const int idx = static_cast<int>(k);
+    switch (o.kind) {
+      case OutcomeKind::kFinal:
+        exec(o.expr);
+        sink.outcome(idx, row(o.expr.result), nullptr, n);
+        break;
+      case OutcomeKind::kMax:
+      case OutcomeKind::kMin:
+        sink.outcome(idx, row(o.acc_row), nullptr, n);
+        break;
+      case OutcomeKind::kMean: {
+        const double* acc = row(o.acc_row);
+        const double* cnt = row(o.count_row);
+        for (int i = 0; i < n; ++i) values[i] = cnt[i] > 0 ? acc[i] / cnt[i] : 0.0;
+        sink.outcome(idx, values, nullptr, n);
+        break;
+      }
+      case OutcomeKind::kFirst: {
+        const double* acc = row(o.acc_row);
+        for (int i = 0; i < n; ++i) {
+          reached[i] = acc[i] >= 0;
+          values[i] = reached[i] ? acc[i] : 0.0;
+        }
+        sink.outcome(idx, values, reached, n);
+        break;
+      }
+      case OutcomeKind::kCases: {
+        for (int i = 0; i < n; ++i) {
+          reached[i] = 0;
+          values[i] = 0;
+        }
+        for (size_t c = 0; c < o.conditions.size(); ++c) {
+          exec(o.conditions[c]);
+          const double* v = row(o.conditions[c].result);
+          for (int i = 0; i < n; ++i)
+            if (!reached[i] && v[i] != 0) {
+              reached[i] = 1;
+              values[i] = static_cast<double>(c);
+            }
+        }
+        sink.outcome(idx, values, reached, n);
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace geosim::sim

@@ -1,0 +1,58 @@
+// The step loop: runs one block of up to kLanes replicates of a Model through every step
+// (format: "One step"), lane-parallel, and hands what it observes to a sink. A block owns
+// its row space; the same Block object is reused for successive blocks of a thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "expr/program.h"
+#include "random/distributions.h"
+#include "sim/model.h"
+
+namespace geosim::sim {
+
+// Receives a block's observations. Values are given for the block's valid lanes only.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  // Value of track `index` at step t for each valid lane (stopped replicates repeat their
+  // final state).
+  virtual void track(int index, int64_t t, const double* values, int n) = 0;
+  // Outcome `index` per valid lane. For {first:} outcomes `reached[i]` says whether lane i
+  // reached it (values[i] is then the step); for cases, values are label indices and
+  // unmatched lanes (no condition held) have reached[i] == 0. Otherwise reached is null.
+  virtual void outcome(int index, const double* values, const uint8_t* reached, int n) = 0;
+};
+
+class Block {
+ public:
+  explicit Block(const Model& model);
+  // Runs replicates [first_replicate, first_replicate + n), n <= kLanes, with `uniforms`
+  // (the model's uniform row values, possibly with swept parameters). Throws RunError on a
+  // non-finite value, naming the statement, the step and the replicate.
+  void run(const std::vector<double>& uniforms, uint64_t seed, uint64_t first_replicate, int n,
+           Sink& sink);
+
+ private:
+  double* row(int32_t r) { return rows_.get() + static_cast<size_t>(r) * expr::kLanes; }
+  void exec(const expr::Program& p);
+  [[noreturn]] void fail_at(int lane, const std::string& what, const std::string& where);
+  void run_events();
+  void run_decisions();
+  void record_outcome_accumulators();
+
+  const Model& model_;
+  struct Free {
+    void operator()(double* p) const;
+  };
+  std::unique_ptr<double, Free> rows_;
+  rnd::DrawContext draw_;
+  int valid_ = 0;
+  int64_t t_ = 0;
+  uint64_t first_replicate_ = 0;
+};
+
+}  // namespace geosim::sim

@@ -1,0 +1,129 @@
+// A Model is a scenario compiled for the lane engine: every expression is a Program over
+// rows, every name is a row index, and nothing refers to YAML or to strings on the hot
+// path. It is immutable once built, except for parameter values, which live in uniform
+// rows (`uniforms`) so that one compiled model serves every point of a sweep.
+//
+// Row space of a block (each row = kLanes doubles):
+//   [0, n_state)                      state: world variables, actor variables, relation
+//                                     entries that some statement assigns
+//   [special_base, uniform_base)      engine rows: t, alive, masks, decision scratch,
+//                                     outcome accumulators, `once` flags
+//   [uniform_base, temp_base)         uniform rows: parameters, `steps`, literals,
+//                                     relation entries nobody assigns
+//   [temp_base, n_rows)               temporaries of programs
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "expr/program.h"
+#include "scenario/spec.h"
+
+namespace geosim::sim {
+
+using expr::Program;
+
+struct Bound {
+  int32_t row;
+  double lo, hi;  // -inf / +inf when absent
+};
+
+struct EventModel {
+  std::string name;
+  SourceLoc loc;
+  std::vector<char> at;  // per step: 1 when `at` holds; empty = every step
+  Program when;          // result row; empty program + result -1 = always
+  Program probability;   // result -1 = 1
+  uint32_t site = 0;     // the probability draw
+  bool once = false;
+  int32_t fired_row = -1;
+  std::vector<Program> effects;
+};
+
+struct OptionModel {
+  std::string name;
+  Program value;  // utility or weight, into value_row
+  int32_t value_row = -1;
+  std::vector<Program> effects;
+};
+
+// One decision for one member (a group decision has one instance per member).
+struct DecisionModel {
+  std::string name;
+  std::string member;  // actor id
+  SourceLoc loc;
+  DecisionRule rule = DecisionRule::kArgmax;
+  Program when;         // result -1 = always
+  Program rationality;  // logit
+  uint32_t site = 0;    // the choice draw (logit, sample)
+  int32_t active_row = -1, choice_row = -1, rationality_row = -1;
+  std::vector<OptionModel> options;
+};
+
+struct OutcomeModel {
+  std::string name;
+  SourceLoc loc;
+  OutcomeKind kind = OutcomeKind::kFinal;
+  Program expr;            // not for kCases
+  int32_t acc_row = -1;    // max/min/mean: running value; first: step or -1
+  int32_t count_row = -1;  // mean: steps counted
+  std::vector<std::string> labels;
+  std::vector<Program> conditions;  // kCases, parallel to labels
+};
+
+struct TrackModel {
+  std::string name;  // as written, e.g. "sum(csto.troops)"
+  Program expr;
+};
+
+struct ParameterInfo {
+  std::string name;
+  double value;
+  std::optional<double> min, max;
+  std::string doc;
+  int32_t row;
+};
+
+struct Model {
+  // Description (for describe, manifests and reports).
+  std::string path;
+  std::vector<std::string> files;
+  std::string id, title, description, step_label;
+  std::vector<std::string> sources;
+  int64_t steps = 0;
+  int64_t default_replicates = 0;
+  uint64_t default_seed = 0;
+  std::vector<ParameterInfo> parameters;
+  std::vector<std::string>
+      state_names;  // per state row: "world.x", "kremlin.troops", "alignment[a, b]"
+  std::vector<std::string> actor_ids, actor_names;
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // name -> member ids
+
+  // Layout.
+  int32_t n_state = 0, special_base = 0, uniform_base = 0, temp_base = 0, n_rows = 0;
+  int32_t t_row = -1, alive_row = -1, mask_row = -1, scratch_row = -1;
+  std::vector<double> uniforms;  // values of rows [uniform_base, temp_base)
+
+  // Behaviour, in the order the format prescribes.
+  std::vector<Program> init;       // world, then actors, then assigned relation entries
+  std::vector<int32_t> zero_rows;  // special rows reset to 0 at block start
+  std::vector<EventModel> events;
+  std::vector<DecisionModel> decisions;
+  std::vector<Program> dynamics;
+  std::vector<Bound> bounds;
+  std::vector<TrackModel> track;
+  std::vector<OutcomeModel> outcomes;
+  Program stop_when;  // result -1 = never
+
+  // Sets a parameter for subsequent runs; throws UserError (with the nearest names) if
+  // unknown or outside its declared [min, max].
+  void set_parameter(const std::string& name, double value, const SourceLoc& where);
+  const ParameterInfo* find_parameter(const std::string& name) const;
+};
+
+// Compiles a loaded spec. Throws UserError listing every name/arity/target problem.
+Model build_model(const ScenarioSpec& spec);
+
+}  // namespace geosim::sim
