@@ -8,7 +8,11 @@ namespace geosim::io {
 
 void append_double(std::string& out, double x) {
   char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+  // Whole numbers below 2^53 (counts, years, sizes) in plain digits: to_chars alone would
+  // pick "1e+06" over "1000000" as the shorter text.
+  bool whole = std::fabs(x) < 0x1p53 && x == std::trunc(x);
+  auto [end, ec] = whole ? std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed)
+                         : std::to_chars(buf, buf + sizeof buf, x);
   GEOSIM_ASSERT(ec == std::errc(), "to_chars failed for a double");
   out.append(buf, end);
 }

@@ -13,8 +13,9 @@
 namespace geosim::io {
 
 // The shortest text that std::from_chars / strtod read back to exactly `x`
-// (std::to_chars without a format). Integral values have no decimal point ("3", "-12"),
-// large and tiny ones use an exponent ("1e+300", "5e-324"). Negative zero stays "-0"
+// (std::to_chars without a format, which picks fixed or exponent form, whichever is
+// shorter: "0.25", "1e-05", "1e+300"). Whole numbers below 2^53 are always written as
+// plain digits without a decimal point ("3", "-12", "1000000"). Negative zero stays "-0"
 // because it is a different double and the promise is an exact round trip. Non-finite
 // values give "inf", "-inf" and "nan"; callers that write result files reject them
 // before they get here (a non-finite outcome is a RunError).

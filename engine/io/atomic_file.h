@@ -1,0 +1,49 @@
+// Output files that are never seen half-written. geosim promises (docs/interfaces) that a
+// run killed at any moment leaves each output as either the old file or the complete new
+// one. The recipe: write a temporary file in the same folder (so rename stays within one
+// file system), fsync it, rename it over the target (atomic on POSIX), then fsync the
+// folder so that the rename itself survives a crash.
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace geosim::io {
+
+// Writes `content` to `path` atomically (see AtomicFile). Failures are UserErrors naming
+// the path and the system's reason: a missing folder, no permission, a full disk.
+void write_file_atomically(const std::string& path, std::string_view content);
+
+// Streams into a temporary file ".<name>.tmp.<pid>.<n>" next to `path` and publishes it
+// with commit(). Without a commit (an exception, an early return) the destructor removes
+// the temporary file and the target is untouched. Errors from the constructor (cannot
+// create the temporary file) and from commit (a write, fsync, close or rename failed)
+// are UserErrors naming the target path and strerror; write errors met while streaming
+// are remembered and reported by commit, so code writing to out() need not check.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  std::ostream& out();
+  void commit();
+
+  const std::string& path() const { return path_; }
+  const std::string& temp_path() const { return temp_path_; }
+
+ private:
+  class FdBuf;
+  void discard() noexcept;
+
+  std::string path_;
+  std::string temp_path_;
+  std::unique_ptr<FdBuf> buf_;
+  std::unique_ptr<std::ostream> out_;
+  bool committed_ = false;
+};
+
+}  // namespace geosim::io
