@@ -1,0 +1,930 @@
+#include "scenario/build.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <optional>
+#include <set>
+
+#include "core/text.h"
+
+namespace geosim::loader {
+
+namespace {
+
+constexpr int64_t kMaxSteps = 100'000'000;
+constexpr int64_t kMaxReplicates = 4'294'967'295;
+
+const std::vector<std::string> kReservedNames = {
+    "t",       "steps",  "self",      "world",     "true",  "false",     "and",  "or",
+    "not",     "if",     "min",       "max",       "clamp", "abs",       "sqrt", "exp",
+    "log",     "pow",    "logistic",  "sum",       "mean",  "count",     "any",  "all",
+    "uniform", "normal", "lognormal", "bernoulli", "beta",  "triangular"};
+
+const std::vector<std::string> kTopKeys = {
+    "geosim",    "extends",   "remove", "scenario", "parameters", "world", "actors",
+    "relations", "decisions", "events", "dynamics", "outcomes",   "track", "stop_when"};
+
+std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+bool is_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A YAML decimal number: [-+]? (digits [. digits?] | . digits) ([eE] [-+]? digits)?
+bool is_decimal(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  size_t mantissa = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++mantissa;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++mantissa;
+  }
+  if (mantissa == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!is_digits(s.substr(i))) return false;
+    return true;
+  }
+  return i == s.size();
+}
+
+bool is_non_finite_literal(std::string_view s) {
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+  return s == ".inf" || s == ".Inf" || s == ".INF" || s == ".nan" || s == ".NaN" || s == ".NAN";
+}
+
+enum class NumberKind { kNotNumber, kFinite, kNonFinite };
+
+NumberKind parse_number(const std::string& s, double* out) {
+  if (is_non_finite_literal(s)) return NumberKind::kNonFinite;
+  if (!is_decimal(s)) return NumberKind::kNotNumber;
+  double v = std::strtod(s.c_str(), nullptr);
+  if (!std::isfinite(v)) return NumberKind::kNonFinite;
+  *out = v;
+  return NumberKind::kFinite;
+}
+
+bool is_reserved(std::string_view name) {
+  return std::find(kReservedNames.begin(), kReservedNames.end(), name) != kReservedNames.end();
+}
+
+template <typename T>
+std::vector<std::string> names_of(const std::vector<T>& v) {
+  std::vector<std::string> out;
+  for (const auto& x : v) out.push_back(x.name);
+  return out;
+}
+
+class Builder {
+ public:
+  Builder(ScenarioSpec& spec, DiagnosticList& diags) : spec_(spec), diags_(diags) {}
+
+  void build(const Node& root) {
+    unknown_keys(root, kTopKeys, "at the top level");
+    const Node* scenario = root.find("scenario");
+    if (!scenario) {
+      error(root.loc, "no 'scenario' section; expected scenario: with at least id and steps");
+    } else {
+      build_scenario(*scenario);
+    }
+    if (const Node* n = root.find("parameters")) build_parameters(*n);
+    if (const Node* n = root.find("world")) build_variables(*n, "world", "world", spec_.world);
+    if (const Node* n = root.find("actors")) build_actors(*n);
+    collect_groups();
+    if (const Node* n = root.find("relations")) build_relations(*n);
+    if (const Node* n = root.find("decisions")) build_decisions(*n);
+    if (const Node* n = root.find("events")) build_events(*n);
+    if (const Node* n = root.find("dynamics")) build_dynamics(*n);
+    if (const Node* n = root.find("outcomes")) build_outcomes(*n);
+    if (const Node* n = root.find("track")) build_track(*n);
+    if (const Node* n = root.find("stop_when")) {
+      if (auto e = expr(*n, "stop_when")) spec_.stop_when = *e;
+    }
+    check_name_clashes();
+  }
+
+ private:
+  void error(const SourceLoc& loc, std::string message) { diags_.add(loc, std::move(message)); }
+
+  // ---- generic shapes ----
+
+  void unknown_keys(const Node& map, const std::vector<std::string>& allowed,
+                    const std::string& where) {
+    for (size_t i = 0; i < map.keys.size(); ++i) {
+      const std::string& k = map.keys[i];
+      if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+      std::string hint = did_you_mean(k, allowed);
+      if (hint.empty()) hint = "; expected one of " + quoted_list(allowed);
+      error(map.key_locs[i], "unknown key " + q(k) + " " + where + hint);
+    }
+  }
+
+  // A section or item that must be a mapping; `null_ok` accepts an empty value as {}.
+  bool want_map(const Node& n, const std::string& path, const std::string& expected,
+                bool null_ok = false) {
+    if (n.is_map() || (null_ok && n.is_null())) return true;
+    error(n.loc, path + " is " + describe(n) + "; expected " + expected);
+    return false;
+  }
+
+  std::optional<double> number(const Node& n, const std::string& path) {
+    if (n.is_scalar()) {
+      double v = 0;
+      NumberKind kind = parse_number(n.scalar, &v);
+      if (kind == NumberKind::kFinite && n.plain) return v;
+      if (kind == NumberKind::kNonFinite) {
+        error(n.loc,
+              path + " is " + describe(n) + ", not a finite number; expected a finite number");
+        return std::nullopt;
+      }
+      if (kind == NumberKind::kFinite) {
+        error(n.loc, path + " is " + describe(n) + "; expected a number (without quotes)");
+        return std::nullopt;
+      }
+    }
+    error(n.loc, path + " is " + describe(n) + "; expected a number");
+    return std::nullopt;
+  }
+
+  // An integer within [lo, hi]; `expected` describes the range for the message.
+  std::optional<int64_t> integer(const Node& n, const std::string& path, int64_t lo, int64_t hi,
+                                 const std::string& expected) {
+    std::optional<int64_t> value;
+    if (n.is_scalar() && n.plain) {
+      std::string s = n.scalar;
+      std::string digits = (!s.empty() && (s[0] == '+' || s[0] == '-')) ? s.substr(1) : s;
+      double d = 0;
+      if (is_digits(digits)) {
+        errno = 0;
+        long long v = std::strtoll(s.c_str(), nullptr, 10);
+        if (errno == ERANGE) {
+          error(n.loc, path + " is " + s + ", out of range; expected " + expected);
+          return std::nullopt;
+        }
+        value = v;
+      } else if (parse_number(s, &d) == NumberKind::kFinite && d == std::floor(d) &&
+                 std::abs(d) <= 9007199254740992.0) {
+        value = static_cast<int64_t>(d);
+      }
+    }
+    if (!value) {
+      error(n.loc, path + " is " + describe(n) + "; expected " + expected);
+      return std::nullopt;
+    }
+    if (*value < lo || *value > hi) {
+      error(n.loc, path + " is " + std::to_string(*value) + "; expected " + expected);
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  std::optional<bool> boolean(const Node& n, const std::string& path) {
+    if (n.is_scalar() && n.plain) {
+      const std::string& s = n.scalar;
+      if (s == "true" || s == "True" || s == "TRUE") return true;
+      if (s == "false" || s == "False" || s == "FALSE") return false;
+    }
+    error(n.loc, path + " is " + describe(n) + "; expected true or false");
+    return std::nullopt;
+  }
+
+  std::optional<std::string> text(const Node& n, const std::string& path) {
+    if (n.is_scalar()) return n.scalar;
+    error(n.loc, path + " is " + describe(n) + "; expected text");
+    return std::nullopt;
+  }
+
+  // An expression: a string, number or boolean written as a scalar.
+  std::optional<ExprText> expr(const Node& n, const std::string& path) {
+    if (!n.is_scalar()) {
+      error(n.loc, path + " is " + describe(n) + "; expected an expression (text or a number)");
+      return std::nullopt;
+    }
+    ExprText e{n.scalar, n.text_loc};
+    if (n.plain) {
+      double v = 0;
+      if (parse_number(n.scalar, &v) == NumberKind::kNonFinite) {
+        error(n.loc,
+              path + " is " + describe(n) + ", not a finite number; expected a finite number");
+        return std::nullopt;
+      }
+      if (e.text == "True" || e.text == "TRUE") e.text = "true";
+      if (e.text == "False" || e.text == "FALSE") e.text = "false";
+    }
+    bool blank = std::all_of(e.text.begin(), e.text.end(),
+                             [](char c) { return c == ' ' || c == '\t' || c == '\n'; });
+    if (blank) {
+      error(n.loc, path + " is an empty text; expected an expression");
+      return std::nullopt;
+    }
+    return e;
+  }
+
+  // Statements: one string or a list of strings.
+  std::vector<ExprText> statements(const Node& n, const std::string& path) {
+    std::vector<ExprText> out;
+    if (n.is_seq()) {
+      for (size_t i = 0; i < n.items.size(); ++i) {
+        if (auto e = expr(n.items[i], path + "[" + std::to_string(i) + "]")) out.push_back(*e);
+      }
+    } else if (n.is_scalar()) {
+      if (auto e = expr(n, path)) out.push_back(*e);
+    } else {
+      error(n.loc, path + " is " + describe(n) + "; expected a statement or a list of statements");
+    }
+    return out;
+  }
+
+  // Names of parameters, variables, actors, groups, relations, decisions, options, events,
+  // outcomes and case labels.
+  bool name_ok(const std::string& name, const SourceLoc& loc, const std::string& kind) {
+    if (!is_identifier(name)) {
+      error(loc, kind + " name " + q(name) +
+                     " is not an identifier; expected letters, digits and '_', not starting "
+                     "with a digit");
+      return false;
+    }
+    if (is_reserved(name)) {
+      error(loc, kind + " name " + q(name) +
+                     " is reserved (a built-in name, keyword or function); expected another name");
+      return false;
+    }
+    return true;
+  }
+
+  // ---- sections ----
+
+  void build_scenario(const Node& n) {
+    if (!want_map(n, "scenario",
+                  "a mapping with id, steps and optional title, description, "
+                  "step, replicates, seed, sources")) {
+      return;
+    }
+    unknown_keys(n,
+                 {"id", "title", "description", "steps", "step", "replicates", "seed", "sources"},
+                 "in scenario");
+    if (const Node* id = n.find("id")) {
+      if (auto s = text(*id, "scenario.id")) {
+        bool ok = !s->empty() && std::all_of(s->begin(), s->end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        });
+        if (ok) {
+          spec_.id = *s;
+        } else {
+          error(id->loc, "scenario.id is " + describe(*id) +
+                             "; expected lower-case letters, digits, '_' and '-' only");
+        }
+      }
+    } else {
+      error(n.loc, "scenario has no 'id'; expected id: a name of [a-z0-9_-] characters");
+    }
+    if (const Node* x = n.find("title")) spec_.title = text(*x, "scenario.title").value_or("");
+    if (const Node* x = n.find("description")) {
+      spec_.description = text(*x, "scenario.description").value_or("");
+    }
+    if (const Node* x = n.find("step")) {
+      spec_.step_label = text(*x, "scenario.step").value_or(spec_.step_label);
+    }
+    if (const Node* x = n.find("steps")) {
+      if (auto v = integer(*x, "scenario.steps", 1, std::numeric_limits<int64_t>::max(),
+                           "an integer from 1 to 100000000")) {
+        if (*v > kMaxSteps) {
+          error(x->loc, "scenario.steps is " + std::to_string(*v) +
+                            ", above the limit of 100000000 steps; expected an integer from 1 "
+                            "to 100000000");
+        } else {
+          spec_.steps = *v;
+        }
+      }
+    } else {
+      error(n.loc, "scenario has no 'steps'; expected steps: an integer >= 1");
+    }
+    if (const Node* x = n.find("replicates")) {
+      if (auto v = integer(*x, "scenario.replicates", 1, kMaxReplicates,
+                           "an integer from 1 to 4294967295")) {
+        spec_.replicates = *v;
+      }
+    }
+    if (const Node* x = n.find("seed")) build_seed(*x);
+    if (const Node* x = n.find("sources")) {
+      if (x->is_seq()) {
+        for (size_t i = 0; i < x->items.size(); ++i) {
+          if (auto s = text(x->items[i], "scenario.sources[" + std::to_string(i) + "]")) {
+            spec_.sources.push_back(*s);
+          }
+        }
+      } else if (!x->is_null()) {
+        error(x->loc, "scenario.sources is " + describe(*x) + "; expected a list of texts");
+      }
+    }
+  }
+
+  void build_seed(const Node& n) {
+    const std::string expected = "an integer from 0 to 18446744073709551615";
+    if (n.is_scalar() && n.plain) {
+      std::string s = n.scalar.starts_with("+") ? n.scalar.substr(1) : n.scalar;
+      if (is_digits(s)) {
+        errno = 0;
+        unsigned long long v = std::strtoull(s.c_str(), nullptr, 10);
+        if (errno == ERANGE) {
+          error(n.loc, "scenario.seed is " + s + ", above 2^64-1; expected " + expected);
+        } else {
+          spec_.seed = v;
+        }
+        return;
+      }
+    }
+    error(n.loc, "scenario.seed is " + describe(n) + "; expected " + expected);
+  }
+
+  // min and max of a parameter or variable; false if they are given but invalid.
+  bool bounds(const Node& map, const std::string& path, std::optional<double>& lo,
+              std::optional<double>& hi) {
+    if (const Node* x = map.find("min")) lo = number(*x, path + ".min");
+    if (const Node* x = map.find("max")) hi = number(*x, path + ".max");
+    if (lo && hi && *lo > *hi) {
+      error(map.find("min")->loc, path + " has min " + format(*lo) + " above max " + format(*hi) +
+                                      "; expected min <= max");
+      return false;
+    }
+    return (lo || !map.find("min")) && (hi || !map.find("max"));
+  }
+
+  static std::string format(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    double back = std::strtod(buf, nullptr);
+    for (int p = 1; p <= 17; ++p) {
+      std::snprintf(buf, sizeof buf, "%.*g", p, v);
+      if (std::strtod(buf, nullptr) == back) break;
+    }
+    return buf;
+  }
+
+  void build_parameters(const Node& n) {
+    if (!want_map(n, "parameters", "a mapping of parameter names", true)) return;
+    for (size_t i = 0; i < n.keys.size(); ++i) {
+      const std::string& name = n.keys[i];
+      const Node& v = n.items[i];
+      const std::string path = "parameters." + name;
+      ParameterSpec p;
+      p.name = name;
+      p.loc = n.key_locs[i];
+      bool ok = name_ok(name, p.loc, "parameter");
+      if (v.is_map()) {
+        unknown_keys(v, {"value", "min", "max", "doc"}, "in parameter " + q(name));
+        const Node* value = v.find("value");
+        std::optional<double> x;
+        if (value) {
+          x = number(*value, path + ".value");
+        } else {
+          error(v.loc, "parameter " + q(name) + " has no 'value'; expected value: a number");
+        }
+        bool bounds_ok = bounds(v, path, p.min, p.max);
+        if (const Node* d = v.find("doc")) p.doc = text(*d, path + ".doc").value_or("");
+        if (!x || !bounds_ok) continue;
+        p.value = *x;
+        if (p.min && p.value < *p.min) {
+          error(value->loc, path + ".value is " + format(p.value) + ", below min " +
+                                format(*p.min) + "; expected a value within min and max");
+          continue;
+        }
+        if (p.max && p.value > *p.max) {
+          error(value->loc, path + ".value is " + format(p.value) + ", above max " +
+                                format(*p.max) + "; expected a value within min and max");
+          continue;
+        }
+      } else if (v.is_scalar()) {
+        auto x = number(v, path);
+        if (!x) continue;
+        p.value = *x;
+      } else {
+        error(v.loc, path + " is " + describe(v) +
+                         "; expected a number or a mapping with value, min, max, doc");
+        continue;
+      }
+      if (ok) spec_.parameters.push_back(p);
+    }
+  }
+
+  void build_variables(const Node& n, const std::string& path, const std::string& owner,
+                       std::vector<VariableSpec>& out) {
+    if (!want_map(n, path, "a mapping of variable names", true)) return;
+    for (size_t i = 0; i < n.keys.size(); ++i) {
+      const std::string& name = n.keys[i];
+      const Node& v = n.items[i];
+      const std::string vpath = path + "." + name;
+      VariableSpec var;
+      var.name = name;
+      var.loc = n.key_locs[i];
+      bool ok = name_ok(name, var.loc, "variable");
+      if (v.is_map()) {
+        unknown_keys(v, {"init", "min", "max", "doc"}, "in variable " + q(owner + "." + name));
+        if (const Node* init = v.find("init")) {
+          if (auto e = expr(*init, vpath + ".init")) {
+            var.init = *e;
+          } else {
+            ok = false;
+          }
+        } else {
+          error(v.loc, "variable " + q(owner + "." + name) +
+                           " has no 'init'; expected init: a number or an expression");
+          ok = false;
+        }
+        ok = bounds(v, vpath, var.min, var.max) && ok;
+        if (const Node* d = v.find("doc")) var.doc = text(*d, vpath + ".doc").value_or("");
+      } else if (v.is_scalar()) {
+        if (auto e = expr(v, vpath)) {
+          var.init = *e;
+        } else {
+          ok = false;
+        }
+      } else {
+        error(v.loc, vpath + " is " + describe(v) +
+                         "; expected a number, an expression or a mapping with init, min, max, "
+                         "doc");
+        ok = false;
+      }
+      if (ok) out.push_back(var);
+    }
+  }
+
+  void build_actors(const Node& n) {
+    if (!want_map(n, "actors", "a mapping of actor ids", true)) return;
+    for (size_t i = 0; i < n.keys.size(); ++i) {
+      const std::string& id = n.keys[i];
+      const Node& v = n.items[i];
+      const std::string path = "actors." + id;
+      ActorSpec a;
+      a.id = id;
+      a.name = id;
+      a.loc = n.key_locs[i];
+      bool ok = name_ok(id, a.loc, "actor");
+      if (!want_map(v, path, "a mapping with name, groups, state", true)) continue;
+      unknown_keys(v, {"name", "groups", "state"}, "in actor " + q(id));
+      if (const Node* x = v.find("name")) a.name = text(*x, path + ".name").value_or(id);
+      if (const Node* g = v.find("groups")) {
+        if (g->is_seq()) {
+          for (size_t k = 0; k < g->items.size(); ++k) {
+            const Node& item = g->items[k];
+            auto s = text(item, path + ".groups[" + std::to_string(k) + "]");
+            if (!s) continue;
+            if (std::find(a.groups.begin(), a.groups.end(), *s) != a.groups.end()) {
+              error(item.loc, "group " + q(*s) + " listed twice in actor " + q(id) +
+                                  "; expected each group once");
+              continue;
+            }
+            a.groups.push_back(*s);
+            a.group_locs.push_back(item.text_loc);
+          }
+        } else if (!g->is_null()) {
+          error(g->loc, path + ".groups is " + describe(*g) + "; expected a list of group names");
+        }
+      }
+      if (const Node* s = v.find("state")) build_variables(*s, path + ".state", id, a.state);
+      if (ok) spec_.actors.push_back(a);
+    }
+    for (const auto& a : spec_.actors) actor_ids_.push_back(a.id);
+  }
+
+  // Groups exist by membership; their names are checked at their first mention.
+  void collect_groups() {
+    for (const auto& a : spec_.actors) {
+      for (size_t k = 0; k < a.groups.size(); ++k) {
+        const std::string& g = a.groups[k];
+        if (std::find(groups_.begin(), groups_.end(), g) != groups_.end()) continue;
+        if (std::find(bad_groups_.begin(), bad_groups_.end(), g) != bad_groups_.end()) continue;
+        bool ok = name_ok(g, a.group_locs[k], "group");
+        if (ok && std::find(actor_ids_.begin(), actor_ids_.end(), g) != actor_ids_.end()) {
+          error(a.group_locs[k], "group " + q(g) +
+                                     " has the name of an actor; expected group names distinct "
+                                     "from actor ids");
+          ok = false;
+        }
+        (ok ? groups_ : bad_groups_).push_back(g);
+      }
+    }
+  }
+
+  // An actor id used in a relation; false (with a message) if there is no such actor.
+  bool known_actor(const std::string& id, const SourceLoc& loc, const std::string& where) {
+    if (std::find(actor_ids_.begin(), actor_ids_.end(), id) != actor_ids_.end()) return true;
+    std::string hint = did_you_mean(id, actor_ids_);
+    if (hint.empty()) {
+      hint = actor_ids_.empty() ? "; expected an actor id, but no actors are defined"
+                                : "; expected one of " + quoted_list(actor_ids_);
+    }
+    error(loc, "unknown actor " + q(id) + " " + where + hint);
+    return false;
+  }
+
+  void build_relations(const Node& n) {
+    if (!want_map(n, "relations", "a mapping of relation names", true)) return;
+    for (size_t i = 0; i < n.keys.size(); ++i) {
+      const std::string& name = n.keys[i];
+      const Node& v = n.items[i];
+      const std::string path = "relations." + name;
+      RelationSpec r;
+      r.name = name;
+      r.loc = n.key_locs[i];
+      bool ok = name_ok(name, r.loc, "relation");
+      if (!want_map(v, path, "a mapping with default and actor rows", true)) continue;
+      for (size_t k = 0; k < v.keys.size(); ++k) {
+        const std::string& from = v.keys[k];
+        const Node& row = v.items[k];
+        if (from == "default") {
+          if (auto d = number(row, path + ".default")) r.default_value = *d;
+          continue;
+        }
+        if (!known_actor(from, v.key_locs[k], "in relation " + q(name))) continue;
+        if (!want_map(row, path + "." + from, "a mapping of actor ids to numbers")) continue;
+        for (size_t c = 0; c < row.keys.size(); ++c) {
+          const std::string& to = row.keys[c];
+          if (!known_actor(to, row.key_locs[c], "in relation " + q(name))) continue;
+          auto x = number(row.items[c], path + "." + from + "." + to);
+          if (!x) continue;
+          r.entries.push_back(RelationEntrySpec{from, to, v.key_locs[k], row.key_locs[c], *x});
+        }
+      }
+      if (ok) spec_.relations.push_back(r);
+    }
+  }
+
+  void build_decisions(const Node& n) {
+    if (!want_map(n, "decisions", "a mapping of decision names", true)) return;
+    for (size_t i = 0; i < n.keys.size(); ++i) {
+      const std::string& name = n.keys[i];
+      const Node& v = n.items[i];
+      const std::string path = "decisions." + name;
+      const std::string where = "in decision " + q(name);
+      DecisionSpec d;
+      d.name = name;
+      d.loc = n.key_locs[i];
+      bool ok = name_ok(name, d.loc, "decision");
+      if (!want_map(v, path, "a mapping with actor or group, when, rule, options")) continue;
+      unknown_keys(v, {"actor", "group", "when", "rule", "rationality", "options"}, where);
+      ok = decision_who(v, path, name, d) && ok;
+      if (const Node* x = v.find("when")) {
+        if (auto e = expr(*x, path + ".when")) d.when = *e;
+      }
+      bool rule_ok = true;
+      if (const Node* x = v.find("rule")) {
+        rule_ok = false;
+        if (auto s = text(*x, path + ".rule")) {
+          const std::vector<std::string> rules = {"argmax", "logit", "sample"};
+          if (*s == "argmax") {
+            d.rule = DecisionRule::kArgmax, rule_ok = true;
+          } else if (*s == "logit") {
+            d.rule = DecisionRule::kLogit, rule_ok = true;
+          } else if (*s == "sample") {
+            d.rule = DecisionRule::kSample, rule_ok = true;
+          } else {
+            std::string hint = did_you_mean(*s, rules);
+            error(x->loc, "unknown rule " + q(*s) + " " + where +
+                              (hint.empty() ? "; expected 'argmax', 'logit' or 'sample'" : hint));
+          }
+        }
+      }
+      const Node* rat = v.find("rationality");
+      if (rule_ok && d.rule == DecisionRule::kLogit) {
+        if (!rat) {
+          error(n.key_locs[i], "decision " + q(name) +
+                                   " uses rule logit but has no 'rationality'; expected "
+                                   "rationality: an expression");
+        } else if (auto e = expr(*rat, path + ".rationality")) {
+          d.rationality = *e;
+        }
+      } else if (rule_ok && rat) {
+        error(v.key_locs[static_cast<size_t>(v.index_of("rationality"))],
+              "'rationality' " + where + " with rule " +
+                  (d.rule == DecisionRule::kArgmax ? "argmax" : "sample") +
+                  "; expected rationality only with rule: logit");
+      }
+      if (const Node* o = v.find("options")) {
+        build_options(*o, path, name, rule_ok, d);
+      } else {
+        error(n.key_locs[i], "decision " + q(name) +
+                                 " has no 'options'; expected options: a mapping of option names");
+      }
+      if (ok) spec_.decisions.push_back(d);
+    }
+  }
+
+  bool decision_who(const Node& v, const std::string& path, const std::string& name,
+                    DecisionSpec& d) {
+    const Node* actor = v.find("actor");
+    const Node* group = v.find("group");
+    if (actor && group) {
+      error(group->loc,
+            "decision " + q(name) + " has both 'actor' and 'group'; expected exactly one of them");
+      return false;
+    }
+    if (!actor && !group) {
+      error(v.loc, "decision " + q(name) +
+                       " has neither 'actor' nor 'group'; expected exactly one of them");
+      return false;
+    }
+    const Node& who = actor ? *actor : *group;
+    auto s = text(who, path + (actor ? ".actor" : ".group"));
+    if (!s) return false;
+    d.who_loc = who.text_loc;
+    const std::vector<std::string>& known = actor ? actor_ids_ : groups_;
+    if (std::find(known.begin(), known.end(), *s) == known.end()) {
+      std::string kind = actor ? "actor" : "group";
+      std::string hint = did_you_mean(*s, known);
+      if (hint.empty()) {
+        hint = known.empty() ? "; expected a " + kind + ", but none is defined"
+                             : "; expected one of " + quoted_list(known);
+      }
+      error(who.loc, "unknown " + kind + " " + q(*s) + " in decision " + q(name) + hint);
+      return false;
+    }
+    (actor ? d.actor : d.group) = *s;
+    return true;
+  }
+
+  void build_options(const Node& o, const std::string& path, const std::string& decision,
+                     bool rule_ok, DecisionSpec& d) {
+    if (!want_map(o, path + ".options", "a mapping of option names")) return;
+    if (o.keys.empty()) {
+      error(o.loc, path + ".options is empty; expected at least one option");
+      return;
+    }
+    const bool sample = d.rule == DecisionRule::kSample;
+    const std::string rule = d.rule == DecisionRule::kArgmax  ? "argmax"
+                             : d.rule == DecisionRule::kLogit ? "logit"
+                                                              : "sample";
+    for (size_t i = 0; i < o.keys.size(); ++i) {
+      const std::string& name = o.keys[i];
+      const Node& v = o.items[i];
+      const std::string opath = path + ".options." + name;
+      const std::string where = "option " + q(name) + " of decision " + q(decision);
+      OptionSpec opt;
+      opt.name = name;
+      opt.loc = o.key_locs[i];
+      bool ok = name_ok(name, opt.loc, "option");
+      if (!want_map(v, opath,
+                    sample ? "a mapping with weight and effects"
+                           : "a mapping with utility and effects")) {
+        continue;
+      }
+      unknown_keys(v, {"utility", "weight", "effects"}, "in " + where);
+      const Node* utility = v.find("utility");
+      const Node* weight = v.find("weight");
+      if (rule_ok) {
+        const char* need = sample ? "weight" : "utility";
+        const Node* wrong = sample ? utility : weight;
+        if (!(sample ? weight : utility)) {
+          error(o.key_locs[i], where + " has no '" + need + "'; expected " + need +
+                                   ": an expression with rule " + rule);
+          ok = false;
+        }
+        if (wrong) {
+          error(v.key_locs[static_cast<size_t>(v.index_of(sample ? "utility" : "weight"))],
+                std::string("'") + (sample ? "utility" : "weight") + "' in " + where +
+                    " with rule " + rule + "; expected '" + need + "' (" +
+                    (sample ? "utility is for argmax and logit" : "weight is for rule sample") +
+                    ")");
+          ok = false;
+        }
+      }
+      if (utility) {
+        if (auto e = expr(*utility, opath + ".utility")) opt.utility = *e;
+      }
+      if (weight) {
+        if (auto e = expr(*weight, opath + ".weight")) opt.weight = *e;
+      }
+      if (const Node* x = v.find("effects")) opt.effects = statements(*x, opath + ".effects");
+      if (ok) d.options.push_back(opt);
+    }
+  }
+
+  void build_events(const Node& n) {
+    if (!want_map(n, "events", "a mapping of event names", true)) return;
+    for (size_t i = 0; i < n.keys.size(); ++i) {
+      const std::string& name = n.keys[i];
+      const Node& v = n.items[i];
+      const std::string path = "events." + name;
+      EventSpec e;
+      e.name = name;
+      e.loc = n.key_locs[i];
+      bool ok = name_ok(name, e.loc, "event");
+      if (!want_map(v, path, "a mapping with at, when, probability, once, effects")) continue;
+      unknown_keys(v, {"at", "when", "probability", "once", "effects"}, "in event " + q(name));
+      if (const Node* at = v.find("at")) {
+        e.has_at = true;
+        if (at->is_seq()) {
+          if (at->items.empty()) {
+            error(at->loc, path + ".at is an empty list; expected a step or a list of steps");
+          }
+          for (size_t k = 0; k < at->items.size(); ++k) {
+            if (auto s = step(at->items[k], path + ".at[" + std::to_string(k) + "]")) {
+              e.at.push_back(*s);
+            }
+          }
+        } else if (auto s = step(*at, path + ".at")) {
+          e.at.push_back(*s);
+        }
+      }
+      if (const Node* x = v.find("when")) {
+        if (auto w = expr(*x, path + ".when")) e.when = *w;
+      }
+      if (const Node* x = v.find("probability")) {
+        if (auto w = expr(*x, path + ".probability")) e.probability = *w;
+      }
+      if (const Node* x = v.find("once")) e.once = boolean(*x, path + ".once").value_or(false);
+      if (const Node* x = v.find("effects")) e.effects = statements(*x, path + ".effects");
+      if (ok) spec_.events.push_back(e);
+    }
+  }
+
+  // A step of `at`: an integer in [0, steps) when steps is known.
+  std::optional<int64_t> step(const Node& n, const std::string& path) {
+    int64_t hi = spec_.steps > 0 ? spec_.steps - 1 : std::numeric_limits<int64_t>::max();
+    std::string expected = spec_.steps > 0
+                               ? "a step from 0 to " + std::to_string(hi) + " (scenario.steps is " +
+                                     std::to_string(spec_.steps) + ")"
+                               : "a step, an integer >= 0";
+    return integer(n, path, 0, hi, expected);
+  }
+
+  void build_dynamics(const Node& n) {
+    if (n.is_null()) return;
+    if (!n.is_seq()) {
+      error(n.loc, "dynamics is " + describe(n) +
+                       "; expected a list of statements and {group:, do:} items");
+      return;
+    }
+    for (size_t i = 0; i < n.items.size(); ++i) {
+      const Node& item = n.items[i];
+      const std::string path = "dynamics[" + std::to_string(i) + "]";
+      DynamicsSpec d;
+      if (item.is_scalar()) {
+        if (auto e = expr(item, path)) {
+          d.statements.push_back(*e);
+          spec_.dynamics.push_back(d);
+        }
+        continue;
+      }
+      if (!want_map(item, path, "a statement or a mapping with group and do")) continue;
+      unknown_keys(item, {"group", "do"}, "in " + path);
+      bool ok = true;
+      if (const Node* g = item.find("group")) {
+        if (auto s = text(*g, path + ".group")) {
+          d.group = *s;
+          d.group_loc = g->text_loc;
+          if (std::find(groups_.begin(), groups_.end(), *s) == groups_.end()) {
+            std::string hint = did_you_mean(*s, groups_);
+            if (hint.empty()) {
+              hint = groups_.empty() ? "; expected a group, but no actor belongs to one"
+                                     : "; expected one of " + quoted_list(groups_);
+            }
+            error(g->loc, "unknown group " + q(*s) + " in " + path + hint);
+            ok = false;
+          }
+        } else {
+          ok = false;
+        }
+      } else {
+        error(item.loc, path + " has no 'group'; expected group: a group name");
+        ok = false;
+      }
+      if (const Node* x = item.find("do")) {
+        d.statements = statements(*x, path + ".do");
+      } else {
+        error(item.loc, path + " has no 'do'; expected do: a list of statements");
+        ok = false;
+      }
+      if (ok) spec_.dynamics.push_back(d);
+    }
+  }
+
+  void build_outcomes(const Node& n) {
+    if (!want_map(n, "outcomes", "a mapping of outcome names", true)) return;
+    const std::vector<std::string> kinds = {"max", "min", "mean", "first", "cases"};
+    for (size_t i = 0; i < n.keys.size(); ++i) {
+      const std::string& name = n.keys[i];
+      const Node& v = n.items[i];
+      const std::string path = "outcomes." + name;
+      OutcomeSpec o;
+      o.name = name;
+      o.loc = n.key_locs[i];
+      bool ok = name_ok(name, o.loc, "outcome");
+      if (v.is_scalar()) {
+        auto e = expr(v, path);
+        if (!e) continue;
+        o.expr = *e;
+        if (ok) spec_.outcomes.push_back(o);
+        continue;
+      }
+      if (!want_map(v, path,
+                    "an expression or a mapping with one of max, min, mean, first, cases")) {
+        continue;
+      }
+      unknown_keys(v, kinds, "in outcome " + q(name));
+      std::vector<size_t> present;
+      for (size_t k = 0; k < v.keys.size(); ++k) {
+        if (std::find(kinds.begin(), kinds.end(), v.keys[k]) != kinds.end()) present.push_back(k);
+      }
+      if (present.empty()) {
+        if (v.keys.empty()) {
+          error(v.loc, "outcome " + q(name) +
+                           " is an empty mapping; expected exactly one of 'max', 'min', 'mean', "
+                           "'first' or 'cases'");
+        }
+        continue;
+      }
+      if (present.size() > 1) {
+        error(v.key_locs[present[1]], "outcome " + q(name) + " has both " + q(v.keys[present[0]]) +
+                                          " and " + q(v.keys[present[1]]) +
+                                          "; expected exactly one of 'max', 'min', 'mean', "
+                                          "'first' or 'cases'");
+        continue;
+      }
+      const std::string& kind = v.keys[present[0]];
+      const Node& body = v.items[present[0]];
+      if (kind == "cases") {
+        o.kind = OutcomeKind::kCases;
+        if (!want_map(body, path + ".cases", "a mapping of labels to conditions")) continue;
+        if (body.keys.empty()) {
+          error(body.loc, path + ".cases is empty; expected at least one label: condition");
+          continue;
+        }
+        for (size_t k = 0; k < body.keys.size(); ++k) {
+          CaseSpec c;
+          c.label = body.keys[k];
+          c.loc = body.key_locs[k];
+          bool label_ok = name_ok(c.label, c.loc, "case label");
+          auto e = expr(body.items[k], path + ".cases." + c.label);
+          if (!e || !label_ok) continue;
+          c.condition = *e;
+          o.cases.push_back(c);
+        }
+      } else {
+        o.kind = kind == "max"    ? OutcomeKind::kMax
+                 : kind == "min"  ? OutcomeKind::kMin
+                 : kind == "mean" ? OutcomeKind::kMean
+                                  : OutcomeKind::kFirst;
+        auto e = expr(body, path + "." + kind);
+        if (!e) continue;
+        o.expr = *e;
+      }
+      if (ok) spec_.outcomes.push_back(o);
+    }
+  }
+
+  void build_track(const Node& n) {
+    if (n.is_null()) return;
+    if (!n.is_seq()) {
+      error(n.loc, "track is " + describe(n) + "; expected a list of expressions");
+      return;
+    }
+    for (size_t i = 0; i < n.items.size(); ++i) {
+      if (auto e = expr(n.items[i], "track[" + std::to_string(i) + "]")) spec_.track.push_back(*e);
+    }
+  }
+
+  // A bare name in an expression must mean one thing: parameters may not share a name
+  // with an actor or a group.
+  void check_name_clashes() {
+    for (const auto& p : spec_.parameters) {
+      if (std::find(actor_ids_.begin(), actor_ids_.end(), p.name) != actor_ids_.end()) {
+        error(p.loc, "parameter " + q(p.name) +
+                         " has the name of an actor; expected parameter names distinct from "
+                         "actor ids and group names");
+      } else if (std::find(groups_.begin(), groups_.end(), p.name) != groups_.end()) {
+        error(p.loc, "parameter " + q(p.name) +
+                         " has the name of a group; expected parameter names distinct from "
+                         "actor ids and group names");
+      }
+    }
+  }
+
+  ScenarioSpec& spec_;
+  DiagnosticList& diags_;
+  std::vector<std::string> actor_ids_;
+  std::vector<std::string> groups_;
+  std::vector<std::string> bad_groups_;
+};
+
+}  // namespace
+
+bool is_identifier(std::string_view name) {
+  if (name.empty()) return false;
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (!alpha(name[0])) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
+}
+
+void build_spec(const Node& root, ScenarioSpec& spec, DiagnosticList& diags) {
+  Builder(spec, diags).build(root);
+}
+
+}  // namespace geosim::loader

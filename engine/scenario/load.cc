@@ -1,0 +1,260 @@
+#include "scenario/load.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "core/text.h"
+#include "scenario/build.h"
+#include "scenario/tree.h"
+
+namespace geosim {
+
+namespace {
+
+namespace fs = std::filesystem;
+using loader::Node;
+
+constexpr uintmax_t kMaxFileBytes = 64u << 20;
+
+const std::vector<std::string> kRemovableSections = {"parameters", "world",  "actors",  "relations",
+                                                     "decisions",  "events", "outcomes"};
+
+std::string singular(const std::string& section) {
+  if (section == "world") return "world variable";
+  if (section == "parameters") return "parameter";
+  return section.substr(0, section.size() - 1);  // actors -> actor, ...
+}
+
+// Reads a whole file; `where` and `what` say how to name it in messages: the user's file
+// itself, or the `extends` value that named a base.
+std::string read_text(const std::string& path, const SourceLoc& where, const std::string& what) {
+  std::error_code ec;
+  fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) {
+    throw UserError(where, what + "does not exist; expected a scenario file");
+  }
+  if (fs::is_directory(st)) {
+    throw UserError(where, what + "is a directory; expected a scenario file");
+  }
+  if (!fs::is_regular_file(st)) {
+    throw UserError(where, what + "is not a regular file; expected a scenario file");
+  }
+  uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > kMaxFileBytes) {
+    throw UserError(where, what + "has " + std::to_string(size) +
+                               " bytes, above the limit of 64 MiB; expected a scenario file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw UserError(where, what + "cannot be read (" + std::strerror(errno) +
+                               "); expected a readable scenario file");
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) {
+    throw UserError(where, what + "cannot be read; expected a readable scenario file");
+  }
+  return buf.str();
+}
+
+std::string canonical_key(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::path(path), ec);
+  if (ec) p = fs::absolute(fs::path(path), ec).lexically_normal();
+  return p.string();
+}
+
+// Thrown inside the loader when a file-level problem makes further checking pointless;
+// the diagnostics collected so far are then reported.
+struct Abort {};
+
+class Loader {
+ public:
+  ScenarioSpec load(const std::string& text, const std::string& display) {
+    ScenarioSpec spec;
+    spec.path = display;
+    try {
+      Node root = load_tree(text, display, {});
+      loader::build_spec(root, spec, diags_);
+    } catch (const Abort&) {
+    }
+    diags_.throw_if_any();
+    spec.files = files_;
+    return spec;
+  }
+
+ private:
+  struct ChainLink {
+    std::string canonical, display;
+  };
+
+  // The merged tree of one file and its bases, with its own `remove` applied.
+  Node load_tree(const std::string& text, const std::string& display,
+                 std::vector<ChainLink> chain) {
+    files_.push_back(display);
+    chain.push_back({canonical_key(display), display});
+    Node root;
+    try {
+      root = loader::parse_yaml(text, display, diags_);
+    } catch (const UserError& e) {
+      diags_.add(e);
+      throw Abort{};
+    }
+    if (!root.is_map()) {
+      diags_.add(root.loc, "the file holds " + loader::describe(root) +
+                               "; expected a mapping with geosim: 1, scenario: and the rest of "
+                               "a scenario");
+      throw Abort{};
+    }
+    check_version(root, display);
+
+    Node base;
+    bool has_base = false;
+    if (int i = root.index_of("extends"); i >= 0) {
+      const Node ex = root.items[static_cast<size_t>(i)];
+      root.erase(static_cast<size_t>(i));
+      if (!ex.is_scalar() || ex.scalar.empty()) {
+        diags_.add(ex.loc,
+                   "extends is " + loader::describe(ex) + "; expected the path of a base file");
+      } else {
+        base = load_base(ex, display, chain);
+        has_base = true;
+      }
+    }
+    Node removes;
+    bool has_remove = false;
+    if (int i = root.index_of("remove"); i >= 0) {
+      removes = root.items[static_cast<size_t>(i)];
+      root.erase(static_cast<size_t>(i));
+      has_remove = true;
+    }
+    Node merged = has_base ? loader::merge(base, root) : std::move(root);
+    if (has_remove) apply_removes(merged, removes);
+    return merged;
+  }
+
+  Node load_base(const Node& ex, const std::string& display, const std::vector<ChainLink>& chain) {
+    fs::path p = fs::path(ex.scalar);
+    if (p.is_relative()) p = fs::path(display).parent_path() / p;
+    std::string base_display = p.lexically_normal().string();
+    std::string key = canonical_key(base_display);
+    for (size_t k = 0; k < chain.size(); ++k) {
+      if (chain[k].canonical != key) continue;
+      std::string shown;
+      for (size_t m = k; m < chain.size(); ++m) shown += chain[m].display + " -> ";
+      shown += base_display;
+      diags_.add(ex.text_loc, "extends loop: " + shown + "; expected a chain of extends that ends");
+      throw Abort{};
+    }
+    std::string text;
+    try {
+      text = read_text(base_display, ex.text_loc, "extends names '" + base_display + "', which ");
+    } catch (const UserError& e) {
+      diags_.add(e);
+      throw Abort{};
+    }
+    return load_tree(text, base_display, chain);
+  }
+
+  void check_version(const Node& root, const std::string& display) {
+    const Node* v = root.find("geosim");
+    if (!v) {
+      diags_.add(SourceLoc{display, root.loc.line, root.loc.column},
+                 "no 'geosim' key; expected geosim: 1 (the format version) at the top level");
+      return;
+    }
+    if (!(v->is_scalar() && v->plain && v->scalar == "1")) {
+      diags_.add(v->loc, "geosim is " + loader::describe(*v) +
+                             "; expected 1 (this program reads format version 1)");
+    }
+  }
+
+  void apply_removes(Node& merged, const Node& removes) {
+    if (removes.is_null()) return;
+    if (!removes.is_seq()) {
+      diags_.add(removes.loc, "remove is " + loader::describe(removes) +
+                                  "; expected a list of section.name entries");
+      return;
+    }
+    for (size_t i = 0; i < removes.items.size(); ++i) {
+      const Node& item = removes.items[i];
+      std::string path = "remove[" + std::to_string(i) + "]";
+      if (!item.is_scalar()) {
+        diags_.add(item.loc, path + " is " + loader::describe(item) + "; expected section.name");
+        continue;
+      }
+      remove_one(merged, item);
+    }
+  }
+
+  void remove_one(Node& merged, const Node& item) {
+    const std::string& entry = item.scalar;
+    size_t dot = entry.find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == entry.size()) {
+      diags_.add(item.text_loc, "remove entry '" + entry +
+                                    "' is not section.name; expected for example actors.us");
+      return;
+    }
+    std::string section = entry.substr(0, dot), name = entry.substr(dot + 1);
+    if (std::find(kRemovableSections.begin(), kRemovableSections.end(), section) ==
+        kRemovableSections.end()) {
+      std::string hint = did_you_mean(section, kRemovableSections);
+      if (hint.empty()) hint = "; expected one of " + quoted_list(kRemovableSections);
+      diags_.add(item.text_loc,
+                 "unknown section '" + section + "' in remove entry '" + entry + "'" + hint);
+      return;
+    }
+    int sec = merged.index_of(section);
+    Node* map = sec >= 0 ? &merged.items[static_cast<size_t>(sec)] : nullptr;
+    int at = (map && map->is_map()) ? map->index_of(name) : -1;
+    if (at < 0) {
+      std::vector<std::string> candidates;
+      if (map && map->is_map()) {
+        for (const auto& k : map->keys) candidates.push_back(section + "." + k);
+      }
+      std::string hint = did_you_mean(entry, candidates);
+      diags_.add(item.text_loc, "remove entry '" + entry + "' names no " + singular(section) +
+                                    " (after merging); expected an existing " + singular(section) +
+                                    hint);
+      return;
+    }
+    map->erase(static_cast<size_t>(at));
+    if (section == "actors") drop_relation_entries(merged, name);
+  }
+
+  // Relations are the one place an actor id is a key outside `actors`.
+  static void drop_relation_entries(Node& merged, const std::string& actor) {
+    int r = merged.index_of("relations");
+    if (r < 0 || !merged.items[static_cast<size_t>(r)].is_map()) return;
+    for (Node& rel : merged.items[static_cast<size_t>(r)].items) {
+      if (!rel.is_map()) continue;
+      if (int row = rel.index_of(actor); row >= 0) rel.erase(static_cast<size_t>(row));
+      for (Node& row : rel.items) {
+        if (!row.is_map()) continue;
+        if (int col = row.index_of(actor); col >= 0) row.erase(static_cast<size_t>(col));
+      }
+    }
+  }
+
+  DiagnosticList diags_;
+  std::vector<std::string> files_;
+};
+
+}  // namespace
+
+ScenarioSpec load_scenario_spec(const std::string& path) {
+  std::string text = read_text(path, SourceLoc{path, 0, 0}, "");
+  return Loader().load(text, path);
+}
+
+ScenarioSpec load_scenario_spec_from_string(const std::string& text,
+                                            const std::string& display_path) {
+  return Loader().load(text, display_path);
+}
+
+}  // namespace geosim
