@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 #include <set>
+#include <unordered_set>
 
 #include "core/text.h"
 
@@ -490,7 +491,10 @@ class Builder {
       if (const Node* s = v.find("state")) build_variables(*s, path + ".state", id, a.state);
       if (ok) spec_.actors.push_back(a);
     }
-    for (const auto& a : spec_.actors) actor_ids_.push_back(a.id);
+    for (const auto& a : spec_.actors) {
+      actor_ids_.push_back(a.id);
+      actor_set_.insert(a.id);
+    }
   }
 
   // Groups exist by membership; their names are checked at their first mention.
@@ -498,23 +502,24 @@ class Builder {
     for (const auto& a : spec_.actors) {
       for (size_t k = 0; k < a.groups.size(); ++k) {
         const std::string& g = a.groups[k];
-        if (std::find(groups_.begin(), groups_.end(), g) != groups_.end()) continue;
-        if (std::find(bad_groups_.begin(), bad_groups_.end(), g) != bad_groups_.end()) continue;
+        if (group_set_.contains(g)) continue;
+        if (bad_group_set_.contains(g)) continue;
         bool ok = name_ok(g, a.group_locs[k], "group");
-        if (ok && std::find(actor_ids_.begin(), actor_ids_.end(), g) != actor_ids_.end()) {
+        if (ok && actor_set_.contains(g)) {
           error(a.group_locs[k], "group " + q(g) +
                                      " has the name of an actor; expected group names distinct "
                                      "from actor ids");
           ok = false;
         }
         (ok ? groups_ : bad_groups_).push_back(g);
+        (ok ? group_set_ : bad_group_set_).insert(g);
       }
     }
   }
 
   // An actor id used in a relation; false (with a message) if there is no such actor.
   bool known_actor(const std::string& id, const SourceLoc& loc, const std::string& where) {
-    if (std::find(actor_ids_.begin(), actor_ids_.end(), id) != actor_ids_.end()) return true;
+    if (actor_set_.contains(id)) return true;
     std::string hint = did_you_mean(id, actor_ids_);
     if (hint.empty()) {
       hint = actor_ids_.empty() ? "; expected an actor id, but no actors are defined"
@@ -779,7 +784,7 @@ class Builder {
         if (auto s = text(*g, path + ".group")) {
           d.group = *s;
           d.group_loc = g->text_loc;
-          if (std::find(groups_.begin(), groups_.end(), *s) == groups_.end()) {
+          if (!group_set_.contains(*s)) {
             std::string hint = did_you_mean(*s, groups_);
             if (hint.empty()) {
               hint = groups_.empty() ? "; expected a group, but no actor belongs to one"
@@ -894,11 +899,11 @@ class Builder {
   // with an actor or a group.
   void check_name_clashes() {
     for (const auto& p : spec_.parameters) {
-      if (std::find(actor_ids_.begin(), actor_ids_.end(), p.name) != actor_ids_.end()) {
+      if (actor_set_.contains(p.name)) {
         error(p.loc, "parameter " + q(p.name) +
                          " has the name of an actor; expected parameter names distinct from "
                          "actor ids and group names");
-      } else if (std::find(groups_.begin(), groups_.end(), p.name) != groups_.end()) {
+      } else if (group_set_.contains(p.name)) {
         error(p.loc, "parameter " + q(p.name) +
                          " has the name of a group; expected parameter names distinct from "
                          "actor ids and group names");
@@ -911,6 +916,7 @@ class Builder {
   std::vector<std::string> actor_ids_;
   std::vector<std::string> groups_;
   std::vector<std::string> bad_groups_;
+  std::unordered_set<std::string> actor_set_, group_set_, bad_group_set_;
 };
 
 }  // namespace

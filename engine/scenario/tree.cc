@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <sstream>
+#include <unordered_map>
 
 namespace geosim::loader {
 
@@ -164,6 +165,7 @@ class TreeBuilder : public YAML::EventHandler {
     bool skip_value = false;  // the key was a duplicate
     std::string key;
     SourceLoc key_loc;
+    std::unordered_map<std::string, size_t> seen;  // key -> index, for duplicate checks
   };
 
   SourceLoc loc(const YAML::Mark& m) const { return SourceLoc{file_, m.line + 1, m.column + 1}; }
@@ -248,10 +250,10 @@ class TreeBuilder : public YAML::EventHandler {
         return;
       }
       f.key = n.scalar;
-      int first = f.node.index_of(f.key);
-      if (first >= 0) {
+      auto [it, inserted] = f.seen.emplace(f.key, f.node.keys.size());
+      if (!inserted) {
         diags_.add(n.loc, "duplicate key '" + f.key + "' (first at line " +
-                              std::to_string(f.node.key_locs[static_cast<size_t>(first)].line) +
+                              std::to_string(f.node.key_locs[it->second].line) +
                               "); expected each key once in a mapping");
         f.skip_value = true;
       }
@@ -317,11 +319,11 @@ Node parse_yaml(const std::string& text_in, const std::string& file, DiagnosticL
 Node merge(const Node& base, const Node& child) {
   if (!base.is_map() || !child.is_map()) return child;
   Node out = base;
+  std::unordered_map<std::string_view, size_t> index;
+  for (size_t i = 0; i < base.keys.size(); ++i) index.emplace(base.keys[i], i);
   for (size_t j = 0; j < child.keys.size(); ++j) {
-    int i = out.index_of(child.keys[j]);
-    if (i >= 0) {
-      auto k = static_cast<size_t>(i);
-      out.items[k] = merge(out.items[k], child.items[j]);
+    if (auto it = index.find(child.keys[j]); it != index.end()) {
+      out.items[it->second] = merge(out.items[it->second], child.items[j]);
     } else {
       out.keys.push_back(child.keys[j]);
       out.key_locs.push_back(child.key_locs[j]);
