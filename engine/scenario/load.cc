@@ -121,6 +121,7 @@ class Loader {
       if (!ex.is_scalar() || ex.scalar.empty()) {
         diags_.add(ex.loc,
                    "extends is " + loader::describe(ex) + "; expected the path of a base file");
+        throw Abort{};  // without its base the file cannot be checked meaningfully
       } else {
         base = load_base(ex, display, chain);
         has_base = true;
