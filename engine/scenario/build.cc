@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <limits>
 #include <optional>
-#include <set>
 #include <unordered_set>
 
 #include "core/text.h"
@@ -73,13 +72,6 @@ NumberKind parse_number(const std::string& s, double* out) {
 
 bool is_reserved(std::string_view name) {
   return std::find(kReservedNames.begin(), kReservedNames.end(), name) != kReservedNames.end();
-}
-
-template <typename T>
-std::vector<std::string> names_of(const std::vector<T>& v) {
-  std::vector<std::string> out;
-  for (const auto& x : v) out.push_back(x.name);
-  return out;
 }
 
 class Builder {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 #include <utility>
 
 #include "core/text.h"
@@ -83,7 +84,7 @@ class Loader {
       loader::build_spec(root, spec, diags_);
     } catch (const Abort&) {
     }
-    diags_.throw_if_any();
+    throw_sorted();
     spec.files = files_;
     return spec;
   }
@@ -240,6 +241,19 @@ class Loader {
         if (int col = row.index_of(actor); col >= 0) row.erase(static_cast<size_t>(col));
       }
     }
+  }
+
+  // Reports in reading order: by file (the user's first), then line and column.
+  void throw_sorted() const {
+    if (diags_.empty()) return;
+    std::vector<Diagnostic> items = diags_.items();
+    auto rank = [&](const Diagnostic& d) {
+      auto it = std::find(files_.begin(), files_.end(), d.loc.file);
+      return std::tuple(it - files_.begin(), d.loc.line, d.loc.column);
+    };
+    std::stable_sort(items.begin(), items.end(),
+                     [&](const Diagnostic& a, const Diagnostic& b) { return rank(a) < rank(b); });
+    throw UserError(std::move(items));
   }
 
   DiagnosticList diags_;

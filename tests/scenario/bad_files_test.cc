@@ -134,7 +134,7 @@ TEST(BadFiles, EveryBadFileIsCoveredByTheTable) {
   size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(kBad)) {
     std::string name = entry.path().filename().string();
-    bool listed = name == "loop-b.yaml" || name == "many-errors.yaml";
+    bool listed = name == "loop-b.yaml" || name == "many-errors.yaml" || name == "loop-self.yaml";
     for (const BadFile& b : kBadFiles) listed = listed || name == b.file;
     EXPECT_TRUE(listed) << name << " has no expectation";
     ++files;
@@ -172,6 +172,32 @@ TEST(BadFiles, AWrongKeyAndAWrongValueInOneOptionAreBothReported) {
               "'utility' in option 'stay' of decision 'act' with rule sample; expected 'weight' "
               "(utility is for argmax and logit)");
     EXPECT_EQ(e.diagnostics()[1].loc.column, 14);
+  }
+}
+
+TEST(BadFiles, ErrorsAreListedInTheUsersFileFirstThenInItsBases) {
+  try {
+    load_scenario_spec_from_string(
+        "geosim: 1\nextends: base-with-error.yaml\nworld: {x: {init: 2, mn: 0}}\n",
+        kBad + "child.yaml");
+    FAIL() << "accepted";
+  } catch (const UserError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 2u);
+    EXPECT_EQ(
+        e.diagnostics()[0].str(),
+        kBad + "child.yaml:3:22: unknown key 'mn' in variable 'world.x' (did you mean 'min'?)");
+    EXPECT_EQ(e.diagnostics()[1].loc.file, kBad + "base-with-error.yaml");
+  }
+}
+
+TEST(BadFiles, AFileExtendingItselfIsALoop) {
+  try {
+    load_scenario_spec(kBad + "loop-self.yaml");
+    FAIL() << "accepted";
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.diagnostics().at(0).message,
+              "extends loop: " + kBad + "loop-self.yaml -> " + kBad +
+                  "loop-self.yaml; expected a chain of extends that ends");
   }
 }
 

@@ -221,6 +221,28 @@ TEST(Extends, PathIsRelativeToTheDisplayPathOfAStringScenario) {
   EXPECT_EQ(s.files.size(), 2u);
 }
 
+TEST(Extends, AGrandchildCanAddBackWhatItsParentRemoved) {
+  ScenarioSpec s = load_scenario_spec_from_string(
+      "geosim: 1\nextends: child-small.yaml\nactors: {us: {state: {power: 9}}}\n",
+      kData + "/good/grandchild.yaml");
+  EXPECT_EQ(s.files.size(), 3u);
+  EXPECT_EQ(s.id, "child");
+  ASSERT_EQ(s.actors.size(), 3u);
+  EXPECT_EQ(s.actors[2].id, "us");
+  EXPECT_EQ(s.actors[2].name, "us");
+  EXPECT_EQ(s.actors[2].state[0].init.text, "9");
+  EXPECT_EQ(s.relations[0].entries.size(), 1u);
+}
+
+TEST(Extends, ALaterFileReplacesAListInsteadOfAppendingToIt) {
+  ScenarioSpec s = load_scenario_spec_from_string(
+      "geosim: 1\nextends: base-small.yaml\nactors: {uk: {groups: [europe]}}\n",
+      kData + "/good/list-child.yaml");
+  EXPECT_EQ(s.actors[1].id, "uk");
+  EXPECT_EQ(s.actors[1].groups, std::vector<std::string>{"europe"});
+  EXPECT_EQ(s.actors[1].state.size(), 1u);
+}
+
 TEST(Defaults, AnAbsentKeyTakesTheSpecDefault) {
   ScenarioSpec s =
       load_scenario_spec_from_string("geosim: 1\nscenario: {id: x, steps: 1}\n", "d.yaml");
