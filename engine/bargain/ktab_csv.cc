@@ -1,5 +1,6 @@
 #include "bargain/ktab_csv.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -60,9 +61,9 @@ class Reader {
       throw UserError(loc(lines_[content[0]].number + 1, 1),
                       "file ends after line 1; expected a header row and one row per actor");
     const std::string& header_text = lines_[content[1]].text;
-    sep_ = header_text.find(',') != std::string::npos   ? ','
-           : header_text.find(';') != std::string::npos ? ';'
-                                                        : ',';
+    const auto commas = std::count(header_text.begin(), header_text.end(), ',');
+    const auto semicolons = std::count(header_text.begin(), header_text.end(), ';');
+    sep_ = semicolons > commas ? ';' : ',';
     std::vector<Line*> rows;
     for (size_t i : content) {
       split(lines_[i]);
@@ -237,7 +238,10 @@ class Reader {
   }
 
   double number(const Line& l, const Field& f, const std::string& what) const {
-    std::string_view s = f.text;
+    std::string text = f.text;
+    // With semicolons as separators, a comma is a decimal comma ("50,5").
+    if (sep_ == ';') std::replace(text.begin(), text.end(), ',', '.');
+    std::string_view s = text;
     if (!s.empty() && s[0] == '+') s.remove_prefix(1);
     double v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

@@ -5,10 +5,10 @@
 // after the fourth field is ignored, as KTAB does); line 2 a header whose position labels
 // name the dimensions; then one row per actor: name, description, capability, then
 // position and salience for each dimension, both on a 0..100 scale. The separator is the
-// one the header row uses (comma, or semicolon when the header has no comma), so the other
-// character may appear inside text fields, as in KTAB's SOE files. Fields may be quoted;
+// one the header row uses more (comma, or semicolon), so the other character may appear
+// inside text fields, as in KTAB's SOE files. Fields may be quoted;
 // surrounding blanks are trimmed; empty trailing fields, CRLF line endings and blank lines
-// are accepted.
+// are accepted. With semicolons as separators, numbers may use a decimal comma.
 //
 // Checks (KTAB's, plus what keeps results unambiguous): 3 to 250 actors, at least one
 // dimension, capability in [0, 1e8], positions and saliences in [0, 100], an actor's
