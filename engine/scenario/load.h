@@ -20,8 +20,13 @@
 //     relation rows and columns that name it, and nothing else (a decision still naming it
 //     is then an error). `extends` and `remove` are not inherited by files extending this one.
 //  6. The merged tree of the user's file is checked and turned into a ScenarioSpec.
-// Every problem found is reported (a UserError with one diagnostic each), except that a
-// file-level failure (step 1, an extends loop, a base that cannot be read) stops at once.
+// Every problem found is reported (a UserError with one diagnostic each, in reading order:
+// the user's file first, then its bases, each by line and column), except that a file-level
+// failure (step 1, a file that is not a mapping, an extends loop, an `extends` that is not
+// a path or names a file that cannot be read) stops checking at once. Messages follow
+// "<file>:<line>:<col>: <what was found>; expected <what>", name the value by its YAML path
+// (list indices from 0, as in dynamics[1] or events.e.at[0]), and end with
+// " (did you mean 'x'?)" when a misspelled key or name has near candidates.
 //
 // Locations: every node keeps the file it was written in, so a key inherited from a base
 // is reported in the base. Lines and columns are 1-based and count bytes. A mapping merged
@@ -32,6 +37,12 @@
 // its first line. A number or boolean written where an expression is expected is kept as
 // its text (True/TRUE/False/FALSE become true/false); .inf, .nan and overflowing numbers
 // such as 1e999 are refused.
+//
+// Values: a number field (parameter value, min, max, relation entries) takes a plain YAML
+// number; a quoted "0.5" is refused. Integer fields (steps, replicates, seed, at) also take
+// an integral decimal such as 1e3 (seed only plain digits). Booleans (once) are true/false
+// (any case YAML 1.2 allows), not yes/no or 1/0. A section, actor body, groups or sources
+// left empty (`events:`) counts as empty; `remove:` left empty removes nothing.
 #pragma once
 
 #include <string>
@@ -44,7 +55,7 @@ namespace geosim {
 // its bases in the order of the extends chain (for checksums in manifests).
 ScenarioSpec load_scenario_spec(const std::string& path);
 
-// The same from text already in memory (tests, --set previews): `display_path` names it in
+// The same from text already in memory (tests, tools): `display_path` names it in
 // messages, heads `spec.files`, and its folder is where `extends` paths start.
 ScenarioSpec load_scenario_spec_from_string(const std::string& text,
                                             const std::string& display_path);
