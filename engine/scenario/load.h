@@ -41,8 +41,10 @@
 // Values: a number field (parameter value, min, max, relation entries) takes a plain YAML
 // number; a quoted "0.5" is refused. Integer fields (steps, replicates, seed, at) also take
 // an integral decimal such as 1e3 (seed only plain digits). Booleans (once) are true/false
-// (any case YAML 1.2 allows), not yes/no or 1/0. A section, actor body, groups or sources
-// left empty (`events:`) counts as empty; `remove:` left empty removes nothing.
+// (any case YAML 1.2 allows), not yes/no or 1/0. The sections parameters, world, actors,
+// relations, decisions, events, dynamics, outcomes and track, an actor's body, state,
+// groups, a relation and scenario.sources may be left empty (`events:`): they are then
+// empty; `remove:` left empty removes nothing.
 #pragma once
 
 #include <string>
