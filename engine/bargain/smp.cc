@@ -32,29 +32,42 @@ inline double utility_of_distance(double sd, double r) {
 }
 
 // Influence actor with weight w exerts for option 1 over option 2 (KTAB's Model::vote).
-inline double vote(VotingRule rule, double w, double u1, double u2) {
+// The rule is a template argument so that the hot loops carry no switch.
+template <VotingRule R>
+inline double vote_as(double w, double u1, double u2) {
   const double du = u1 - u2;
+  if constexpr (R == VotingRule::kProp) {
+    return w * du;
+  } else if constexpr (R == VotingRule::kBinary || R == VotingRule::kPropBin) {
+    double r = du / kBinaryVoteScale;
+    r = r > 1 ? 1 : (r < -1 ? -1 : r);
+    if constexpr (R == VotingRule::kBinary) return w * r;
+    return w * ((1 - 0.2) * du + 0.2 * r);
+  } else if constexpr (R == VotingRule::kPropCbc) {
+    return w * ((1 - 0.5) * du + 0.5 * (du * du * du));
+  } else if constexpr (R == VotingRule::kCubic) {
+    return w * (du * du * du);
+  } else {
+    if (du < 0.0) return w * du;
+    if (du > 0.0) return (2.0 * w * du) / 3.0;
+    return 0.0;
+  }
+}
+
+inline double vote(VotingRule rule, double w, double u1, double u2) {
   switch (rule) {
     case VotingRule::kProp:
-      return w * du;
-    case VotingRule::kBinary: {
-      double r = du / kBinaryVoteScale;
-      r = r > 1 ? 1 : (r < -1 ? -1 : r);
-      return w * r;
-    }
-    case VotingRule::kPropBin: {
-      double r = du / kBinaryVoteScale;
-      r = r > 1 ? 1 : (r < -1 ? -1 : r);
-      return w * ((1 - 0.2) * du + 0.2 * r);
-    }
+      return vote_as<VotingRule::kProp>(w, u1, u2);
+    case VotingRule::kBinary:
+      return vote_as<VotingRule::kBinary>(w, u1, u2);
+    case VotingRule::kPropBin:
+      return vote_as<VotingRule::kPropBin>(w, u1, u2);
     case VotingRule::kPropCbc:
-      return w * ((1 - 0.5) * du + 0.5 * (du * du * du));
+      return vote_as<VotingRule::kPropCbc>(w, u1, u2);
     case VotingRule::kCubic:
-      return w * (du * du * du);
+      return vote_as<VotingRule::kCubic>(w, u1, u2);
     case VotingRule::kASymProsp:
-      if (du < 0.0) return w * du;
-      if (du > 0.0) return (2.0 * w * du) / 3.0;
-      return 0.0;
+      return vote_as<VotingRule::kASymProsp>(w, u1, u2);
   }
   return 0.0;
 }
@@ -280,32 +293,29 @@ inline double estimated_risk(double rh, double ri, BigRAdjust adjust) {
 
 // Third party's vote in the contest i:j (KTAB's Actor::thirdPartyVoteSU); only the sum of
 // the three positions that can change matters, the others cancel.
-inline double third_party_vote(double wk, VotingRule rule, ThirdPartyCommit commit, double pik,
-                               double pjk, double uki, double ukj, double ukk) {
+template <VotingRule R, ThirdPartyCommit C>
+inline double third_party_vote(double wk, double pik, double pjk, double uki, double ukj,
+                               double ukk) {
   double u_ik_def_j = 0, u_j_def_ik = 0, u_i_def_jk = 0, u_jk_def_i = 0;
-  switch (commit) {
-    case ThirdPartyCommit::kFullCommit:
-      u_ik_def_j = uki + uki + uki;
-      u_j_def_ik = ukj + ukj + ukj;
-      u_i_def_jk = uki + uki + uki;
-      u_jk_def_i = ukj + ukj + ukj;
-      break;
-    case ThirdPartyCommit::kSemiCommit:
-      u_ik_def_j = uki + uki + ukk;
-      u_j_def_ik = ukj + ukj + ukj;
-      u_i_def_jk = uki + uki + uki;
-      u_jk_def_i = ukj + ukj + ukk;
-      break;
-    case ThirdPartyCommit::kNoCommit:
-      u_ik_def_j = uki + uki + ukk;
-      u_j_def_ik = ukj + ukj + ukk;
-      u_i_def_jk = uki + uki + ukk;
-      u_jk_def_i = ukj + ukj + ukk;
-      break;
+  if constexpr (C == ThirdPartyCommit::kFullCommit) {
+    u_ik_def_j = uki + uki + uki;
+    u_j_def_ik = ukj + ukj + ukj;
+    u_i_def_jk = uki + uki + uki;
+    u_jk_def_i = ukj + ukj + ukj;
+  } else if constexpr (C == ThirdPartyCommit::kSemiCommit) {
+    u_ik_def_j = uki + uki + ukk;
+    u_j_def_ik = ukj + ukj + ukj;
+    u_i_def_jk = uki + uki + uki;
+    u_jk_def_i = ukj + ukj + ukk;
+  } else {
+    u_ik_def_j = uki + uki + ukk;
+    u_j_def_ik = ukj + ukj + ukk;
+    u_i_def_jk = uki + uki + ukk;
+    u_jk_def_i = ukj + ukj + ukk;
   }
   double u_ik_j = (pik * u_ik_def_j) + (pjk * u_j_def_ik);
   double u_i_jk = (pik * u_i_def_jk) + (pjk * u_jk_def_i);
-  return vote(rule, wk, u_ik_j, u_i_jk);
+  return vote_as<R>(wk, u_ik_j, u_i_jk);
 }
 
 inline double round4(double x) {
@@ -457,17 +467,17 @@ struct ChallengeView {
   double gain;
 };
 
-ChallengeView challenge_view(const MatrixXd& u, int k, int i, int j, const VectorXd& weight,
-                             const VectorXd& salience_sum, const SmpOptions& o) {
-  const VotingRule vr = o.voting_rule;
+template <VotingRule R, ThirdPartyCommit C>
+ChallengeView challenge_view_as(const MatrixXd& u, int k, int i, int j, const VectorXd& weight,
+                                const VectorXd& salience_sum) {
   const double uii = u(i, i), uij = u(i, j), uji = u(j, i), ujj = u(j, j);
   const double eu_sq = u(k, i) + u(k, j);
   const double u_i_wins = u(k, i) + u(k, i);
   const double u_j_wins = u(k, j) + u(k, j);
   const double sj = salience_sum(j);
 
-  const double contrib_i = vote(vr, weight(i), uii, uij);
-  const double contrib_j = vote(vr, weight(j), uji, ujj);
+  const double contrib_i = vote_as<R>(weight(i), uii, uij);
+  const double contrib_j = vote_as<R>(weight(j), uji, ujj);
   double chij = kMinChallengeCltn, chji = kMinChallengeCltn;
   if (contrib_i > 0.0) chij = chij + contrib_i;
   if (contrib_i < 0.0) chji = chji - contrib_i;
@@ -481,11 +491,11 @@ ChallengeView challenge_view(const MatrixXd& u, int k, int i, int j, const Vecto
     const double wm = weight(m);
     const double umi = u(m, i), umj = u(m, j), umm = u(m, m);
     // The third party first weighs the little contest of i, j and itself.
-    const double little = vote(vr, wm, umi, umj);
+    const double little = vote_as<R>(wm, umi, umj);
     const double ci = little > 0 ? base_i + little : base_i;
     const double cj = little < 0 ? base_j - little : base_j;
     const double pin = ci / (ci + cj);
-    const double v = third_party_vote(wm, vr, o.third_party_commit, pin, 1.0 - pin, umi, umj, umm);
+    const double v = third_party_vote<R, C>(wm, pin, 1.0 - pin, umi, umj, umm);
     chij = (v > 0) ? (chij + v) : chij;
     chji = (v < 0) ? (chji - v) : chji;
   }
@@ -494,6 +504,40 @@ ChallengeView challenge_view(const MatrixXd& u, int k, int i, int j, const Vecto
   const double eu_contest = phij * u_i_wins + phji * u_j_wins;
   const double eu_challenge = (1 - sj) * u_i_wins + sj * eu_contest;
   return {phij, eu_challenge - eu_sq};
+}
+
+template <VotingRule R>
+ChallengeView challenge_view_rule(const MatrixXd& u, int k, int i, int j, const VectorXd& weight,
+                                  const VectorXd& salience_sum, ThirdPartyCommit c) {
+  switch (c) {
+    case ThirdPartyCommit::kNoCommit:
+      return challenge_view_as<R, ThirdPartyCommit::kNoCommit>(u, k, i, j, weight, salience_sum);
+    case ThirdPartyCommit::kSemiCommit:
+      return challenge_view_as<R, ThirdPartyCommit::kSemiCommit>(u, k, i, j, weight, salience_sum);
+    case ThirdPartyCommit::kFullCommit:
+      return challenge_view_as<R, ThirdPartyCommit::kFullCommit>(u, k, i, j, weight, salience_sum);
+  }
+  return {};
+}
+
+ChallengeView challenge_view(const MatrixXd& u, int k, int i, int j, const VectorXd& weight,
+                             const VectorXd& salience_sum, const SmpOptions& o) {
+  const ThirdPartyCommit c = o.third_party_commit;
+  switch (o.voting_rule) {
+    case VotingRule::kProp:
+      return challenge_view_rule<VotingRule::kProp>(u, k, i, j, weight, salience_sum, c);
+    case VotingRule::kBinary:
+      return challenge_view_rule<VotingRule::kBinary>(u, k, i, j, weight, salience_sum, c);
+    case VotingRule::kPropBin:
+      return challenge_view_rule<VotingRule::kPropBin>(u, k, i, j, weight, salience_sum, c);
+    case VotingRule::kPropCbc:
+      return challenge_view_rule<VotingRule::kPropCbc>(u, k, i, j, weight, salience_sum, c);
+    case VotingRule::kCubic:
+      return challenge_view_rule<VotingRule::kCubic>(u, k, i, j, weight, salience_sum, c);
+    case VotingRule::kASymProsp:
+      return challenge_view_rule<VotingRule::kASymProsp>(u, k, i, j, weight, salience_sum, c);
+  }
+  return {};
 }
 
 }  // namespace
