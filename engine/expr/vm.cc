@@ -16,6 +16,22 @@ using Lane = Eigen::Map<LaneArray, Eigen::Aligned64>;
 inline Lane row(double* rows, int32_t r) { return Lane(rows + static_cast<size_t>(r) * kLanes); }
 inline double* ptr(double* rows, int32_t r) { return rows + static_cast<size_t>(r) * kLanes; }
 
+// Plain loops for comparisons, logic and selection: GCC vectorises them (cmppd, andpd,
+// blends), whereas Eigen 3.4 evaluates boolean-valued expressions one coefficient at a
+// time. Arithmetic and exp/log/sqrt go through Eigen's vectorised kernels.
+template <typename F>
+inline void map1(double* d, const double* a, F f) {
+  for (int i = 0; i < kLanes; ++i) d[i] = f(a[i]);
+}
+template <typename F>
+inline void map2(double* d, const double* a, const double* b, F f) {
+  for (int i = 0; i < kLanes; ++i) d[i] = f(a[i], b[i]);
+}
+template <typename F>
+inline void map3(double* d, const double* a, const double* b, const double* c, F f) {
+  for (int i = 0; i < kLanes; ++i) d[i] = f(a[i], b[i], c[i]);
+}
+
 // x^y without libm: integral exponents by repeated squaring, otherwise exp(y log x).
 double det_pow(double x, double y) {
   if (y == std::nearbyint(y) && std::fabs(y) <= 1024) {
@@ -35,8 +51,10 @@ double det_pow(double x, double y) {
 
 // Index of the first lane in [0, valid) where mask != 0 and value is not finite, or -1.
 int first_bad_lane(const double* value, const double* mask, int valid) {
+  // |x| <= DBL_MAX is false exactly for NaN and infinities, and vectorises.
   bool any = false;
-  for (int i = 0; i < kLanes; ++i) any |= (mask[i] != 0) & !std::isfinite(value[i]);
+  for (int i = 0; i < kLanes; ++i)
+    any |= (mask[i] != 0) & !(std::fabs(value[i]) <= std::numeric_limits<double>::max());
   if (!any) return -1;
   for (int i = 0; i < valid; ++i)
     if (mask[i] != 0 && !std::isfinite(value[i])) return i;
@@ -47,6 +65,10 @@ int first_bad_lane(const double* value, const double* mask, int valid) {
 
 Failure run(const Program& program, double* rows, const rnd::DrawContext& draw, int valid_lanes) {
   for (const Instr& in : program.code) {
+    double* d = ptr(rows, in.dst);
+    const double* a = ptr(rows, in.a);
+    const double* b = ptr(rows, in.b);
+    const double* c = ptr(rows, in.c);
     switch (in.op) {
       case Op::kCopy:
         row(rows, in.dst) = row(rows, in.a);
@@ -55,7 +77,7 @@ Failure run(const Program& program, double* rows, const rnd::DrawContext& draw, 
         row(rows, in.dst) = -row(rows, in.a);
         break;
       case Op::kNot:
-        row(rows, in.dst) = (row(rows, in.a) == 0).cast<double>();
+        map1(d, a, [](double x) { return x == 0 ? 1.0 : 0.0; });
         break;
       case Op::kAbs:
         row(rows, in.dst) = row(rows, in.a).abs();
@@ -84,79 +106,75 @@ Failure run(const Program& program, double* rows, const rnd::DrawContext& draw, 
       case Op::kDiv:
         row(rows, in.dst) = row(rows, in.a) / row(rows, in.b);
         break;
-      case Op::kPow: {
-        double* d = ptr(rows, in.dst);
-        const double* a = ptr(rows, in.a);
-        const double* b = ptr(rows, in.b);
-        for (int i = 0; i < kLanes; ++i) d[i] = det_pow(a[i], b[i]);
+      case Op::kPow:
+        map2(d, a, b, det_pow);
         break;
-      }
       case Op::kMin:
-        row(rows, in.dst) = row(rows, in.a).min(row(rows, in.b));
+        map2(d, a, b, [](double x, double y) { return y < x ? y : x; });
         break;
       case Op::kMax:
-        row(rows, in.dst) = row(rows, in.a).max(row(rows, in.b));
+        map2(d, a, b, [](double x, double y) { return x < y ? y : x; });
         break;
       case Op::kLt:
-        row(rows, in.dst) = (row(rows, in.a) < row(rows, in.b)).cast<double>();
+        map2(d, a, b, [](double x, double y) { return x < y ? 1.0 : 0.0; });
         break;
       case Op::kLe:
-        row(rows, in.dst) = (row(rows, in.a) <= row(rows, in.b)).cast<double>();
+        map2(d, a, b, [](double x, double y) { return x <= y ? 1.0 : 0.0; });
         break;
       case Op::kGt:
-        row(rows, in.dst) = (row(rows, in.a) > row(rows, in.b)).cast<double>();
+        map2(d, a, b, [](double x, double y) { return x > y ? 1.0 : 0.0; });
         break;
       case Op::kGe:
-        row(rows, in.dst) = (row(rows, in.a) >= row(rows, in.b)).cast<double>();
+        map2(d, a, b, [](double x, double y) { return x >= y ? 1.0 : 0.0; });
         break;
       case Op::kEq:
-        row(rows, in.dst) = (row(rows, in.a) == row(rows, in.b)).cast<double>();
+        map2(d, a, b, [](double x, double y) { return x == y ? 1.0 : 0.0; });
         break;
       case Op::kNe:
-        row(rows, in.dst) = (row(rows, in.a) != row(rows, in.b)).cast<double>();
+        map2(d, a, b, [](double x, double y) { return x != y ? 1.0 : 0.0; });
         break;
       case Op::kAnd:
-        row(rows, in.dst) = ((row(rows, in.a) != 0) && (row(rows, in.b) != 0)).cast<double>();
+        map2(d, a, b, [](double x, double y) { return (x != 0) & (y != 0) ? 1.0 : 0.0; });
         break;
       case Op::kOr:
-        row(rows, in.dst) = ((row(rows, in.a) != 0) || (row(rows, in.b) != 0)).cast<double>();
+        map2(d, a, b, [](double x, double y) { return (x != 0) | (y != 0) ? 1.0 : 0.0; });
         break;
       case Op::kSelect:
-        row(rows, in.dst) = (row(rows, in.a) != 0).select(row(rows, in.b), row(rows, in.c));
+        map3(d, a, b, c, [](double cond, double x, double y) { return cond != 0 ? x : y; });
         break;
       case Op::kClamp:
-        row(rows, in.dst) = row(rows, in.a).max(row(rows, in.b)).min(row(rows, in.c));
+        map3(d, a, b, c, [](double x, double lo, double hi) {
+          const double y = x < lo ? lo : x;
+          return hi < y ? hi : y;
+        });
         break;
       case Op::kUniform:
-        rnd::draw_uniform(draw, in.site, ptr(rows, in.a), ptr(rows, in.b), ptr(rows, in.dst),
-                          kLanes);
+        rnd::draw_uniform(draw, in.site, a, b, d, kLanes);
         break;
       case Op::kNormal:
-        rnd::draw_normal(draw, in.site, ptr(rows, in.a), ptr(rows, in.b), ptr(rows, in.dst),
-                         kLanes);
+        rnd::draw_normal(draw, in.site, a, b, d, kLanes);
         break;
       case Op::kLognormal:
-        rnd::draw_lognormal(draw, in.site, ptr(rows, in.a), ptr(rows, in.b), ptr(rows, in.dst),
-                            kLanes);
+        rnd::draw_lognormal(draw, in.site, a, b, d, kLanes);
         break;
       case Op::kBernoulli:
-        rnd::draw_bernoulli(draw, in.site, ptr(rows, in.a), ptr(rows, in.dst), kLanes);
+        rnd::draw_bernoulli(draw, in.site, a, d, kLanes);
         break;
       case Op::kBeta:
-        rnd::draw_beta(draw, in.site, ptr(rows, in.a), ptr(rows, in.b), ptr(rows, in.dst), kLanes);
+        rnd::draw_beta(draw, in.site, a, b, d, kLanes);
         break;
       case Op::kTriangular:
-        rnd::draw_triangular(draw, in.site, ptr(rows, in.a), ptr(rows, in.b), ptr(rows, in.c),
-                             ptr(rows, in.dst), kLanes);
+        rnd::draw_triangular(draw, in.site, a, b, c, d, kLanes);
         break;
       case Op::kStoreMasked: {
-        int bad = first_bad_lane(ptr(rows, in.a), ptr(rows, in.b), valid_lanes);
+        // a: value, b: mask
+        const int bad = first_bad_lane(a, b, valid_lanes);
         if (bad >= 0) return Failure{in.check, bad};
-        row(rows, in.dst) = (row(rows, in.b) != 0).select(row(rows, in.a), row(rows, in.dst));
+        map3(d, b, a, d, [](double m, double v, double old) { return m != 0 ? v : old; });
         break;
       }
       case Op::kCheckFinite: {
-        int bad = first_bad_lane(ptr(rows, in.a), ptr(rows, in.b), valid_lanes);
+        const int bad = first_bad_lane(a, b, valid_lanes);
         if (bad >= 0) return Failure{in.check, bad};
         break;
       }

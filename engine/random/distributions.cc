@@ -16,6 +16,84 @@ inline Counter counter(const DrawContext& cx, int lane, uint32_t site, uint32_t 
   return Counter{cx.replicate0 + static_cast<uint32_t>(lane), cx.step, site, k};
 }
 
+// Philox4x32-10 for many consecutive replicates at once, laid out so that the compiler
+// vectorises the rounds across lanes. Bit-identical to uniform() (tested).
+constexpr int kBatch = 64;
+void unit_batch(uint64_t seed, uint32_t replicate0, uint32_t step, uint32_t site, uint32_t k,
+                double* out, int n) {
+  alignas(64) uint32_t c0[kBatch], c1[kBatch], c2[kBatch], c3[kBatch];
+  for (int base = 0; base < n; base += kBatch) {
+    const int m = n - base < kBatch ? n - base : kBatch;
+    uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
+    for (int i = 0; i < kBatch; ++i) {
+      c0[i] = replicate0 + static_cast<uint32_t>(base + i);
+      c1[i] = step;
+      c2[i] = site;
+      c3[i] = k;
+    }
+    for (int round = 0; round < 10; ++round) {
+      if (round > 0) {
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+      }
+      for (int i = 0; i < kBatch; ++i) {
+        const uint64_t p0 = uint64_t{0xD2511F53u} * c0[i];
+        const uint64_t p1 = uint64_t{0xCD9E8D57u} * c2[i];
+        const uint32_t n0 = static_cast<uint32_t>(p1 >> 32) ^ c1[i] ^ k0;
+        const uint32_t n2 = static_cast<uint32_t>(p0 >> 32) ^ c3[i] ^ k1;
+        c1[i] = static_cast<uint32_t>(p1);
+        c3[i] = static_cast<uint32_t>(p0);
+        c0[i] = n0;
+        c2[i] = n2;
+      }
+    }
+    constexpr double kScale = 1.0 / 9007199254740992.0;  // 2^-53
+    for (int i = 0; i < m; ++i) {
+      uint64_t a = (uint64_t{c0[i]} << 32) | c1[i];
+      out[base + i] = (static_cast<double>(a >> 11) + 0.5) * kScale;
+    }
+  }
+}
+
+inline void units(const DrawContext& cx, uint32_t site, double* out, int n) {
+  unit_batch(cx.seed, cx.replicate0, cx.step, site, 0, out, n);
+}
+
+// The central region of AS 241 (|p - 0.5| <= 0.425) is a rational function: computed for
+// every lane without branches; lanes in the tails are then redone by normal_quantile.
+void normal_quantiles(double* u, int n) {
+  alignas(64) double z[256];
+  for (int i = 0; i < n; ++i) {
+    const double q = u[i] - 0.5;
+    const double r = 0.180625 - q * q;
+    const double num =
+        (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) * r +
+             45921.953931549871457) *
+                r +
+            13731.693765509461125) *
+               r +
+           1971.5909503065514427) *
+              r +
+          133.14166789178437745) *
+             r +
+         3.387132872796366608);
+    const double den =
+        (((((((r * 5226.495278852545925 + 28729.085735721942674) * r + 39307.89580009271061) * r +
+             21213.794301586595867) *
+                r +
+            5394.1960214247511077) *
+               r +
+           687.1870074920579083) *
+              r +
+          42.313330701600911252) *
+             r +
+         1.0);
+    const double central = q * num / den;
+    z[i] = central;
+  }
+  for (int i = 0; i < n; ++i) u[i] = std::fabs(u[i] - 0.5) <= 0.425 ? z[i] : normal_quantile(u[i]);
+}
+
 // Marsaglia & Tsang (2000) for shape >= 1; uses uniforms k, k+1, ... of the counter.
 double gamma_ge1(uint64_t seed, Counter c, double shape) {
   const double d = shape - 1.0 / 3.0;
@@ -137,39 +215,67 @@ double normal_quantile(double p) {
   return q < 0 ? -x : x;
 }
 
+namespace {
+
+// Calls f(i, u_i) for lanes i < n with u_i the lane's uniform (normals: its standard
+// normal) at `site`. Draws go to a local buffer first, because `out` may alias a parameter.
+template <bool kNormal, typename F>
+void for_each_draw(const DrawContext& cx, uint32_t site, int n, F f) {
+  alignas(64) double buf[256];
+  for (int base = 0; base < n; base += 256) {
+    const int m = n - base < 256 ? n - base : 256;
+    unit_batch(cx.seed, cx.replicate0 + static_cast<uint32_t>(base), cx.step, site, 0, buf, m);
+    if (kNormal) normal_quantiles(buf, m);
+    for (int j = 0; j < m; ++j) f(base + j, buf[j]);
+  }
+}
+
+}  // namespace
+
 void draw_unit(const DrawContext& cx, uint32_t site, double* out, int n) {
-  for (int i = 0; i < n; ++i) out[i] = uniform(cx.seed, counter(cx, i, site, 0));
+  for_each_draw<false>(cx, site, n, [&](int i, double u) { out[i] = u; });
 }
 
 void draw_uniform(const DrawContext& cx, uint32_t site, const double* lo, const double* hi,
                   double* out, int n) {
-  for (int i = 0; i < n; ++i) {
-    double u = uniform(cx.seed, counter(cx, i, site, 0));
+  for_each_draw<false>(cx, site, n, [&](int i, double u) {
     out[i] = lo[i] <= hi[i] ? lo[i] + (hi[i] - lo[i]) * u : kNaN;
-  }
+  });
 }
 
 void draw_normal(const DrawContext& cx, uint32_t site, const double* mu, const double* sd,
                  double* out, int n) {
-  for (int i = 0; i < n; ++i) {
-    double z = normal_quantile(uniform(cx.seed, counter(cx, i, site, 0)));
-    out[i] = sd[i] >= 0 ? mu[i] + sd[i] * z : kNaN;
-  }
+  for_each_draw<true>(cx, site, n,
+                      [&](int i, double z) { out[i] = sd[i] >= 0 ? mu[i] + sd[i] * z : kNaN; });
 }
 
 void draw_lognormal(const DrawContext& cx, uint32_t site, const double* mu, const double* sigma,
                     double* out, int n) {
-  for (int i = 0; i < n; ++i) {
-    double z = normal_quantile(uniform(cx.seed, counter(cx, i, site, 0)));
+  for_each_draw<true>(cx, site, n, [&](int i, double z) {
     out[i] = sigma[i] >= 0 ? det_exp(mu[i] + sigma[i] * z) : kNaN;
-  }
+  });
 }
 
 void draw_bernoulli(const DrawContext& cx, uint32_t site, const double* p, double* out, int n) {
-  for (int i = 0; i < n; ++i) {
-    double u = uniform(cx.seed, counter(cx, i, site, 0));
+  for_each_draw<false>(cx, site, n, [&](int i, double u) {
     out[i] = (p[i] >= 0 && p[i] <= 1) ? (u < p[i] ? 1.0 : 0.0) : kNaN;
-  }
+  });
+}
+
+void draw_triangular(const DrawContext& cx, uint32_t site, const double* lo, const double* mode,
+                     const double* hi, double* out, int n) {
+  for_each_draw<false>(cx, site, n, [&](int i, double u) {
+    const double l = lo[i], m = mode[i], h = hi[i];
+    if (!(l <= m && m <= h)) {
+      out[i] = kNaN;
+    } else if (l == h) {
+      out[i] = l;
+    } else {
+      const double fc = (m - l) / (h - l);
+      out[i] = u < fc ? l + std::sqrt(u * (h - l) * (m - l))
+                      : h - std::sqrt((1 - u) * (h - l) * (h - m));
+    }
+  });
 }
 
 void draw_beta(const DrawContext& cx, uint32_t site, const double* a, const double* b, double* out,
@@ -184,23 +290,6 @@ void draw_beta(const DrawContext& cx, uint32_t site, const double* a, const doub
     double x = gamma_draw(cx.seed, cx_a, a[i]);
     double y = gamma_draw(cx.seed, cx_b, b[i]);
     out[i] = x / (x + y);
-  }
-}
-
-void draw_triangular(const DrawContext& cx, uint32_t site, const double* lo, const double* mode,
-                     const double* hi, double* out, int n) {
-  for (int i = 0; i < n; ++i) {
-    double u = uniform(cx.seed, counter(cx, i, site, 0));
-    double l = lo[i], m = mode[i], h = hi[i];
-    if (!(l <= m && m <= h)) {
-      out[i] = kNaN;
-    } else if (l == h) {
-      out[i] = l;
-    } else {
-      double fc = (m - l) / (h - l);
-      out[i] = u < fc ? l + std::sqrt(u * (h - l) * (m - l))
-                      : h - std::sqrt((1 - u) * (h - l) * (h - m));
-    }
   }
 }
 

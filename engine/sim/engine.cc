@@ -19,6 +19,14 @@ namespace {
 using LaneArray = Eigen::Array<double, kLanes, 1>;
 using Lane = Eigen::Map<LaneArray, Eigen::Aligned64>;
 
+// Lane loops written out (rather than Eigen boolean expressions, which Eigen 3.4 does not
+// vectorise) so that GCC turns them into packed compares and blends.
+template <typename F>
+inline void for_lanes(F f) {
+  for (int i = 0; i < kLanes; ++i) f(i);
+}
+inline double flag(bool b) { return b ? 1.0 : 0.0; }
+
 bool any_set(const double* mask) {
   bool any = false;
   for (int i = 0; i < kLanes; ++i) any |= mask[i] != 0;
@@ -60,9 +68,13 @@ void Block::run_events() {
     m = Lane(const_cast<double*>(alive));
     if (ev.when.result >= 0) {
       exec(ev.when);
-      m = (m != 0 && Lane(row(ev.when.result)) != 0).cast<double>();
+      const double* w = row(ev.when.result);
+      for_lanes([&](int i) { mask[i] = flag((mask[i] != 0) & (w[i] != 0)); });
     }
-    if (ev.once) m = (m != 0 && Lane(row(ev.fired_row)) == 0).cast<double>();
+    if (ev.once) {
+      const double* fired = row(ev.fired_row);
+      for_lanes([&](int i) { mask[i] = flag((mask[i] != 0) & (fired[i] == 0)); });
+    }
     if (ev.probability.result >= 0) {
       if (!any_set(mask)) continue;
       exec(ev.probability);
@@ -75,13 +87,14 @@ void Block::run_events() {
                   ev.loc.str());
       double* u = row(model_.scratch_row);
       rnd::draw_unit(draw_, ev.site, u, kLanes);
-      m = (m != 0 && Lane(u) < Lane(const_cast<double*>(p))).cast<double>();
+      for_lanes([&](int i) { mask[i] = flag((mask[i] != 0) & (u[i] < p[i])); });
     }
     if (!any_set(mask)) continue;
     for (const auto& s : ev.effects) exec(s);
     if (ev.once) {
       Lane f(row(ev.fired_row));
-      f = (f != 0 || m != 0).cast<double>();
+      double* fired = row(ev.fired_row);
+      for_lanes([&](int i) { fired[i] = flag((fired[i] != 0) | (mask[i] != 0)); });
     }
   }
 }
@@ -95,7 +108,9 @@ void Block::run_decisions() {
     active = Lane(const_cast<double*>(alive));
     if (d.when.result >= 0) {
       exec(d.when);
-      active = (active != 0 && Lane(row(d.when.result)) != 0).cast<double>();
+      const double* w = row(d.when.result);
+      double* act = row(d.active_row);
+      for_lanes([&](int i) { act[i] = flag((act[i] != 0) & (w[i] != 0)); });
     }
     Lane(choice).setConstant(-1);
     if (!any_set(row(d.active_row))) continue;
@@ -106,12 +121,18 @@ void Block::run_decisions() {
       Lane best(row(model_.scratch_row));
       best = Lane(row(d.options[0].value_row));
       Lane c(choice);
-      c = (active != 0).select(LaneArray::Zero(), c);
+      const double* act = row(d.active_row);
+      double* bst = row(model_.scratch_row);
+      for_lanes([&](int i) { choice[i] = act[i] != 0 ? 0.0 : -1.0; });
       for (size_t j = 1; j < k; ++j) {
         Lane u(row(d.options[j].value_row));
-        auto better = (active != 0) && (u > best);
-        c = better.select(LaneArray::Constant(static_cast<double>(j)), c);
-        best = better.select(u, best);
+        const double* uj = row(d.options[j].value_row);
+        const double jd = static_cast<double>(j);
+        for_lanes([&](int i) {
+          const bool better = (act[i] != 0) & (uj[i] > bst[i]);
+          choice[i] = better ? jd : choice[i];
+          bst[i] = better ? uj[i] : bst[i];
+        });
       }
       continue;
     }
@@ -120,31 +141,31 @@ void Block::run_decisions() {
     double* total = row(model_.scratch_row);
     if (d.rule == DecisionRule::kLogit) {
       exec(d.rationality);
-      // p_j = exp(l (u_j - max u)) / sum: shifted by the maximum so exp cannot overflow.
+      // p_j = exp(l (u_j - max u)) / sum, shifted by the maximum so exp cannot overflow.
+      // The weights overwrite the utilities, which are not needed after the choice.
       Lane lambda(row(d.rationality_row));
       LaneArray mx = Lane(row(d.options[0].value_row));
       for (size_t j = 1; j < k; ++j) mx = mx.max(Lane(row(d.options[j].value_row)));
       LaneArray sum = LaneArray::Zero();
-      std::vector<LaneArray> w(k);
       for (size_t j = 0; j < k; ++j) {
-        w[j] = (lambda * (Lane(row(d.options[j].value_row)) - mx)).exp();
-        sum += w[j];
+        Lane w(row(d.options[j].value_row));
+        w = (lambda * (w - mx)).exp();
+        sum += w;
       }
-      Lane tot(total);
-      tot = Lane(draw) * sum;
-      for (int i = 0; i < kLanes; ++i) {
-        if (act[i] == 0) continue;
-        double acc = 0;
-        size_t pick = k - 1;
-        for (size_t j = 0; j < k; ++j) {
-          acc += w[j][i];
-          if (total[i] < acc) {
-            pick = j;
-            break;
-          }
-        }
-        choice[i] = static_cast<double>(pick);
+      // The first option whose cumulative weight exceeds draw * sum.
+      Lane target(total);
+      target = Lane(draw) * sum;
+      LaneArray acc = LaneArray::Zero(), pick = LaneArray::Zero();
+      for (size_t j = 0; j + 1 < k; ++j) {
+        acc += Lane(row(d.options[j].value_row));
+        const double* tg = total;
+        const double* ac = acc.data();
+        double* pk = pick.data();
+        for_lanes([&](int i) { pk[i] += flag(tg[i] >= ac[i]); });
       }
+      Lane c(choice);
+      const double* pk = pick.data();
+      for_lanes([&](int i) { choice[i] = act[i] != 0 ? pk[i] : choice[i]; });
     } else {  // sample: P(option) proportional to its weight
       for (int i = 0; i < valid_; ++i) {
         if (act[i] == 0) continue;
@@ -184,7 +205,8 @@ void Block::run_decisions() {
       const OptionModel& o = d.options[j];
       if (o.effects.empty()) continue;
       Lane mk(mask);
-      mk = (Lane(const_cast<double*>(choice)) == static_cast<double>(j)).cast<double>();
+      const double jd = static_cast<double>(j);
+      for_lanes([&](int i) { mask[i] = flag(choice[i] == jd); });
       if (!any_set(mask)) continue;
       for (const auto& s : o.effects) exec(s);
     }
@@ -192,29 +214,31 @@ void Block::run_decisions() {
 }
 
 void Block::record_outcome_accumulators() {
-  Lane alive(row(model_.alive_row));
+  const double* al = row(model_.alive_row);
   for (const OutcomeModel& o : model_.outcomes) {
     if (o.kind == OutcomeKind::kFinal || o.kind == OutcomeKind::kCases) continue;
     exec(o.expr);
-    Lane v(row(o.expr.result));
-    Lane acc(row(o.acc_row));
+    const double* x = row(o.expr.result);
+    double* a = row(o.acc_row);
     switch (o.kind) {
       case OutcomeKind::kMax:
-        acc = (alive != 0).select(acc.max(v), acc);
+        for_lanes([&](int i) { a[i] = (al[i] != 0) & (a[i] < x[i]) ? x[i] : a[i]; });
         break;
       case OutcomeKind::kMin:
-        acc = (alive != 0).select(acc.min(v), acc);
+        for_lanes([&](int i) { a[i] = (al[i] != 0) & (x[i] < a[i]) ? x[i] : a[i]; });
         break;
       case OutcomeKind::kMean: {
-        acc = (alive != 0).select(acc + v, acc);
-        Lane cnt(row(o.count_row));
-        cnt += (alive != 0).cast<double>();
+        double* cnt = row(o.count_row);
+        for_lanes([&](int i) {
+          a[i] = al[i] != 0 ? a[i] + x[i] : a[i];
+          cnt[i] += flag(al[i] != 0);
+        });
         break;
       }
-      case OutcomeKind::kFirst:
-        acc = (alive != 0 && acc < 0 && v != 0)
-                  .select(LaneArray::Constant(static_cast<double>(t_)), acc);
-        break;
+      case OutcomeKind::kFirst: {
+        const double td = static_cast<double>(t_);
+        for_lanes([&](int i) { a[i] = (al[i] != 0) & (a[i] < 0) & (x[i] != 0) ? td : a[i]; });
+      } break;
       default:
         break;
     }
@@ -268,7 +292,8 @@ void Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t fir
     if (any_alive && model_.stop_when.result >= 0) {
       exec(model_.stop_when);
       Lane a(alive);
-      a = (a != 0 && Lane(row(model_.stop_when.result)) == 0).cast<double>();
+      const double* stop = row(model_.stop_when.result);
+      for_lanes([&](int i) { alive[i] = flag((alive[i] != 0) & (stop[i] == 0)); });
       any_alive = any_set(alive);
     }
   }

@@ -155,3 +155,41 @@ TEST(Distributions, DrawDependsOnReplicateNotOnLanePosition) {
 
 }  // namespace
 }  // namespace geosim::rnd
+
+namespace geosim::rnd {
+namespace {
+
+TEST(Distributions, BatchedPhiloxEqualsTheScalarReference) {
+  // draw_unit runs Philox over lanes in batches; it must equal uniform() bit for bit.
+  std::vector<double> out(300);
+  DrawContext cx{0x123456789abcdefULL, 1000, 17};
+  draw_unit(cx, 5, out.data(), 300);
+  for (int i = 0; i < 300; ++i)
+    ASSERT_EQ(out[static_cast<size_t>(i)],
+              uniform(cx.seed, Counter{1000u + static_cast<uint32_t>(i), 17, 5, 0}));
+}
+
+TEST(Distributions, BatchedNormalsEqualTheScalarQuantile) {
+  std::vector<double> mu(256, 0.0), sd(256, 1.0), out(256);
+  DrawContext cx{99, 0, 3};
+  draw_normal(cx, 8, mu.data(), sd.data(), out.data(), 256);
+  for (int i = 0; i < 256; ++i)
+    ASSERT_EQ(out[static_cast<size_t>(i)],
+              normal_quantile(uniform(99, Counter{static_cast<uint32_t>(i), 3, 8, 0})));
+}
+
+TEST(Distributions, OutputMayAliasParameters) {
+  std::vector<double> p(256, 0.5);
+  DrawContext cx{5, 0, 0};
+  draw_bernoulli(cx, 2, p.data(), p.data(), 256);
+  int ones = 0;
+  for (double x : p) {
+    ASSERT_TRUE(x == 0 || x == 1);
+    ones += x == 1;
+  }
+  EXPECT_GT(ones, 90);
+  EXPECT_LT(ones, 166);
+}
+
+}  // namespace
+}  // namespace geosim::rnd
