@@ -32,8 +32,8 @@ int main(int argc, char** argv) {
   }
   const std::string dir = std::string(argv[1]) + "/";
   const int threads = argc > 2 ? std::atoi(argv[2]) : 1;
-  std::printf("%-20s %6s %4s %6s %12s %12s %10s %9s\n", "input", "actors", "dims", "states",
-              "s/run", "ms/turn", "KTAB s", "speed-up");
+  std::printf("%-20s %6s %4s %6s %10s %10s %10s %12s %9s\n", "input", "actors", "dims", "states",
+              "s/run", "ms/turn", "KTAB s", "KTAB ms/turn", "speed-up");
   for (const Input& in : kInputs) {
     auto scenario = geosim::bargain::read_ktab_csv(dir + in.file);
     geosim::bargain::SmpOptions options;
@@ -50,15 +50,18 @@ int main(int argc, char** argv) {
       total += s;
     }
     const int turns = states - 1;
-    char ktab[32] = "-", speed[32] = "-";
+    char ktab[32] = "-", ktab_turn[32] = "-", speed[32] = "-";
     if (in.ktab_seconds > 0) {
       std::snprintf(ktab, sizeof ktab, "%.2f", in.ktab_seconds);
+      std::snprintf(ktab_turn, sizeof ktab_turn, "%.1f", 1e3 * in.ktab_seconds / turns);
       std::snprintf(speed, sizeof speed, "%.0fx", in.ktab_seconds / best);
     }
-    std::printf("%-20s %6d %4d %6d %12.5f %12.4f %10s %9s\n", in.file, model.num_actors(),
-                model.num_dimensions(), states, best, 1e3 * best / turns, ktab, speed);
+    std::printf("%-20s %6d %4d %6d %10.5f %10.4f %10s %12s %9s\n", in.file, model.num_actors(),
+                model.num_dimensions(), states, best, 1e3 * best / turns, ktab, ktab_turn, speed);
   }
-  std::printf("(best of >= 3 runs, %d thread%s; KTAB: -O2, minimal SQLite logging)\n", threads,
-              threads == 1 ? "" : "s");
+  std::printf(
+      "(best of >= 3 runs, %d thread%s; KTAB: -O2, minimal SQLite logging, per turn "
+      "assuming the same number of turns)\n",
+      threads, threads == 1 ? "" : "s");
   return 0;
 }
