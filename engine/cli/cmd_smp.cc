@@ -48,13 +48,14 @@ int smp_main(const std::vector<std::string>& args) {
         po::value<std::string>()->default_value(bargain::smp_choice_value(options, c.key)),
         help.c_str());
   }
-  desc.add_options()("file", po::value(&file)->required(), "KTAB CSV input");
+  desc.add_options()("file", po::value(&file), "KTAB CSV input");
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
   if (!parse_options(args, desc, pos, vm, kUsage)) return kExitOk;
 
   const SourceLoc where{"geosim smp"};
+  if (file.empty()) throw UserError(where, "no input file; usage: geosim " + std::string(kUsage));
   for (const SmpChoice& c : bargain::smp_choices())
     bargain::set_smp_choice(options, c.key, vm[c.key].as<std::string>(), where);
   if (stochastic) options.state_transitions = StateTransitions::kStochastic;
