@@ -1,0 +1,64 @@
+#include "stats/hypothesis.h"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "core/error.h"
+#include "stats/distributions.h"
+
+namespace geosim::stats {
+
+TestResult welch_t_test(double mean_a, double sd_a, int64_t n_a, double mean_b, double sd_b,
+                        int64_t n_b) {
+  TestResult r;
+  r.difference = mean_a - mean_b;
+  if (n_a < 2 || n_b < 2) return r;
+  GEOSIM_ASSERT(sd_a >= 0 && sd_b >= 0, "negative standard deviation");
+  double na = static_cast<double>(n_a), nb = static_cast<double>(n_b);
+  double va = sd_a * sd_a / na, vb = sd_b * sd_b / nb;
+  double se2 = va + vb;
+  r.valid = true;
+  if (se2 == 0) {
+    r.df = na + nb - 2;
+    r.statistic = r.difference == 0
+                      ? 0
+                      : std::copysign(std::numeric_limits<double>::infinity(), r.difference);
+    r.p_value = r.difference == 0 ? 1 : 0;
+    r.ci = {r.difference, r.difference};
+    return r;
+  }
+  double se = std::sqrt(se2);
+  r.statistic = r.difference / se;
+  r.df = se2 * se2 / (va * va / (na - 1) + vb * vb / (nb - 1));
+  r.p_value = student_t_two_sided_p(r.statistic, r.df);
+  double t_crit = student_t_quantile(0.975, r.df);
+  r.ci = {r.difference - t_crit * se, r.difference + t_crit * se};
+  return r;
+}
+
+TestResult two_proportion_z_test(double p_a, int64_t n_a, double p_b, int64_t n_b) {
+  TestResult r;
+  r.difference = p_a - p_b;
+  if (n_a < 1 || n_b < 1) return r;
+  GEOSIM_ASSERT(p_a >= 0 && p_a <= 1 && p_b >= 0 && p_b <= 1,
+                "proportion outside [0, 1]: " + std::to_string(p_a) + ", " + std::to_string(p_b));
+  double na = static_cast<double>(n_a), nb = static_cast<double>(n_b);
+  r.valid = true;
+  double pooled = (p_a * na + p_b * nb) / (na + nb);
+  double se = std::sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb));
+  if (se == 0) {
+    r.statistic = 0;
+    r.p_value = 1;
+  } else {
+    r.statistic = r.difference / se;
+    r.p_value = std::erfc(std::fabs(r.statistic) / std::sqrt(2.0));
+  }
+  Interval a = wilson_interval_p(p_a, na), b = wilson_interval_p(p_b, nb);
+  r.ci = {
+      r.difference - std::sqrt((p_a - a.low) * (p_a - a.low) + (b.high - p_b) * (b.high - p_b)),
+      r.difference + std::sqrt((a.high - p_a) * (a.high - p_a) + (p_b - b.low) * (p_b - b.low))};
+  return r;
+}
+
+}  // namespace geosim::stats

@@ -1,0 +1,353 @@
+#include "stats/sketch.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+#include "stats/wire.h"
+
+namespace geosim::stats {
+
+namespace {
+
+constexpr double kGamma = (1 + QuantileSketch::kAlpha) / (1 - QuantileSketch::kAlpha);
+const double kLogGamma = std::log(kGamma);
+const double kInvLogGamma = 1 / kLogGamma;
+constexpr int32_t kSlack = 64;  // spare bins allocated beyond the used range
+
+int32_t key_of(double magnitude) {
+  return static_cast<int32_t>(std::ceil(std::log(magnitude) * kInvLogGamma));
+}
+
+double representative(int32_t key) { return 2 * std::exp(key * kLogGamma) / (kGamma + 1); }
+
+}  // namespace
+
+// ------------------------------------------------------------------ Store
+
+int64_t QuantileSketch::Store::at(int32_t key) const {
+  int64_t i = int64_t{key} - offset_;
+  return i >= 0 && i < static_cast<int64_t>(counts_.size()) ? counts_[i] : 0;
+}
+
+void QuantileSketch::Store::reserve_keys(int32_t low, int32_t high) {
+  int64_t have_low = offset_, have_high = int64_t{offset_} + counts_.size() - 1;
+  if (!counts_.empty() && low >= have_low && high <= have_high) return;
+  int32_t new_offset = low - kSlack;
+  std::vector<int64_t> grown(static_cast<size_t>(high - low) + 1 + 2 * kSlack, 0);
+  if (total_ > 0) {
+    for (int32_t k = min_key_; k <= max_key_; ++k) grown[k - new_offset] = at(k);
+  }
+  counts_ = std::move(grown);
+  offset_ = new_offset;
+}
+
+void QuantileSketch::Store::add(int32_t key, int64_t n) {
+  if (n == 0) return;
+  if (total_ == 0) {
+    reserve_keys(key, key);
+    min_key_ = max_key_ = key;
+    counts_[key - offset_] = n;
+    total_ = n;
+    return;
+  }
+  int32_t top = std::max(max_key_, key);
+  int32_t floor_key = top - (kMaxBins - 1);
+  key = std::max(key, floor_key);
+  if (floor_key > min_key_) {  // fold the bins that fell below the window
+    int64_t folded = 0;
+    for (int32_t k = min_key_; k < floor_key && k <= max_key_; ++k) {
+      folded += counts_[k - offset_];
+      counts_[k - offset_] = 0;
+    }
+    min_key_ = floor_key;
+    if (floor_key > max_key_) max_key_ = floor_key;
+    reserve_keys(min_key_, top);
+    counts_[floor_key - offset_] += folded;
+  }
+  reserve_keys(std::min(key, min_key_), top);
+  counts_[key - offset_] += n;
+  min_key_ = std::min(min_key_, key);
+  max_key_ = top;
+  total_ += n;
+}
+
+void QuantileSketch::Store::merge(const Store& other) {
+  if (other.total_ == 0) return;
+  for (int32_t k = other.max_key_; k >= other.min_key_; --k) add(k, other.at(k));
+}
+
+void QuantileSketch::Store::serialize(std::string& out) const {
+  if (total_ == 0) {
+    wire::put_u8(out, 0);
+    return;
+  }
+  wire::put_u8(out, 1);
+  wire::put_u32(out, static_cast<uint32_t>(min_key_));
+  wire::put_u32(out, static_cast<uint32_t>(max_key_ - min_key_ + 1));
+  for (int32_t k = min_key_; k <= max_key_; ++k)
+    wire::put_varint(out, static_cast<uint64_t>(at(k)));
+}
+
+QuantileSketch::Store QuantileSketch::Store::deserialize(std::string_view& in) {
+  Store s;
+  uint8_t present = wire::get_u8(in);
+  if (present == 0) return s;
+  if (present != 1) wire::damaged("bad sketch store flag");
+  auto low = static_cast<int32_t>(wire::get_u32(in));
+  uint32_t span = wire::get_u32(in);
+  if (span == 0 || span > static_cast<uint32_t>(kMaxBins) || low < -100000 || low > 100000) {
+    wire::damaged("sketch store out of range");
+  }
+  int32_t high = low + static_cast<int32_t>(span) - 1;
+  s.reserve_keys(low, high);
+  for (int32_t k = low; k <= high; ++k) {
+    uint64_t c = wire::get_varint(in);
+    if (c > static_cast<uint64_t>(std::numeric_limits<int64_t>::max() - s.total_)) {
+      wire::damaged("sketch count overflow");
+    }
+    s.counts_[k - s.offset_] = static_cast<int64_t>(c);
+    s.total_ += static_cast<int64_t>(c);
+  }
+  s.min_key_ = low;
+  s.max_key_ = high;
+  if (s.at(low) == 0 || s.at(high) == 0) wire::damaged("sketch store not in canonical form");
+  return s;
+}
+
+// ------------------------------------------------------------------ QuantileSketch
+
+void QuantileSketch::add(double x) {
+  GEOSIM_ASSERT(std::isfinite(x), "non-finite observation " + std::to_string(x));
+  x += 0.0;  // -0 becomes +0
+  if (count_ == 0) {
+    min_ = max_ = x;
+  } else {
+    min_ = std::min(min_, x);
+    max_ = std::max(max_, x);
+  }
+  ++count_;
+  if (!exact_) {
+    add_to_bins(x, 1);
+    return;
+  }
+  auto it = std::lower_bound(values_.begin(), values_.end(), x,
+                             [](const auto& entry, double v) { return entry.first < v; });
+  if (it != values_.end() && it->first == x) {
+    ++it->second;
+    return;
+  }
+  if (values_.size() < kMaxExactValues) {
+    values_.insert(it, {x, 1});
+    return;
+  }
+  switch_to_sketch();
+  add_to_bins(x, 1);
+}
+
+void QuantileSketch::add(const double* x, size_t n) {
+  for (size_t i = 0; i < n; ++i) add(x[i]);
+}
+
+void QuantileSketch::add_to_bins(double x, int64_t n) {
+  double magnitude = std::fabs(x);
+  if (magnitude < std::numeric_limits<double>::min()) {
+    zero_count_ += n;
+  } else if (x > 0) {
+    positive_.add(key_of(magnitude), n);
+  } else {
+    negative_.add(key_of(magnitude), n);
+  }
+}
+
+void QuantileSketch::switch_to_sketch() {
+  exact_ = false;
+  for (const auto& [value, n] : values_) add_to_bins(value, n);
+  values_.clear();
+  values_.shrink_to_fit();
+}
+
+void QuantileSketch::merge(const QuantileSketch& other) {
+  if (other.count_ == 0) return;
+  if (count_ == 0) {
+    *this = other;
+    return;
+  }
+  count_ += other.count_;
+  min_ = std::min(min_, other.min_);
+  max_ = std::max(max_, other.max_);
+  if (exact_ && other.exact_) {
+    std::vector<std::pair<double, int64_t>> merged;
+    merged.reserve(values_.size() + other.values_.size());
+    size_t i = 0, j = 0;
+    while (i < values_.size() || j < other.values_.size()) {
+      if (j == other.values_.size() ||
+          (i < values_.size() && values_[i].first < other.values_[j].first)) {
+        merged.push_back(values_[i++]);
+      } else if (i == values_.size() || other.values_[j].first < values_[i].first) {
+        merged.push_back(other.values_[j++]);
+      } else {
+        merged.emplace_back(values_[i].first, values_[i].second + other.values_[j].second);
+        ++i, ++j;
+      }
+    }
+    values_ = std::move(merged);
+    if (values_.size() > kMaxExactValues) switch_to_sketch();
+    return;
+  }
+  if (exact_) switch_to_sketch();
+  if (other.exact_) {
+    for (const auto& [value, n] : other.values_) add_to_bins(value, n);
+  } else {
+    positive_.merge(other.positive_);
+    negative_.merge(other.negative_);
+    zero_count_ += other.zero_count_;
+  }
+}
+
+double QuantileSketch::min() const {
+  return count_ ? min_ : std::numeric_limits<double>::quiet_NaN();
+}
+
+double QuantileSketch::max() const {
+  return count_ ? max_ : std::numeric_limits<double>::quiet_NaN();
+}
+
+double QuantileSketch::quantile(double q) const {
+  GEOSIM_ASSERT(q >= 0 && q <= 1, "quantile level outside [0, 1]: " + std::to_string(q));
+  if (count_ == 0) return std::numeric_limits<double>::quiet_NaN();
+  if (q == 0) return min_;
+  if (q == 1) return max_;
+  return exact_ ? exact_quantile(q) : sketch_quantile(q);
+}
+
+double QuantileSketch::exact_quantile(double q) const {
+  // NumPy's "linear" method: virtual index h = (n - 1) q, then interpolate between the
+  // order statistics floor(h) and floor(h) + 1 with its lerp (the form taken for t >= 0.5
+  // keeps the result exact at the upper end).
+  double h = static_cast<double>(count_ - 1) * q;
+  double below = std::floor(h);
+  double t = h - below;
+  auto rank = static_cast<int64_t>(below);
+  size_t i = 0;
+  int64_t seen = values_[0].second;
+  while (seen <= rank) seen += values_[++i].second;
+  double a = values_[i].first;
+  double b = a;
+  if (rank + 1 < count_ && seen <= rank + 1) b = values_[i + 1].first;
+  if (a == b || t == 0) return a;
+  double diff = b - a;
+  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+}
+
+double QuantileSketch::sketch_quantile(double q) const {
+  double rank = static_cast<double>(count_ - 1) * q;
+  double seen = 0;
+  double value = max_;
+  bool found = false;
+  if (negative_.total() > 0) {
+    for (int32_t k = negative_.max_key(); k >= negative_.min_key() && !found; --k) {
+      seen += static_cast<double>(negative_.at(k));
+      if (seen > rank) {
+        value = -representative(k);
+        found = true;
+      }
+    }
+  }
+  if (!found) {
+    seen += static_cast<double>(zero_count_);
+    if (seen > rank) {
+      value = 0;
+      found = true;
+    }
+  }
+  if (!found && positive_.total() > 0) {
+    for (int32_t k = positive_.min_key(); k <= positive_.max_key() && !found; ++k) {
+      seen += static_cast<double>(positive_.at(k));
+      if (seen > rank) {
+        value = representative(k);
+        found = true;
+      }
+    }
+  }
+  return std::clamp(value, min_, max_);
+}
+
+namespace {
+constexpr uint8_t kSketchTag = 'Q';
+constexpr uint8_t kSketchVersion = 1;
+}  // namespace
+
+void QuantileSketch::serialize(std::string& out) const {
+  wire::put_u8(out, kSketchTag);
+  wire::put_u8(out, kSketchVersion);
+  wire::put_i64(out, count_);
+  wire::put_f64(out, count_ ? min_ : 0.0);
+  wire::put_f64(out, count_ ? max_ : 0.0);
+  wire::put_u8(out, exact_ ? 1 : 0);
+  if (exact_) {
+    wire::put_u16(out, static_cast<uint16_t>(values_.size()));
+    for (const auto& [value, n] : values_) {
+      wire::put_f64(out, value);
+      wire::put_varint(out, static_cast<uint64_t>(n));
+    }
+  } else {
+    wire::put_varint(out, static_cast<uint64_t>(zero_count_));
+    negative_.serialize(out);
+    positive_.serialize(out);
+  }
+}
+
+QuantileSketch QuantileSketch::deserialize(std::string_view& in) {
+  if (wire::get_u8(in) != kSketchTag) wire::damaged("not a quantile sketch");
+  if (wire::get_u8(in) != kSketchVersion) wire::damaged("unknown quantile sketch version");
+  QuantileSketch s;
+  s.count_ = wire::get_i64(in);
+  s.min_ = wire::get_f64(in);
+  s.max_ = wire::get_f64(in);
+  uint8_t exact = wire::get_u8(in);
+  if (exact > 1) wire::damaged("bad quantile sketch mode");
+  s.exact_ = exact == 1;
+  int64_t total = 0;
+  if (s.exact_) {
+    size_t n = wire::get_u16(in);
+    if (n > kMaxExactValues) wire::damaged("too many exact values");
+    for (size_t i = 0; i < n; ++i) {
+      double value = wire::get_f64(in);
+      uint64_t c = wire::get_varint(in);
+      if (!std::isfinite(value) || c == 0 || c > uint64_t{1} << 62 ||
+          (i > 0 && !(s.values_.back().first < value)) || (std::signbit(value) && value == 0)) {
+        wire::damaged("bad exact value list");
+      }
+      s.values_.emplace_back(value, static_cast<int64_t>(c));
+      total += static_cast<int64_t>(c);
+    }
+    if (n > 0 && (s.values_.front().first != s.min_ || s.values_.back().first != s.max_)) {
+      wire::damaged("exact values disagree with min or max");
+    }
+  } else {
+    uint64_t zeros = wire::get_varint(in);
+    if (zeros > uint64_t{1} << 62) wire::damaged("bad zero count");
+    s.zero_count_ = static_cast<int64_t>(zeros);
+    s.negative_ = Store::deserialize(in);
+    s.positive_ = Store::deserialize(in);
+    total = s.zero_count_ + s.negative_.total() + s.positive_.total();
+  }
+  if (total != s.count_ || (!s.exact_ && s.count_ <= static_cast<int64_t>(kMaxExactValues))) {
+    wire::damaged("quantile sketch counts disagree");
+  }
+  if (s.count_ > 0 && (!std::isfinite(s.min_) || !std::isfinite(s.max_) || s.max_ < s.min_)) {
+    wire::damaged("bad min or max");
+  }
+  return s;
+}
+
+bool QuantileSketch::operator==(const QuantileSketch& other) const {
+  std::string a, b;
+  serialize(a);
+  other.serialize(b);
+  return a == b;
+}
+
+}  // namespace geosim::stats

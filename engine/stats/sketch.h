@@ -1,0 +1,102 @@
+// Quantiles of a stream of doubles, mergeable with results that do not depend on how the
+// stream was split or in which order the parts were merged: the state is a function of
+// the multiset of observations alone, so merge(A, B) is the sketch of A's and B's
+// observations together, and equal multisets serialize to equal bytes.
+//
+// Two modes:
+//  - Exact, while there are at most 512 distinct values: a sorted list of (value, count).
+//    quantile(q) interpolates linearly between order statistics at rank q (n - 1), as R's
+//    type 7 and NumPy's default do. Outcomes that are counts, flags or categories never
+//    leave this mode.
+//  - Sketch, from the 513th distinct value on: a DDSketch (Masson, Rim & Lee, VLDB 2019)
+//    with relative accuracy alpha = 0.005. A value x != 0 falls in bin
+//    i = ceil(log|x| / log gamma), gamma = (1 + alpha) / (1 - alpha), kept per sign (a
+//    positive and a negative store), and |x| below the smallest normal double counts as
+//    zero. quantile(q) finds the bin holding the order statistic of rank q (n - 1) and
+//    returns its representative 2 gamma^i / (gamma + 1), clamped to [min, max].
+//    Guarantee: the answer is within relative error alpha of that order statistic
+//    (|answer - x| <= alpha |x|), as long as its bin was not collapsed (below).
+//    The bin index uses std::log, so results are reproducible on one platform and libm;
+//    another libm may round a value lying within an ulp of a bin edge differently.
+//
+// Memory is bounded: each store keeps at most 4096 consecutive bins (a span of about
+// 41 orders of magnitude). When a store would need more, the bins of the smallest
+// magnitudes are folded into the lowest kept bin, so only quantiles among values 4096
+// bins below the store's largest magnitude lose the guarantee (they err toward larger
+// magnitudes). The fold depends only on the largest magnitude seen, so it too is a
+// function of the multiset.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace geosim::stats {
+
+class QuantileSketch {
+ public:
+  static constexpr size_t kMaxExactValues = 512;
+  static constexpr double kAlpha = 0.005;
+  static constexpr int kMaxBins = 4096;
+
+  // Observations must be finite (asserted, as in ExactMoments). -0 is stored as +0.
+  void add(double x);
+  void add(const double* x, size_t n);
+  void merge(const QuantileSketch& other);
+
+  int64_t count() const { return count_; }
+  // q in [0, 1]; quantile(0) is min() and quantile(1) is max(). NaN when empty.
+  double quantile(double q) const;
+  double min() const;
+  double max() const;
+  // True while the quantiles are exact (at most 512 distinct values so far).
+  bool exact() const { return exact_; }
+
+  void serialize(std::string& out) const;
+  // As ExactMoments::deserialize: damaged input throws UserError without a position.
+  static QuantileSketch deserialize(std::string_view& in);
+
+  bool operator==(const QuantileSketch& other) const;
+
+ private:
+  // Counts per bin over consecutive keys, at most kMaxBins of them (see the fold above).
+  class Store {
+   public:
+    void add(int32_t key, int64_t n);
+    void merge(const Store& other);
+    int64_t total() const { return total_; }
+    int32_t min_key() const { return min_key_; }
+    int32_t max_key() const { return max_key_; }
+    int64_t at(int32_t key) const;
+    void serialize(std::string& out) const;
+    static Store deserialize(std::string_view& in);
+
+   private:
+    void reserve_keys(int32_t low, int32_t high);
+
+    std::vector<int64_t> counts_;  // counts_[k - offset_] for key k
+    int32_t offset_ = 0;
+    int32_t min_key_ = 0;  // lowest and highest nonzero keys, when total_ > 0
+    int32_t max_key_ = 0;
+    int64_t total_ = 0;
+  };
+
+  void switch_to_sketch();
+  void add_to_bins(double x, int64_t n);
+  double exact_quantile(double q) const;
+  double sketch_quantile(double q) const;
+
+  int64_t count_ = 0;
+  double min_ = 0;
+  double max_ = 0;
+  bool exact_ = true;
+  std::vector<std::pair<double, int64_t>> values_;  // exact mode, ascending values
+  Store positive_;
+  Store negative_;  // keyed by |x|
+  int64_t zero_count_ = 0;
+};
+
+}  // namespace geosim::stats
