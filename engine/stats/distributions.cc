@@ -1,5 +1,6 @@
 #include "stats/distributions.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -45,9 +46,40 @@ double normal_quantile(double p) {
 
 namespace {
 
-double log_beta(double a, double b) {
+double log_gamma(double x) {
   int sign = 0;
-  return lgamma_r(a, &sign) + lgamma_r(b, &sign) - lgamma_r(a + b, &sign);
+  return lgamma_r(x, &sign);
+}
+
+// lgamma(x) minus its Stirling approximation (x - 1/2) log x - x + log(2 pi) / 2, for
+// x >= 10, by the asymptotic series (error below 1e-17 there).
+double stirling_correction(double x) {
+  static const double c[] = {1.0 / 12,   -1.0 / 360,      1.0 / 1260, -1.0 / 1680,
+                             1.0 / 1188, -691.0 / 360360, 1.0 / 156,  -3617.0 / 122400};
+  double inv2 = 1 / (x * x), sum = 0, power = 1 / x;
+  for (double coefficient : c) {
+    sum += coefficient * power;
+    power *= inv2;
+  }
+  return sum;
+}
+
+// log B(a, b) without the cancellation of lgamma(a) + lgamma(b) - lgamma(a + b) when a
+// or b is large (as for the t distribution with many degrees of freedom); the same
+// decomposition as R's lbeta.
+double log_beta(double a, double b) {
+  double p = std::min(a, b), q = std::max(a, b);
+  const double log_sqrt_2pi = 0.918938533204672741780329736406;
+  if (p >= 10) {
+    double corr = stirling_correction(p) + stirling_correction(q) - stirling_correction(p + q);
+    return -0.5 * std::log(q) + log_sqrt_2pi + corr + (p - 0.5) * std::log(p / (p + q)) +
+           q * std::log1p(-p / (p + q));
+  }
+  if (q >= 10) {
+    double corr = stirling_correction(q) - stirling_correction(p + q);
+    return log_gamma(p) + corr + p - p * std::log(p + q) + (q - 0.5) * std::log1p(-p / (p + q));
+  }
+  return log_gamma(p) + log_gamma(q) - log_gamma(p + q);
 }
 
 // The continued fraction for I_x(a, b), valid (fast converging) for x < (a+1)/(a+b+2).
@@ -88,7 +120,10 @@ double incomplete_beta(double a, double b, double x, double one_minus_x) {
   GEOSIM_ASSERT(a > 0 && b > 0 && x >= 0 && x <= 1, "incomplete_beta arguments out of range");
   if (x == 0) return 0;
   if (one_minus_x == 0) return 1;
-  double log_front = a * std::log(x) + b * std::log(one_minus_x) - log_beta(a, b);
+  // log x and log(1 - x) from whichever of the two is small, so neither loses digits.
+  double log_x = x < 0.5 ? std::log(x) : std::log1p(-one_minus_x);
+  double log_1mx = one_minus_x < 0.5 ? std::log(one_minus_x) : std::log1p(-x);
+  double log_front = a * log_x + b * log_1mx - log_beta(a, b);
   if (x < (a + 1) / (a + b + 2)) {
     return std::exp(log_front) * beta_continued_fraction(a, b, x) / a;
   }
@@ -99,6 +134,14 @@ double student_t_two_sided_p(double t, double df) {
   GEOSIM_ASSERT(df > 0, "student t needs df > 0");
   if (std::isinf(t)) return 0;
   double t2 = t * t;
+  if (df > 1e6) {
+    // The continued fraction loses digits for such df (the beta parameter df / 2 is huge);
+    // the first term of the asymptotic expansion in 1 / df (Abramowitz & Stegun 26.7.5)
+    // is accurate there to about 1e-12 absolute.
+    double a = std::fabs(t);
+    double density = std::exp(-t2 / 2) / std::sqrt(2 * M_PI);
+    return std::min(1.0, std::erfc(a / std::sqrt(2.0)) + density * (a * t2 + a) / (2 * df));
+  }
   // P(|T| >= |t|) = I_{df / (df + t^2)}(df / 2, 1 / 2).
   return incomplete_beta(df / 2, 0.5, df / (df + t2), t2 / (df + t2));
 }

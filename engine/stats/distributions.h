@@ -16,7 +16,8 @@ double normal_quantile(double p);
 double incomplete_beta(double a, double b, double x, double one_minus_x);
 
 // Student's t distribution with `df` > 0 degrees of freedom (df need not be an integer,
-// as with Welch–Satterthwaite). CDF accurate to about 1e-14 absolute.
+// as with Welch–Satterthwaite). CDF accurate to about 1e-13 absolute up to df = 1e6
+// (incomplete beta) and 1e-12 beyond (normal plus its first correction in 1 / df).
 double student_t_cdf(double t, double df);
 // P(|T| >= |t|), computed directly (not 1 - cdf) so small p-values keep their digits.
 double student_t_two_sided_p(double t, double df);

@@ -1,5 +1,6 @@
 #include "stats/exact_sum.h"
 
+#include <algorithm>
 #include <bit>
 #include <climits>
 #include <cmath>
@@ -9,7 +10,7 @@
 
 namespace geosim::stats {
 
-DecomposedDouble decompose(double x) {
+inline DecomposedDouble decompose_inline(double x) {
   uint64_t bits = std::bit_cast<uint64_t>(x);
   int biased = static_cast<int>((bits >> 52) & 0x7ff);
   uint64_t frac = bits & ((uint64_t{1} << 52) - 1);
@@ -17,19 +18,49 @@ DecomposedDouble decompose(double x) {
   return {(bits >> 63) != 0, frac | (uint64_t{1} << 52), biased - 1075};
 }
 
-void ExactSum::add(double x) {
-  DecomposedDouble d = decompose(x);
+DecomposedDouble decompose(double x) { return decompose_inline(x); }
+
+inline void ExactSum::add_unchecked(double x) {
+  DecomposedDouble d = decompose_inline(x);
   add_u64_at(d.mant, d.exp - kMinExp, d.negative);
-  count_pending(1);
 }
 
-void ExactSum::add_square(double x) {
-  DecomposedDouble d = decompose(x);
+inline void ExactSum::add_square_unchecked(double x) {
+  DecomposedDouble d = decompose_inline(x);
   unsigned __int128 sq = static_cast<unsigned __int128>(d.mant) * d.mant;
   int pos = 2 * d.exp - kMinExp;
   add_u64_at(static_cast<uint64_t>(sq), pos, false);
   add_u64_at(static_cast<uint64_t>(sq >> 64), pos + 64, false);
+}
+
+void ExactSum::add(double x) {
+  add_unchecked(x);
+  count_pending(1);
+}
+
+void ExactSum::add_square(double x) {
+  add_square_unchecked(x);
   count_pending(2);
+}
+
+namespace {
+constexpr size_t kChunk = size_t{1} << 20;
+}
+
+void ExactSum::add(const double* x, size_t n) {
+  for (size_t start = 0; start < n; start += kChunk) {
+    size_t end = std::min(n, start + kChunk);
+    for (size_t i = start; i < end; ++i) add_unchecked(x[i]);
+    count_pending(static_cast<int>(end - start));
+  }
+}
+
+void ExactSum::add_squares(const double* x, size_t n) {
+  for (size_t start = 0; start < n; start += kChunk) {
+    size_t end = std::min(n, start + kChunk);
+    for (size_t i = start; i < end; ++i) add_square_unchecked(x[i]);
+    count_pending(static_cast<int>(2 * (end - start)));
+  }
 }
 
 void ExactSum::add_product(double a, double b) {

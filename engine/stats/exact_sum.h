@@ -13,6 +13,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -31,6 +32,9 @@ class ExactSum {
   void add(double x);
   // Adds x * x exactly.
   void add_square(double x);
+  // The same over an array: one carry check per chunk instead of one per term.
+  void add(const double* x, size_t n);
+  void add_squares(const double* x, size_t n);
   // Adds a * b exactly.
   void add_product(double a, double b);
   // Adds m * 2^exp exactly, for a 128-bit magnitude m; exp must keep every bit in range.
@@ -64,11 +68,14 @@ class ExactSum {
   void add_u64_at(uint64_t v, int pos, bool negative) {
     int d = pos >> 5;
     unsigned __int128 t = static_cast<unsigned __int128>(v) << (pos & 31);
-    int64_t s = negative ? -1 : 1;
-    digit_[d] += s * static_cast<int64_t>(static_cast<uint64_t>(t) & 0xffffffffu);
-    digit_[d + 1] += s * static_cast<int64_t>(static_cast<uint64_t>(t >> 32) & 0xffffffffu);
-    digit_[d + 2] += s * static_cast<int64_t>(static_cast<uint64_t>(t >> 64));
+    // Conditional negation without a branch: (c ^ m) - m is -c when m = -1, c when 0.
+    int64_t m = -static_cast<int64_t>(negative);
+    digit_[d] += (static_cast<int64_t>(static_cast<uint64_t>(t) & 0xffffffffu) ^ m) - m;
+    digit_[d + 1] += (static_cast<int64_t>(static_cast<uint64_t>(t >> 32) & 0xffffffffu) ^ m) - m;
+    digit_[d + 2] += (static_cast<int64_t>(static_cast<uint64_t>(t >> 64)) ^ m) - m;
   }
+  void add_unchecked(double x);
+  void add_square_unchecked(double x);
   // Each add_u64_at moves a digit by less than 2^32; carries are propagated before the
   // 64-bit digits could overflow.
   void count_pending(int adds) {

@@ -14,7 +14,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Total order on zeros so that min and max do not depend on arrival order.
-bool below(double a, double b) { return a < b || (a == b && std::signbit(a) && !std::signbit(b)); }
+// Bitwise operators rather than && and ||: no branches to mispredict on repeated values.
+bool below(double a, double b) { return (a < b) | ((a == b) & std::signbit(a) & !std::signbit(b)); }
 
 int64_t as_count(double n) { return static_cast<int64_t>(n); }
 
@@ -34,7 +35,22 @@ void ExactMoments::add(double x) {
 }
 
 void ExactMoments::add(const double* x, size_t n) {
-  for (size_t i = 0; i < n; ++i) add(x[i]);
+  if (n == 0) return;
+  double lo = count_ ? min_ : x[0], hi = count_ ? max_ : x[0];
+  bool finite = true;
+  for (size_t i = 0; i < n; ++i) {
+    finite &= std::isfinite(x[i]);
+    lo = below(x[i], lo) ? x[i] : lo;
+    hi = below(hi, x[i]) ? x[i] : hi;
+  }
+  if (!finite) {
+    for (size_t i = 0; i < n; ++i) add(x[i]);  // asserts at the first bad value
+  }
+  min_ = lo;
+  max_ = hi;
+  count_ += static_cast<int64_t>(n);
+  s1_.add(x, n);
+  s2_.add_squares(x, n);
 }
 
 void ExactMoments::merge(const ExactMoments& other) {

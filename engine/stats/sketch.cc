@@ -132,14 +132,20 @@ void QuantileSketch::add(double x) {
     add_to_bins(x, 1);
     return;
   }
-  auto it = std::lower_bound(values_.begin(), values_.end(), x,
-                             [](const auto& entry, double v) { return entry.first < v; });
-  if (it != values_.end() && it->first == x) {
-    ++it->second;
+  // Branch-free lower bound: the comparisons on repeated values would mispredict.
+  size_t first = 0, len = values_.size();
+  while (len > 1) {
+    size_t half = len / 2;
+    first = values_[first + half].first < x ? first + half : first;
+    len -= half;
+  }
+  first += (len == 1 && values_[first].first < x) ? 1 : 0;
+  if (first < values_.size() && values_[first].first == x) {
+    ++values_[first].second;
     return;
   }
   if (values_.size() < kMaxExactValues) {
-    values_.insert(it, {x, 1});
+    values_.insert(values_.begin() + static_cast<std::ptrdiff_t>(first), {x, 1});
     return;
   }
   switch_to_sketch();

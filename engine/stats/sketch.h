@@ -19,11 +19,11 @@
 //    The bin index uses std::log, so results are reproducible on one platform and libm;
 //    another libm may round a value lying within an ulp of a bin edge differently.
 //
-// Memory is bounded: each store keeps at most 4096 consecutive bins (a span of about
-// 41 orders of magnitude). When a store would need more, the bins of the smallest
-// magnitudes are folded into the lowest kept bin, so only quantiles among values 4096
-// bins below the store's largest magnitude lose the guarantee (they err toward larger
-// magnitudes). The fold depends only on the largest magnitude seen, so it too is a
+// Memory is bounded: each store keeps at most 4096 consecutive bins (a factor of
+// gamma^4096, about 10^17.8, between its smallest and largest magnitude; 32 KB). When a store would
+// need more, the bins of the smallest magnitudes are folded into the lowest kept bin, so only
+// quantiles among values 4096 bins below the store's largest magnitude lose the guarantee (they err
+// toward larger magnitudes). The fold depends only on the largest magnitude seen, so it too is a
 // function of the multiset.
 #pragma once
 

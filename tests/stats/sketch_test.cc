@@ -1,0 +1,224 @@
+#include "stats/sketch.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "core/error.h"
+
+namespace geosim::stats {
+namespace {
+
+QuantileSketch sketch_of(const std::vector<double>& xs) {
+  QuantileSketch s;
+  s.add(xs.data(), xs.size());
+  return s;
+}
+
+std::string bytes_of(const QuantileSketch& s) {
+  std::string b;
+  s.serialize(b);
+  return b;
+}
+
+// Splits xs into a random number of groups, sketches each, and merges them in a random
+// tree; returns the serialized result.
+std::string merged_bytes(std::vector<double> xs, std::mt19937_64& rng, size_t max_groups) {
+  std::shuffle(xs.begin(), xs.end(), rng);
+  std::vector<QuantileSketch> groups(1 + rng() % max_groups);
+  for (double x : xs) groups[rng() % groups.size()].add(x);
+  while (groups.size() > 1) {
+    size_t i = rng() % groups.size(), j = rng() % (groups.size() - 1);
+    if (j >= i) ++j;
+    groups[i].merge(groups[j]);
+    groups.erase(groups.begin() + static_cast<std::ptrdiff_t>(j));
+  }
+  return bytes_of(groups[0]);
+}
+
+// Expected values are NumPy's np.quantile(data, q) (method "linear", R type 7).
+TEST(QuantileSketch, ExactModeMatchesNumpyLinearQuantiles) {
+  QuantileSketch a = sketch_of({4, 2, 1, 3});
+  EXPECT_DOUBLE_EQ(a.quantile(0.25), 1.75);
+  EXPECT_DOUBLE_EQ(a.quantile(0.5), 2.5);
+  EXPECT_DOUBLE_EQ(a.quantile(0.9), 3.7);
+  EXPECT_DOUBLE_EQ(a.quantile(0.1), 1.3);
+  EXPECT_EQ(a.quantile(0), 1);
+  EXPECT_EQ(a.quantile(1), 4);
+  QuantileSketch b = sketch_of({3, 1, 4, 1, 5, 9, 2, 6});
+  EXPECT_DOUBLE_EQ(b.quantile(0.05), 1);
+  EXPECT_DOUBLE_EQ(b.quantile(0.3), 2.1);
+  EXPECT_DOUBLE_EQ(b.quantile(0.5), 3.5);
+  EXPECT_DOUBLE_EQ(b.quantile(0.9), 6.9);
+  QuantileSketch c = sketch_of({-2.5, 0, -0.0, 10, 10, 10});
+  EXPECT_DOUBLE_EQ(c.quantile(0.2), -0.0 + 0);  // h = 1: the second value, 0
+  EXPECT_DOUBLE_EQ(c.quantile(0.5), 5);
+  EXPECT_DOUBLE_EQ(c.quantile(0.75), 10);
+  EXPECT_TRUE(c.exact());
+  EXPECT_EQ(c.count(), 6);
+  QuantileSketch one = sketch_of({7});
+  EXPECT_EQ(one.quantile(0.37), 7);
+}
+
+TEST(QuantileSketch, EmptySketchHasNoQuantiles) {
+  QuantileSketch s;
+  EXPECT_EQ(s.count(), 0);
+  EXPECT_TRUE(std::isnan(s.quantile(0.5)));
+  EXPECT_TRUE(std::isnan(s.min()));
+}
+
+TEST(QuantileSketch, SwitchesToSketchModeAtThe513thDistinctValue) {
+  QuantileSketch s;
+  for (int i = 0; i < 512; ++i) s.add(i);
+  for (int i = 0; i < 512; ++i) s.add(i);
+  EXPECT_TRUE(s.exact());
+  EXPECT_DOUBLE_EQ(s.quantile(0.5), 255.5);
+  s.add(1000);
+  EXPECT_FALSE(s.exact());
+  EXPECT_EQ(s.count(), 1025);
+  EXPECT_EQ(s.max(), 1000);
+  EXPECT_NEAR(s.quantile(0.5), 256, 256 * QuantileSketch::kAlpha);
+}
+
+TEST(QuantileSketch, SketchModeRelativeErrorIsWithinAlpha) {
+  std::mt19937_64 rng(77);
+  std::lognormal_distribution<double> logn(1, 1.5);
+  std::vector<double> xs(100000);
+  for (double& x : xs) x = logn(rng);
+  QuantileSketch s = sketch_of(xs);
+  ASSERT_FALSE(s.exact());
+  std::sort(xs.begin(), xs.end());
+  double worst = 0;
+  for (int k = 1; k < 1000; ++k) {
+    double q = k / 1000.0;
+    double truth = xs[static_cast<size_t>(std::floor(q * (xs.size() - 1)))];
+    worst = std::max(worst, std::fabs(s.quantile(q) - truth) / truth);
+  }
+  EXPECT_LE(worst, QuantileSketch::kAlpha * (1 + 1e-9));
+  EXPECT_GT(worst, QuantileSketch::kAlpha / 10);  // it is a sketch, not exact
+  EXPECT_EQ(s.quantile(0), xs.front());
+  EXPECT_EQ(s.quantile(1), xs.back());
+}
+
+TEST(QuantileSketch, NegativeValuesAndZerosKeepTheGuarantee) {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> norm(0, 10);
+  std::vector<double> xs(50000);
+  for (size_t i = 0; i < xs.size(); ++i) xs[i] = i % 10 == 0 ? 0.0 : norm(rng);
+  QuantileSketch s = sketch_of(xs);
+  std::sort(xs.begin(), xs.end());
+  for (int k = 1; k < 200; ++k) {
+    double q = k / 200.0;
+    double truth = xs[static_cast<size_t>(std::floor(q * (xs.size() - 1)))];
+    double got = s.quantile(q);
+    if (truth == 0) {
+      EXPECT_EQ(got, 0) << q;
+    } else {
+      EXPECT_LE(std::fabs(got - truth), QuantileSketch::kAlpha * (1 + 1e-9) * std::fabs(truth))
+          << q;
+    }
+  }
+}
+
+TEST(QuantileSketch, MergeEqualsTheSketchOfTheUnionInAnyGrouping) {
+  std::mt19937_64 rng(123);
+  std::lognormal_distribution<double> logn(0, 2);
+  std::vector<double> xs(30000);
+  for (size_t i = 0; i < xs.size(); ++i) xs[i] = (i % 4 == 0 ? -1 : 1) * logn(rng);
+  const std::string expect = bytes_of(sketch_of(xs));
+  // Many small groups stay exact before merging, few large ones switch early: both must
+  // end in the same state.
+  for (size_t max_groups : {2u, 16u, 400u}) {
+    for (int trial = 0; trial < 4; ++trial) {
+      EXPECT_EQ(merged_bytes(xs, rng, max_groups), expect) << max_groups << "/" << trial;
+    }
+  }
+}
+
+TEST(QuantileSketch, ExactModeMergeIsIndependentOfGrouping) {
+  std::mt19937_64 rng(9);
+  std::vector<double> xs(5000);
+  for (double& x : xs) x = static_cast<double>(rng() % 300) / 7;
+  QuantileSketch whole = sketch_of(xs);
+  ASSERT_TRUE(whole.exact());
+  for (int trial = 0; trial < 5; ++trial) EXPECT_EQ(merged_bytes(xs, rng, 50), bytes_of(whole));
+}
+
+TEST(QuantileSketch, MergingTwoExactHalvesBeyond512ValuesSwitchesMode) {
+  std::vector<double> low, high, all;
+  for (int i = 0; i < 300; ++i) {
+    low.push_back(i);
+    high.push_back(1000 + i);
+  }
+  all = low;
+  all.insert(all.end(), high.begin(), high.end());
+  QuantileSketch a = sketch_of(low);
+  a.merge(sketch_of(high));
+  EXPECT_FALSE(a.exact());
+  EXPECT_TRUE(a == sketch_of(all));
+}
+
+TEST(QuantileSketch, MemoryIsBoundedAndLargeValuesKeepTheirAccuracy) {
+  std::mt19937_64 rng(31);
+  std::uniform_real_distribution<double> exponent(-150, 150);
+  std::vector<double> xs(20000);
+  for (double& x : xs) x = std::pow(10.0, exponent(rng));
+  QuantileSketch s = sketch_of(xs);
+  EXPECT_LT(bytes_of(s).size(), 2 * 4096 + 64u);
+  std::sort(xs.begin(), xs.end());
+  // The 4096 kept bins span 10^17.8 below the largest value, 1e150: the top 5% of the
+  // values are inside it.
+  double truth = xs[static_cast<size_t>(std::floor(0.99 * (xs.size() - 1)))];
+  EXPECT_LE(std::fabs(s.quantile(0.99) - truth), QuantileSketch::kAlpha * (1 + 1e-9) * truth);
+  // Folded bins err toward larger magnitudes.
+  EXPECT_GE(s.quantile(0.1), xs[static_cast<size_t>(std::floor(0.1 * (xs.size() - 1)))]);
+  EXPECT_EQ(merged_bytes(xs, rng, 10), bytes_of(s));
+}
+
+TEST(QuantileSketch, SerializationRoundTripsInBothModes) {
+  std::mt19937_64 rng(3);
+  std::exponential_distribution<double> expo(1);
+  std::vector<double> many(3000);
+  for (double& x : many) x = -expo(rng);
+  for (const QuantileSketch& s : {sketch_of({1, 2, 2, 3.5}), sketch_of(many), QuantileSketch{}}) {
+    std::string bytes = bytes_of(s);
+    std::string_view in = bytes;
+    QuantileSketch back = QuantileSketch::deserialize(in);
+    EXPECT_TRUE(in.empty());
+    EXPECT_TRUE(back == s);
+    if (s.count() > 0) {
+      EXPECT_EQ(back.quantile(0.3), s.quantile(0.3));
+    }
+  }
+}
+
+TEST(QuantileSketch, DamagedBytesAreAUserError) {
+  std::string bytes = bytes_of(sketch_of({1, 2, 3}));
+  for (size_t cut = 0; cut < bytes.size(); ++cut) {
+    std::string_view in(bytes.data(), cut);
+    EXPECT_THROW(QuantileSketch::deserialize(in), UserError) << cut;
+  }
+  std::string unsorted = bytes_of(sketch_of({1, 2}));
+  std::string one = bytes_of(sketch_of({1}));
+  // Swap the two values (each f64 followed by a one-byte count) to break the order.
+  size_t first = unsorted.size() - 18;
+  std::swap_ranges(unsorted.begin() + first, unsorted.begin() + first + 8,
+                   unsorted.begin() + first + 9);
+  std::string_view in = unsorted;
+  EXPECT_THROW(QuantileSketch::deserialize(in), UserError);
+  std::string wrong_count = one;
+  wrong_count[2] = 5;  // count field says 5, the list holds 1
+  in = wrong_count;
+  EXPECT_THROW(QuantileSketch::deserialize(in), UserError);
+}
+
+TEST(QuantileSketchDeathTest, NonFiniteObservationIsABug) {
+  QuantileSketch s;
+  EXPECT_DEATH(s.add(NAN), "non-finite observation");
+}
+
+}  // namespace
+}  // namespace geosim::stats
