@@ -9,6 +9,7 @@
 #include <thread>
 #include <utility>
 
+#include "bargain/smp_challenge.h"
 #include "core/error.h"
 
 namespace geosim::bargain {
@@ -16,61 +17,14 @@ namespace geosim::bargain {
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
+constexpr int kMarkovMaxIterations = 1000;  // KTAB aborts there; geosim stops
+
+using detail::kMinBargainWeight;
+using detail::kMinCoalition;
+using detail::utility_of_distance;
+using detail::vote;
+
 namespace {
-
-// KTAB's constants, each where KTAB uses it.
-constexpr double kMinCoalition = 1e-8;        // seed of every coalition sum (Model::coalitions)
-constexpr double kMinChallengeCltn = 1e-10;   // seed of the two sides of a challenge
-constexpr double kMinSignificantGain = 1e-5;  // a challenge must promise more than this
-constexpr double kMinBargainWeight = 1e-6;    // keeps bargain interpolation away from 0/0
-constexpr double kBinaryVoteScale = 1e-8;     // utility gap that earns a full binary vote
-constexpr int kMarkovMaxIterations = 1000;
-
-// Utility of a normalised distance sd to an actor with risk attitude r (KTAB's bsUtil).
-inline double utility_of_distance(double sd, double r) {
-  return sd <= 1 ? (1 - sd) * (1 + sd * r) : (1 - sd) * (1 + r);
-}
-
-// Influence actor with weight w exerts for option 1 over option 2 (KTAB's Model::vote).
-// The rule is a template argument so that the hot loops carry no switch.
-template <VotingRule R>
-inline double vote_as(double w, double u1, double u2) {
-  const double du = u1 - u2;
-  if constexpr (R == VotingRule::kProp) {
-    return w * du;
-  } else if constexpr (R == VotingRule::kBinary || R == VotingRule::kPropBin) {
-    double r = du / kBinaryVoteScale;
-    r = r > 1 ? 1 : (r < -1 ? -1 : r);
-    if constexpr (R == VotingRule::kBinary) return w * r;
-    return w * ((1 - 0.2) * du + 0.2 * r);
-  } else if constexpr (R == VotingRule::kPropCbc) {
-    return w * ((1 - 0.5) * du + 0.5 * (du * du * du));
-  } else if constexpr (R == VotingRule::kCubic) {
-    return w * (du * du * du);
-  } else {
-    if (du < 0.0) return w * du;
-    if (du > 0.0) return (2.0 * w * du) / 3.0;
-    return 0.0;
-  }
-}
-
-inline double vote(VotingRule rule, double w, double u1, double u2) {
-  switch (rule) {
-    case VotingRule::kProp:
-      return vote_as<VotingRule::kProp>(w, u1, u2);
-    case VotingRule::kBinary:
-      return vote_as<VotingRule::kBinary>(w, u1, u2);
-    case VotingRule::kPropBin:
-      return vote_as<VotingRule::kPropBin>(w, u1, u2);
-    case VotingRule::kPropCbc:
-      return vote_as<VotingRule::kPropCbc>(w, u1, u2);
-    case VotingRule::kCubic:
-      return vote_as<VotingRule::kCubic>(w, u1, u2);
-    case VotingRule::kASymProsp:
-      return vote_as<VotingRule::kASymProsp>(w, u1, u2);
-  }
-  return 0.0;
-}
 
 // Probabilities that sides of strength s1 and s2 win (KTAB's Model::vProb).
 inline std::pair<double, double> victory_pair(VictoryProbModel m, double s1, double s2) {
@@ -291,33 +245,6 @@ inline double estimated_risk(double rh, double ri, BigRAdjust adjust) {
   return rh;
 }
 
-// Third party's vote in the contest i:j (KTAB's Actor::thirdPartyVoteSU); only the sum of
-// the three positions that can change matters, the others cancel.
-template <VotingRule R, ThirdPartyCommit C>
-inline double third_party_vote(double wk, double pik, double pjk, double uki, double ukj,
-                               double ukk) {
-  double u_ik_def_j = 0, u_j_def_ik = 0, u_i_def_jk = 0, u_jk_def_i = 0;
-  if constexpr (C == ThirdPartyCommit::kFullCommit) {
-    u_ik_def_j = uki + uki + uki;
-    u_j_def_ik = ukj + ukj + ukj;
-    u_i_def_jk = uki + uki + uki;
-    u_jk_def_i = ukj + ukj + ukj;
-  } else if constexpr (C == ThirdPartyCommit::kSemiCommit) {
-    u_ik_def_j = uki + uki + ukk;
-    u_j_def_ik = ukj + ukj + ukj;
-    u_i_def_jk = uki + uki + uki;
-    u_jk_def_i = ukj + ukj + ukk;
-  } else {
-    u_ik_def_j = uki + uki + ukk;
-    u_j_def_ik = ukj + ukj + ukk;
-    u_i_def_jk = uki + uki + ukk;
-    u_jk_def_i = ukj + ukj + ukk;
-  }
-  double u_ik_j = (pik * u_ik_def_j) + (pjk * u_j_def_ik);
-  double u_i_jk = (pik * u_i_def_jk) + (pjk * u_jk_def_i);
-  return vote_as<R>(wk, u_ik_j, u_i_jk);
-}
-
 inline double round4(double x) {
   const double s = 10000.0;
   const int y = static_cast<int>(0.5 + (x * s));
@@ -457,91 +384,6 @@ Smp::Assessment Smp::assess(const MatrixXd& pos) const {
   return a;
 }
 
-namespace {
-
-// Actor h's view of a challenge by i of j, given h's utility matrix u (u(a, b): a's
-// utility of b's position, as h estimates it): the probability that i wins and the
-// expected change in utility for actor k (KTAB's probEduChlg).
-struct ChallengeView {
-  double prob;
-  double gain;
-};
-
-template <VotingRule R, ThirdPartyCommit C>
-ChallengeView challenge_view_as(const MatrixXd& u, int k, int i, int j, const VectorXd& weight,
-                                const VectorXd& salience_sum) {
-  const double uii = u(i, i), uij = u(i, j), uji = u(j, i), ujj = u(j, j);
-  const double eu_sq = u(k, i) + u(k, j);
-  const double u_i_wins = u(k, i) + u(k, i);
-  const double u_j_wins = u(k, j) + u(k, j);
-  const double sj = salience_sum(j);
-
-  const double contrib_i = vote_as<R>(weight(i), uii, uij);
-  const double contrib_j = vote_as<R>(weight(j), uji, ujj);
-  double chij = kMinChallengeCltn, chji = kMinChallengeCltn;
-  if (contrib_i > 0.0) chij = chij + contrib_i;
-  if (contrib_i < 0.0) chji = chji - contrib_i;
-  if (contrib_j > 0.0) chij = chij + contrib_j;
-  if (contrib_j < 0.0) chji = chji - contrib_j;
-  const double base_i = chij, base_j = chji;
-
-  const int n = static_cast<int>(u.rows());
-  for (int m = 0; m < n; ++m) {
-    if (m == i || m == j) continue;
-    const double wm = weight(m);
-    const double umi = u(m, i), umj = u(m, j), umm = u(m, m);
-    // The third party first weighs the little contest of i, j and itself.
-    const double little = vote_as<R>(wm, umi, umj);
-    const double ci = little > 0 ? base_i + little : base_i;
-    const double cj = little < 0 ? base_j - little : base_j;
-    const double pin = ci / (ci + cj);
-    const double v = third_party_vote<R, C>(wm, pin, 1.0 - pin, umi, umj, umm);
-    chij = (v > 0) ? (chij + v) : chij;
-    chji = (v < 0) ? (chji - v) : chji;
-  }
-  const double phij = chij / (chij + chji);
-  const double phji = chji / (chij + chji);
-  const double eu_contest = phij * u_i_wins + phji * u_j_wins;
-  const double eu_challenge = (1 - sj) * u_i_wins + sj * eu_contest;
-  return {phij, eu_challenge - eu_sq};
-}
-
-template <VotingRule R>
-ChallengeView challenge_view_rule(const MatrixXd& u, int k, int i, int j, const VectorXd& weight,
-                                  const VectorXd& salience_sum, ThirdPartyCommit c) {
-  switch (c) {
-    case ThirdPartyCommit::kNoCommit:
-      return challenge_view_as<R, ThirdPartyCommit::kNoCommit>(u, k, i, j, weight, salience_sum);
-    case ThirdPartyCommit::kSemiCommit:
-      return challenge_view_as<R, ThirdPartyCommit::kSemiCommit>(u, k, i, j, weight, salience_sum);
-    case ThirdPartyCommit::kFullCommit:
-      return challenge_view_as<R, ThirdPartyCommit::kFullCommit>(u, k, i, j, weight, salience_sum);
-  }
-  return {};
-}
-
-ChallengeView challenge_view(const MatrixXd& u, int k, int i, int j, const VectorXd& weight,
-                             const VectorXd& salience_sum, const SmpOptions& o) {
-  const ThirdPartyCommit c = o.third_party_commit;
-  switch (o.voting_rule) {
-    case VotingRule::kProp:
-      return challenge_view_rule<VotingRule::kProp>(u, k, i, j, weight, salience_sum, c);
-    case VotingRule::kBinary:
-      return challenge_view_rule<VotingRule::kBinary>(u, k, i, j, weight, salience_sum, c);
-    case VotingRule::kPropBin:
-      return challenge_view_rule<VotingRule::kPropBin>(u, k, i, j, weight, salience_sum, c);
-    case VotingRule::kPropCbc:
-      return challenge_view_rule<VotingRule::kPropCbc>(u, k, i, j, weight, salience_sum, c);
-    case VotingRule::kCubic:
-      return challenge_view_rule<VotingRule::kCubic>(u, k, i, j, weight, salience_sum, c);
-    case VotingRule::kASymProsp:
-      return challenge_view_rule<VotingRule::kASymProsp>(u, k, i, j, weight, salience_sum, c);
-  }
-  return {};
-}
-
-}  // namespace
-
 MatrixXd Smp::advance(const MatrixXd& pos, const Assessment& a, uint32_t turn,
                       const UniformSource& uniforms) const {
   const int n = num_actors(), dims = num_dimensions();
@@ -567,16 +409,10 @@ MatrixXd Smp::advance(const MatrixXd& pos, const Assessment& a, uint32_t turn,
   parallel_for(n, o.threads, [&](int i, int w) {
     MatrixXd& u = scratch[w];
     perspective(i, u);
-    double best = -1.0;
-    for (int j = 0; j < n; ++j) {
-      if (j == i) continue;
-      ChallengeView v = challenge_view(u, i, i, j, weight, salience_sum_, o);
-      if (kMinSignificantGain < v.gain && best < v.gain) {
-        best = v.gain;
-        target[i] = j;
-        target_prob[i] = v.prob;
-      }
-    }
+    detail::Target t =
+        detail::best_target(u, i, weight, salience_sum_, o.voting_rule, o.third_party_commit);
+    target[i] = t.target;
+    target_prob[i] = t.prob;
   });
 
   // 2. Each challenge yields a proposed bargain for the two actors.
@@ -600,7 +436,9 @@ MatrixXd Smp::advance(const MatrixXd& pos, const Assessment& a, uint32_t turn,
     // The target's own view of the same challenge (KTAB passes the target's expected gain
     // here where it means the probability; geosim uses the probability).
     perspective(j, u_target);
-    double pj = challenge_view(u_target, i, i, j, weight, salience_sum_, o).prob;
+    double pj = detail::challenge_view(u_target, i, i, j, weight, salience_sum_, o.voting_rule,
+                                       o.third_party_commit)
+                    .prob;
     Bargain from_j = interpolate_pair(i, j, pj, 1 - pj);
     if (o.bargn_model == BargnModel::kInitRcvrInterp) {
       bargains.push_back(std::move(from_i));
