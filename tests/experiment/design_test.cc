@@ -141,7 +141,9 @@ TEST(MorrisDesign, TrajectoriesMoveEachParameterOnceByDeltaOnTheGrid) {
       double width = d.ranges[j].high - d.ranges[j].low;
       EXPECT_NEAR(q[j] - p[j], d.morris_step[t * k + s] * width, 1e-12 * width);
       for (size_t i = 0; i < k; ++i) {
-        if (i != j) EXPECT_EQ(q[i], p[i]);
+        if (i != j) {
+          EXPECT_EQ(q[i], p[i]);
+        }
       }
     }
     EXPECT_EQ(moved.size(), k);
