@@ -1,0 +1,49 @@
+// geosim report DIR [--out FILE]: a self-contained HTML report of a result, sweep or
+// compare folder (report/report.h, docs/report.md). Default output: DIR/report.html.
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/command.h"
+#include "cli/options.h"
+#include "core/error.h"
+#include "report/report.h"
+
+namespace geosim::cli {
+namespace {
+
+constexpr const char* kUsage = "report DIR [--out FILE]";
+
+int report_main(const std::vector<std::string>& args) {
+  std::vector<std::string> dirs;
+  std::string out;
+  po::options_description desc("report options");
+  desc.add_options()("dir", po::value<std::vector<std::string>>(&dirs),
+                     "a result folder written by run, sweep or compare --out")(
+      "out", po::value<std::string>(&out),
+      "the HTML file to write (default DIR/report.html; a folder gets FOLDER/report.html)");
+  po::positional_options_description pos;
+  pos.add("dir", -1);
+  po::variables_map vm;
+  if (!parse_options(args, desc, pos, vm, kUsage)) return kExitOk;
+  if (dirs.size() != 1) {
+    throw UserError(SourceLoc{"geosim report"}, "expected one result folder, found " +
+                                                    std::to_string(dirs.size()) +
+                                                    "; usage: geosim " + kUsage);
+  }
+  std::error_code ec;
+  if (out.empty()) {
+    out = (std::filesystem::path(dirs[0]) / "report.html").string();
+  } else if (std::filesystem::is_directory(out, ec)) {
+    out = (std::filesystem::path(out) / "report.html").string();
+  }
+  report::write_report(dirs[0], out);
+  std::fprintf(stderr, "geosim report: wrote %s\n", out.c_str());
+  return kExitOk;
+}
+
+RegisterCommand reg({"report", kUsage,
+                     "writes a self-contained HTML report (inline SVG charts) of a result folder",
+                     report_main});
+
+}  // namespace
+}  // namespace geosim::cli

@@ -1,0 +1,132 @@
+// A result folder read into memory for the report: whichever of manifest.json,
+// summary.csv, trajectories.csv, runs.csv, sweep.csv, sensitivity.csv and compare.csv are
+// present (interfaces.md describes them). Every file is checked as it is read: a missing
+// column, a number that does not parse or a manifest field of the wrong type is a
+// UserError at file:line, because a report drawn from a damaged file would mislead.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "report/charts.h"
+
+namespace geosim::report {
+
+struct FileHash {
+  std::string path, sha256;
+};
+
+struct ParameterInfo {
+  std::string name;
+  double value = kMissing;
+  double min = kMissing, max = kMissing;
+  std::string doc;
+};
+
+struct OutcomeInfo {
+  std::string name;
+  std::string kind;  // final, max, min, mean, first, cases
+  std::vector<std::string> labels;
+};
+
+// One scenario as manifest.json describes it; fields absent from the file stay empty.
+struct ScenarioInfo {
+  std::string id, title, description, step_label = "step", file;
+  int64_t steps = -1, seed = -1, replicates = -1;
+  std::vector<std::string> sources;
+  std::vector<FileHash> files;
+  std::vector<ParameterInfo> parameters;
+  std::vector<OutcomeInfo> outcomes;
+  std::vector<std::string> track;
+};
+
+struct SweepInfo {
+  std::string design, points_file;
+  int64_t samples = -1, levels = -1, points = -1, failed_points = -1;
+  std::vector<std::pair<std::string, std::string>> vary;  // name, spec
+};
+
+struct Manifest {
+  std::string program, version, command, start_time;
+  std::vector<std::string> command_line;
+  double wall_seconds = kMissing;
+  int64_t threads = -1;
+  std::vector<ScenarioInfo> scenarios;
+  std::vector<std::pair<std::string, std::string>> failures;  // scenario, error
+  std::optional<SweepInfo> sweep;
+};
+
+// The statistics of one outcome (summary.csv rows, or one sweep point's rows).
+struct OutcomeStats {
+  std::string name;
+  std::map<std::string, Estimate> stats;  // "mean", "p05", "probability", "share:a", ...
+  std::vector<std::string> share_labels;  // labels of share:LABEL rows, in file order
+  int64_t replicates = -1;
+  const Estimate* find(const std::string& statistic) const;
+};
+
+struct Trajectory {
+  std::string variable;
+  FanData data;
+};
+
+// Everything the folder holds about one scenario id.
+struct ScenarioResult {
+  std::string id;
+  std::vector<OutcomeStats> outcomes;  // summary.csv order
+  std::vector<Trajectory> trajectories;
+  // runs.csv: the numeric values of each non-`cases` outcome (empty cells skipped).
+  std::map<std::string, std::vector<double>> runs;
+  int64_t run_rows = 0;
+};
+
+struct SweepPoint {
+  int64_t point = 0;
+  std::vector<double> parameters;      // parallel to SweepTable::parameters
+  std::vector<OutcomeStats> outcomes;  // in first-seen order
+  std::string error;                   // a failed point's message (status `error`)
+};
+
+struct SweepTable {
+  std::vector<std::string> parameters;
+  std::vector<std::string> outcome_order;
+  std::vector<SweepPoint> points;  // in file order
+};
+
+struct SensitivityRow {
+  std::string outcome, parameter, index;
+  Estimate estimate;
+};
+
+struct CompareTableRow {
+  std::string outcome, statistic;
+  double a = kMissing, b = kMissing;
+  Estimate difference;
+  double p_value = kMissing;
+  bool significant = false;
+};
+
+struct ResultFolder {
+  std::string dir;
+  std::optional<Manifest> manifest;
+  std::vector<ScenarioResult> scenarios;  // from summary.csv / trajectories.csv / runs.csv
+  std::optional<SweepTable> sweep;
+  std::vector<SensitivityRow> sensitivity;
+  bool has_sensitivity = false;
+  std::vector<CompareTableRow> compare;
+  bool has_compare = false;
+
+  const ScenarioInfo* scenario_info(const std::string& id) const;
+};
+
+// Reads every known file present in `dir`. Throws UserError when `dir` is not a folder,
+// holds none of the known files, or a present file is malformed.
+ResultFolder read_result_folder(const std::string& dir);
+
+// Parsers for single files, given their text (used by read_result_folder and tests).
+Manifest parse_manifest(const std::string& text, const std::string& display_path);
+
+}  // namespace geosim::report
