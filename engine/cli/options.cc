@@ -24,12 +24,11 @@ bool parse_options(const std::vector<std::string>& args, const po::options_descr
     std::vector<std::string> names;
     for (const auto& o : all.options()) names.push_back("--" + o->long_name());
     std::string opt = e.get_option_name();
-    throw UserError(SourceLoc{"geosim " + args[0]},
-                    "unknown option '" + opt + "'" + did_you_mean(opt, names) +
-                        "; see geosim " + args[0] + " --help");
+    throw UserError(SourceLoc{"geosim " + args[0]}, "unknown option '" + opt + "'" +
+                                                        did_you_mean(opt, names) + "; see geosim " +
+                                                        args[0] + " --help");
   } catch (const po::too_many_positional_options_error&) {
-    throw UserError(SourceLoc{"geosim " + args[0]},
-                    "too many arguments; usage: geosim " + usage);
+    throw UserError(SourceLoc{"geosim " + args[0]}, "too many arguments; usage: geosim " + usage);
   } catch (const po::error& e) {
     throw UserError(SourceLoc{"geosim " + args[0]},
                     std::string(e.what()) + "; usage: geosim " + usage);

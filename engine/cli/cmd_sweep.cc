@@ -1,0 +1,120 @@
+// geosim sweep FILE --vary NAME=SPEC... : runs one scenario at many parameter points.
+#include <cstdio>
+
+#include "cli/command.h"
+#include "cli/scenario_args.h"
+#include "core/error.h"
+#include "experiment/design.h"
+#include "experiment/sweep.h"
+#include "experiment/vary.h"
+#if __has_include("report/report.h")
+#include "report/report.h"
+#define GEOSIM_HAVE_REPORT 1
+#endif
+
+namespace geosim::cli {
+namespace {
+
+int sweep_main(const std::vector<std::string>& args) {
+  RunArgs a;
+  std::vector<std::string> vary;
+  std::string design_text = "grid", points_file;
+  size_t samples = 0;
+  int levels = 0;
+  bool resume = false;
+  po::options_description desc("sweep options");
+  a.add_options(desc);
+  desc.add_options()(
+      "vary", po::value<std::vector<std::string>>(&vary)->composing(),
+      "NAME=SPEC: a list 0.1,0.2, a range LO:HI:STEP, or LO:HI for lhs/sobol/morris (repeatable)")(
+      "design", po::value<std::string>(&design_text)->default_value("grid"),
+      "grid | lhs | sobol | morris")(
+      "samples", po::value<size_t>(&samples)->default_value(0),
+      "lhs: points; sobol: base samples N (N*(k+2) runs); morris: trajectories (0: default)")(
+      "levels", po::value<int>(&levels)->default_value(0), "morris: grid levels (even; 0: 4)")(
+      "points", po::value<std::string>(&points_file), "CSV of points (header: parameter names)")(
+      "resume", po::bool_switch(&resume), "skip points already finished in --out")(
+      "file", po::value<std::vector<std::string>>(&a.files), "scenario file");
+  po::positional_options_description pos;
+  pos.add("file", -1);
+  po::variables_map vm;
+  const char* usage =
+      "sweep FILE --vary NAME=SPEC... [--design grid|lhs|sobol|morris] [--samples N] --out DIR";
+  if (!parse_options(args, desc, pos, vm, usage)) return kExitOk;
+  const SourceLoc where{"geosim sweep"};
+  if (a.files.size() != 1)
+    throw UserError(where,
+                    "expected exactly one scenario file; usage: geosim " + std::string(usage));
+  if (a.out.empty())
+    throw UserError(
+        where, "a sweep needs --out DIR (it writes sweep.csv and keeps finished points there)");
+  if (vary.empty() && points_file.empty())
+    throw UserError(where, "nothing to vary; give --vary NAME=SPEC or --points FILE.csv");
+  if (!vary.empty() && !points_file.empty())
+    throw UserError(where, "give either --vary or --points, not both");
+  a.validate();
+
+  auto models = load_models(a.files);
+  apply_sets(a.sets, models);
+  const sim::Model& model = *models[0];
+
+  experiment::Design design;
+  experiment::DesignOptions dopt;
+  dopt.samples = samples;
+  dopt.levels = levels;
+  dopt.seed = a.seed.value_or(model.default_seed);
+  if (!points_file.empty()) {
+    if (!vm["design"].defaulted())
+      throw UserError(where, "--design does not apply with --points (the file is the design)");
+    design = experiment::points_design(points_file);
+  } else {
+    experiment::DesignKind kind = experiment::parse_design_kind(design_text);
+    std::vector<experiment::VarySpec> specs;
+    for (const auto& v : vary) specs.push_back(experiment::parse_vary(v));
+    design = kind == experiment::DesignKind::kGrid ? experiment::grid_design(specs)
+                                                   : experiment::build_design(kind, specs, dopt);
+  }
+  prepare_out_dir(a.out);
+
+  experiment::SweepOptions so;
+  so.replicates = a.replicates.value_or(model.default_replicates);
+  so.seed = a.seed.value_or(model.default_seed);
+  so.threads = a.thread_count();
+  so.out = a.out;
+  so.resume = resume;
+  so.per_run = a.per_run;
+  so.progress = !a.quiet;
+  so.vary_texts = vary;
+  so.points_file = points_file;
+  so.samples = samples;
+  so.levels = levels;
+  experiment::ManifestInfo info;
+  info.command = "sweep";
+  info.command_line = {"geosim"};
+  info.command_line.insert(info.command_line.end(), args.begin(), args.end());
+  info.start_time = experiment::utc_now_iso8601();
+  info.threads = so.threads;
+  experiment::SweepResult r = experiment::run_sweep(model, design, so, info);
+#ifdef GEOSIM_HAVE_REPORT
+  if (a.report) report::write_report(a.out, a.out + "/report.html");
+#endif
+  if (!a.quiet)
+    std::fprintf(stderr, "geosim: %zu points (%zu resumed, %zu failed) written to %s\n", r.points,
+                 r.resumed, r.failed, a.out.c_str());
+  if (r.failed) {
+    std::fprintf(stderr,
+                 "geosim: %zu point(s) failed; see the status and error columns of sweep.csv\n",
+                 r.failed);
+    return kExitRunFailed;
+  }
+  return kExitOk;
+}
+
+const RegisterCommand kRegister{Command{
+    "sweep",
+    "sweep FILE --vary NAME=SPEC... [--design grid|lhs|sobol|morris] [--samples N] --out DIR",
+    "run a scenario at many parameter points (grid, lhs, sobol, morris, or --points CSV)",
+    sweep_main}};
+
+}  // namespace
+}  // namespace geosim::cli

@@ -1,0 +1,101 @@
+#include "cli/scenario_args.h"
+
+#include <filesystem>
+#include <thread>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "io/number.h"
+#include "scenario/load.h"
+
+namespace geosim::cli {
+
+std::vector<std::unique_ptr<sim::Model>> load_models(const std::vector<std::string>& files) {
+  DiagnosticList diags;
+  std::vector<std::unique_ptr<sim::Model>> models;
+  for (const std::string& f : files) {
+    try {
+      ScenarioSpec spec = load_scenario_spec(f);
+      models.push_back(std::make_unique<sim::Model>(sim::build_model(spec)));
+    } catch (const UserError& e) {
+      diags.add(e);
+    }
+  }
+  diags.throw_if_any();
+  return models;
+}
+
+void RunArgs::add_options(po::options_description& desc) {
+  desc.add_options()("replicates,n",
+                     po::value<int64_t>()->notifier([this](int64_t v) { replicates = v; }),
+                     "replicates per scenario (default: the file's)")(
+      "seed,s", po::value<uint64_t>()->notifier([this](uint64_t v) { seed = v; }),
+      "random seed (default: the file's)")("threads,j", po::value<int>(&threads)->default_value(0),
+                                           "worker threads (0: all cores)")(
+      "set", po::value<std::vector<std::string>>(&sets)->composing(),
+      "NAME=VALUE: set a parameter (repeatable)")("out,o", po::value<std::string>(&out),
+                                                  "write result files into this folder")(
+      "per-run", po::bool_switch(&per_run), "also write runs.csv, one row per replicate")(
+      "quiet,q", po::bool_switch(&quiet), "no progress bar and no table")(
+      "report", po::bool_switch(&report), "also write report.html into --out");
+}
+
+void RunArgs::validate() const {
+  const SourceLoc where{"geosim"};
+  if (replicates && (*replicates < 1 || *replicates > 4294967295LL))
+    throw UserError(where, "--replicates " + std::to_string(*replicates) +
+                               " is out of range; expected 1 to 4294967295");
+  if (threads < 0 || threads > 1024)
+    throw UserError(where, "--threads " + std::to_string(threads) +
+                               " is out of range; expected 0 (all cores) to 1024");
+  if ((per_run || report) && out.empty())
+    throw UserError(where, std::string(per_run ? "--per-run" : "--report") + " needs --out DIR");
+  for (const auto& s : sets) parse_set(s);
+}
+
+int RunArgs::thread_count() const {
+  if (threads > 0) return threads;
+  unsigned hc = std::thread::hardware_concurrency();
+  return hc == 0 ? 1 : static_cast<int>(hc);
+}
+
+std::pair<std::string, double> parse_set(const std::string& text) {
+  size_t eq = text.find('=');
+  const SourceLoc where{"--set " + text};
+  if (eq == std::string::npos || eq == 0)
+    throw UserError(where, "expected NAME=VALUE, found '" + text + "'");
+  std::string name = text.substr(0, eq);
+  double v =
+      io::parse_double(std::string_view(text).substr(eq + 1), where, "a finite number after '='");
+  return {name, v};
+}
+
+void apply_sets(const std::vector<std::string>& sets,
+                std::vector<std::unique_ptr<sim::Model>>& models) {
+  for (const std::string& s : sets) {
+    auto [name, value] = parse_set(s);
+    bool found = false;
+    std::vector<std::string> names;
+    for (auto& m : models) {
+      if (m->find_parameter(name)) {
+        m->set_parameter(name, value, SourceLoc{"--set " + s});
+        found = true;
+      }
+      for (const auto& p : m->parameters) names.push_back(p.name);
+    }
+    if (!found)
+      throw UserError(SourceLoc{"--set " + s}, "no scenario declares a parameter '" + name + "'" +
+                                                   did_you_mean(name, names));
+  }
+}
+
+void prepare_out_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw UserError(SourceLoc{dir}, "--out names a file, not a folder; expected a folder");
+  fs::create_directories(dir, ec);
+  if (ec) throw UserError(SourceLoc{dir}, "cannot create the output folder: " + ec.message());
+}
+
+}  // namespace geosim::cli

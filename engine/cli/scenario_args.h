@@ -1,0 +1,50 @@
+// What `run`, `sweep`, `validate` and `describe` share: loading scenario files into
+// compiled models (reporting every file's errors together), the options common to run
+// and sweep, and applying --set.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli/options.h"
+#include "sim/model.h"
+
+namespace geosim::cli {
+
+// Loads and compiles each file. Throws one UserError holding the diagnostics of every
+// file that failed, so that nothing runs unless all are valid.
+std::vector<std::unique_ptr<sim::Model>> load_models(const std::vector<std::string>& files);
+
+struct RunArgs {
+  std::vector<std::string> files;
+  std::optional<int64_t> replicates;
+  std::optional<uint64_t> seed;
+  int threads = 0;                // 0: all cores
+  std::vector<std::string> sets;  // NAME=VALUE
+  std::string out;
+  bool per_run = false;
+  bool quiet = false;
+  bool report = false;
+
+  // Declares --replicates --seed --threads --set --out --per-run --quiet --report.
+  void add_options(po::options_description& desc);
+  // Checks values (replicates >= 1 and < 2^32, threads >= 1 ...); throws UserError.
+  void validate() const;
+  int thread_count() const;
+};
+
+// Parses NAME=VALUE.
+std::pair<std::string, double> parse_set(const std::string& text);
+
+// Applies every --set to each model that declares the parameter. A name no model
+// declares is an error (with the nearest parameter names).
+void apply_sets(const std::vector<std::string>& sets,
+                std::vector<std::unique_ptr<sim::Model>>& models);
+
+// Creates DIR (and its parents) if needed; an existing non-directory is a UserError.
+void prepare_out_dir(const std::string& dir);
+
+}  // namespace geosim::cli

@@ -1,0 +1,227 @@
+#include "experiment/output.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <sstream>
+
+#include "io/atomic_file.h"
+#include "io/csv.h"
+#include "io/json.h"
+#include "io/number.h"
+#include "io/sha256.h"
+
+namespace geosim::experiment {
+
+namespace {
+const char* kind_name(OutcomeKind k) {
+  switch (k) {
+    case OutcomeKind::kFinal:
+      return "final";
+    case OutcomeKind::kMax:
+      return "max";
+    case OutcomeKind::kMin:
+      return "min";
+    case OutcomeKind::kMean:
+      return "mean";
+    case OutcomeKind::kFirst:
+      return "first";
+    case OutcomeKind::kCases:
+      return "cases";
+  }
+  return "final";
+}
+}  // namespace
+
+std::string utc_now_iso8601() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void write_scenario_json(io::JsonWriter& w, const sim::Model& m,
+                         const std::vector<double>& uniforms, uint64_t seed, int64_t replicates) {
+  w.begin_object();
+  w.member("id", m.id);
+  w.member("title", m.title);
+  w.member("description", m.description);
+  w.member("step_label", m.step_label);
+  w.member("steps", m.steps);
+  w.member("seed", seed);
+  w.member("replicates", replicates);
+  w.key("sources").begin_array();
+  for (const auto& s : m.sources) w.value(s);
+  w.end_array();
+  w.member("file", m.path);
+  w.key("files").begin_array();
+  for (const auto& f : m.files) {
+    w.begin_object();
+    w.member("path", f);
+    w.member("sha256", io::sha256_file(f));
+    w.end_object();
+  }
+  w.end_array();
+  w.key("parameters").begin_array();
+  for (const auto& p : m.parameters) {
+    w.begin_object();
+    w.member("name", p.name);
+    w.member("value", uniforms[static_cast<size_t>(p.row - m.uniform_base)]);
+    w.key("min");
+    p.min ? w.value(*p.min) : w.null();
+    w.key("max");
+    p.max ? w.value(*p.max) : w.null();
+    w.member("doc", p.doc);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("outcomes").begin_array();
+  for (const auto& o : m.outcomes) {
+    w.begin_object();
+    w.member("name", o.name);
+    w.member("kind", std::string(kind_name(o.kind)));
+    if (o.kind == OutcomeKind::kCases) {
+      w.key("labels").begin_array();
+      for (const auto& l : o.labels) w.value(l);
+      w.end_array();
+    }
+    w.end_object();
+  }
+  w.end_array();
+  w.key("track").begin_array();
+  for (const auto& t : m.track) w.value(t.name);
+  w.end_array();
+  w.end_object();
+}
+
+void write_manifest(const std::string& path, const ManifestInfo& info,
+                    const std::vector<ScenarioRun>& runs) {
+  io::JsonWriter w;
+  w.begin_object();
+  w.member("program", std::string("geosim"));
+  w.member("version", std::string(GEOSIM_VERSION));
+  w.member("command", info.command);
+  w.key("command_line").begin_array();
+  for (const auto& a : info.command_line) w.value(a);
+  w.end_array();
+  w.member("start_time", info.start_time);
+  w.member("wall_seconds", info.wall_seconds);
+  w.member("threads", static_cast<int64_t>(info.threads));
+  w.key("scenarios").begin_array();
+  for (const auto& r : runs) write_scenario_json(w, *r.model, r.uniforms, r.seed, r.replicates);
+  w.end_array();
+  w.key("failures").begin_array();
+  for (const auto& r : runs)
+    if (!r.ok) {
+      w.begin_object();
+      w.member("scenario", r.model->id);
+      w.member("error", r.error);
+      w.end_object();
+    }
+  w.end_array();
+  if (info.extra) info.extra(w);
+  w.end_object();
+  io::write_file_atomically(path, w.str() + "\n");
+}
+
+void write_summary(const std::string& path, const std::vector<ScenarioRun>& runs) {
+  std::ostringstream out;
+  io::CsvWriter csv(out);
+  csv.row(summary_header());
+  for (const auto& r : runs)
+    if (r.ok)
+      for (const auto& row : summary_rows(*r.model, r.stats)) csv.row(summary_fields(row));
+  io::write_file_atomically(path, out.str());
+}
+
+void write_trajectories(const std::string& path, const std::vector<ScenarioRun>& runs) {
+  std::ostringstream out;
+  io::CsvWriter csv(out);
+  csv.row(trajectory_header());
+  for (const auto& r : runs)
+    if (r.ok)
+      for (const auto& row : trajectory_rows(*r.model, r.stats)) csv.row(trajectory_fields(row));
+  io::write_file_atomically(path, out.str());
+}
+
+RunsWriter::RunsWriter(const std::string& dir, const std::vector<const sim::Model*>& models)
+    : dir_(dir) {
+  columns_ = {"scenario", "replicate"};
+  for (const sim::Model* m : models)
+    for (const auto& o : m->outcomes)
+      if (std::find(columns_.begin() + 2, columns_.end(), o.name) == columns_.end())
+        columns_.push_back(o.name);
+}
+
+RunsWriter::~RunsWriter() {
+  if (current_) {
+    current_.reset();
+    std::remove(current_path_.c_str());
+  }
+  for (const auto& p : parts_) std::remove(p.c_str());
+}
+
+void RunsWriter::begin_scenario(const sim::Model& model) {
+  model_ = &model;
+  column_of_outcome_.clear();
+  for (const auto& o : model.outcomes)
+    column_of_outcome_.push_back(
+        static_cast<int>(std::find(columns_.begin(), columns_.end(), o.name) - columns_.begin()));
+  current_path_ =
+      dir_ + "/.runs.csv.part." + std::to_string(getpid()) + "." + std::to_string(parts_.size());
+  current_ = std::make_unique<std::ofstream>(current_path_, std::ios::binary | std::ios::trunc);
+  if (!*current_)
+    throw UserError(SourceLoc{current_path_}, std::string("cannot write: ") + std::strerror(errno));
+}
+
+void RunsWriter::add(const BlockRows& rows) {
+  std::vector<std::string> fields(columns_.size());
+  for (int i = 0; i < rows.n; ++i) {
+    for (auto& f : fields) f.clear();
+    fields[0] = model_->id;
+    fields[1] = std::to_string(rows.first_replicate + static_cast<uint64_t>(i));
+    for (size_t k = 0; k < column_of_outcome_.size(); ++k) {
+      if (!rows.present[k][static_cast<size_t>(i)]) continue;
+      double v = rows.values[k][static_cast<size_t>(i)];
+      const sim::OutcomeModel& om = model_->outcomes[k];
+      fields[static_cast<size_t>(column_of_outcome_[k])] =
+          om.kind == OutcomeKind::kCases ? om.labels[static_cast<size_t>(v)] : io::format_double(v);
+    }
+    line_ = io::csv_line(fields);
+    line_ += '\n';
+    current_->write(line_.data(), static_cast<std::streamsize>(line_.size()));
+  }
+}
+
+void RunsWriter::end_scenario(bool ok) {
+  current_->flush();
+  bool good = static_cast<bool>(*current_);
+  current_.reset();
+  if (ok && good) {
+    parts_.push_back(current_path_);
+  } else {
+    std::remove(current_path_.c_str());
+    if (ok) throw UserError(SourceLoc{current_path_}, "write failed (disk full?)");
+  }
+}
+
+void RunsWriter::commit() {
+  io::AtomicFile out(dir_ + "/runs.csv");
+  out.out() << io::csv_line(columns_) << '\n';
+  for (const auto& p : parts_) {
+    std::ifstream in(p, std::ios::binary);
+    if (in.peek() != std::ifstream::traits_type::eof()) out.out() << in.rdbuf();
+  }
+  out.commit();
+  for (const auto& p : parts_) std::remove(p.c_str());
+  parts_.clear();
+}
+
+}  // namespace geosim::experiment

@@ -1,0 +1,84 @@
+// Writes a result folder (interfaces.md): summary.csv, trajectories.csv, runs.csv and
+// manifest.json. Each file is written to a temporary name and renamed when complete.
+#pragma once
+
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "experiment/runner.h"
+#include "experiment/summary.h"
+#include "sim/model.h"
+
+namespace geosim::io {
+class AtomicFile;
+class JsonWriter;
+}  // namespace geosim::io
+
+namespace geosim::experiment {
+
+// One scenario of a batch and what became of it.
+struct ScenarioRun {
+  const sim::Model* model = nullptr;
+  std::vector<double> uniforms;  // parameter values used
+  uint64_t seed = 0;
+  int64_t replicates = 0;
+  RunStats stats;
+  bool ok = false;
+  std::string error;  // when !ok
+  double wall_seconds = 0;
+};
+
+struct ManifestInfo {
+  std::string command;                    // "run", "sweep", ...
+  std::vector<std::string> command_line;  // argv
+  std::string start_time;                 // ISO 8601, UTC
+  double wall_seconds = 0;
+  int threads = 1;
+  // Writes extra top-level members (e.g. "sweep"); may be empty.
+  std::function<void(io::JsonWriter&)> extra;
+};
+
+std::string utc_now_iso8601();
+
+// The manifest entry of one scenario: id, title, description, step label, steps, seed,
+// replicates, sources, file and every file read with its sha256, resolved parameters,
+// outcomes with their kinds (and labels), tracked expressions.
+void write_scenario_json(io::JsonWriter& w, const sim::Model& model,
+                         const std::vector<double>& uniforms, uint64_t seed, int64_t replicates);
+
+void write_manifest(const std::string& path, const ManifestInfo& info,
+                    const std::vector<ScenarioRun>& runs);
+// Successful runs only: a failed run contributes nothing (no average over a NaN).
+void write_summary(const std::string& path, const std::vector<ScenarioRun>& runs);
+void write_trajectories(const std::string& path, const std::vector<ScenarioRun>& runs);
+
+// runs.csv, streamed: scenario,replicate, then one column per outcome name (the union
+// over the batch's scenarios, in order of first appearance). A `cases` outcome holds
+// its label; a never-reached {first:} or unmatched case is empty. Each scenario streams
+// into a part file beside the target; commit() joins the parts of the scenarios that
+// finished into runs.csv (atomically) and removes them, so a failed scenario leaves no
+// rows and memory stays flat.
+class RunsWriter {
+ public:
+  RunsWriter(const std::string& dir, const std::vector<const sim::Model*>& models);
+  ~RunsWriter();
+  void begin_scenario(const sim::Model& model);
+  void add(const BlockRows& rows);
+  void end_scenario(bool ok);
+  void commit();
+
+ private:
+  std::string dir_;
+  std::vector<std::string> columns_;
+  std::vector<std::string> parts_;  // finished parts, in batch order
+  std::string current_path_;
+  std::unique_ptr<std::ofstream> current_;
+  const sim::Model* model_ = nullptr;
+  std::vector<int> column_of_outcome_;
+  std::string line_;
+};
+
+}  // namespace geosim::experiment

@@ -1,0 +1,282 @@
+#include "experiment/runner.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "core/error.h"
+#include "expr/program.h"
+#include "sim/engine.h"
+
+namespace geosim::experiment {
+
+using expr::kLanes;
+
+namespace {
+
+void put_i64(std::string& out, int64_t v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+int64_t get_i64(std::string_view& in) {
+  GEOSIM_ASSERT(in.size() >= sizeof(int64_t), "truncated statistics record");
+  int64_t v;
+  std::memcpy(&v, in.data(), sizeof v);
+  in.remove_prefix(sizeof v);
+  return v;
+}
+
+// A thread's view of a run: folds every observation into its own statistics, and
+// keeps the current block's per-replicate rows when runs.csv is wanted.
+class Collector : public sim::Sink {
+ public:
+  Collector(const sim::Model& model, bool keep_rows)
+      : stats_(empty_stats(model)), keep_rows_(keep_rows) {
+    rows_.values.resize(model.outcomes.size());
+    rows_.present.resize(model.outcomes.size());
+  }
+  void track(int index, int64_t t, const double* values, int n) override {
+    stats_.track[static_cast<size_t>(index)][static_cast<size_t>(t)].add(values, n);
+  }
+  void outcome(int index, const double* values, const uint8_t* reached, int n) override {
+    OutcomeStats& o = stats_.outcomes[static_cast<size_t>(index)];
+    o.total += n;
+    if (!reached) {
+      o.values.add(values, n);
+    } else {
+      double kept[kLanes];
+      int m = 0;
+      for (int i = 0; i < n; ++i)
+        if (reached[i]) {
+          kept[m++] = values[i];
+          if (!o.case_counts.empty()) ++o.case_counts[static_cast<size_t>(values[i])];
+        }
+      o.reached += m;
+      o.values.add(kept, m);
+    }
+    if (keep_rows_) {
+      auto& v = rows_.values[static_cast<size_t>(index)];
+      auto& p = rows_.present[static_cast<size_t>(index)];
+      v.assign(values, values + n);
+      p.assign(static_cast<size_t>(n), 1);
+      if (reached)
+        for (int i = 0; i < n; ++i) p[static_cast<size_t>(i)] = reached[i];
+    }
+  }
+  RunStats& stats() { return stats_; }
+  BlockRows& rows() { return rows_; }
+
+ private:
+  RunStats stats_;
+  bool keep_rows_;
+  BlockRows rows_;
+};
+
+}  // namespace
+
+void SeriesStats::add(const double* v, int n) {
+  if (n <= 0) return;
+  moments.add(v, static_cast<size_t>(n));
+  sketch.add(v, static_cast<size_t>(n));
+  if (all_binary)
+    for (int i = 0; i < n; ++i)
+      if (v[i] != 0 && v[i] != 1) {
+        all_binary = false;
+        break;
+      }
+}
+
+void SeriesStats::merge(const SeriesStats& o) {
+  moments.merge(o.moments);
+  sketch.merge(o.sketch);
+  all_binary = all_binary && o.all_binary;
+}
+
+void SeriesStats::serialize(std::string& out) const {
+  moments.serialize(out);
+  sketch.serialize(out);
+  out.push_back(all_binary ? 1 : 0);
+}
+
+SeriesStats SeriesStats::deserialize(std::string_view& in) {
+  SeriesStats s;
+  s.moments = stats::ExactMoments::deserialize(in);
+  s.sketch = stats::QuantileSketch::deserialize(in);
+  GEOSIM_ASSERT(!in.empty(), "truncated statistics record");
+  s.all_binary = in[0] != 0;
+  in.remove_prefix(1);
+  return s;
+}
+
+void OutcomeStats::merge(const OutcomeStats& o) {
+  values.merge(o.values);
+  total += o.total;
+  reached += o.reached;
+  for (size_t i = 0; i < case_counts.size() && i < o.case_counts.size(); ++i)
+    case_counts[i] += o.case_counts[i];
+}
+
+void OutcomeStats::serialize(std::string& out) const {
+  values.serialize(out);
+  put_i64(out, total);
+  put_i64(out, reached);
+  put_i64(out, static_cast<int64_t>(case_counts.size()));
+  for (int64_t c : case_counts) put_i64(out, c);
+}
+
+OutcomeStats OutcomeStats::deserialize(std::string_view& in) {
+  OutcomeStats o;
+  o.values = SeriesStats::deserialize(in);
+  o.total = get_i64(in);
+  o.reached = get_i64(in);
+  int64_t k = get_i64(in);
+  for (int64_t i = 0; i < k; ++i) o.case_counts.push_back(get_i64(in));
+  return o;
+}
+
+void RunStats::merge(const RunStats& o) {
+  replicates += o.replicates;
+  for (size_t i = 0; i < outcomes.size(); ++i) outcomes[i].merge(o.outcomes[i]);
+  for (size_t k = 0; k < track.size(); ++k)
+    for (size_t t = 0; t < track[k].size(); ++t) track[k][t].merge(o.track[k][t]);
+}
+
+void RunStats::serialize(std::string& out) const {
+  put_i64(out, replicates);
+  put_i64(out, static_cast<int64_t>(outcomes.size()));
+  for (const auto& o : outcomes) o.serialize(out);
+  put_i64(out, static_cast<int64_t>(track.size()));
+  for (const auto& tr : track) {
+    put_i64(out, static_cast<int64_t>(tr.size()));
+    for (const auto& s : tr) s.serialize(out);
+  }
+}
+
+RunStats RunStats::deserialize(std::string_view& in) {
+  RunStats r;
+  r.replicates = get_i64(in);
+  int64_t n = get_i64(in);
+  for (int64_t i = 0; i < n; ++i) r.outcomes.push_back(OutcomeStats::deserialize(in));
+  int64_t k = get_i64(in);
+  for (int64_t i = 0; i < k; ++i) {
+    int64_t steps = get_i64(in);
+    std::vector<SeriesStats> tr;
+    for (int64_t t = 0; t < steps; ++t) tr.push_back(SeriesStats::deserialize(in));
+    r.track.push_back(std::move(tr));
+  }
+  return r;
+}
+
+RunStats empty_stats(const sim::Model& model) {
+  RunStats s;
+  s.outcomes.resize(model.outcomes.size());
+  for (size_t i = 0; i < model.outcomes.size(); ++i)
+    if (model.outcomes[i].kind == OutcomeKind::kCases)
+      s.outcomes[i].case_counts.assign(model.outcomes[i].labels.size(), 0);
+  s.track.assign(model.track.size(), std::vector<SeriesStats>(static_cast<size_t>(model.steps)));
+  return s;
+}
+
+RunStats run_replicates(const sim::Model& model, const std::vector<double>& uniforms,
+                        const RunOptions& options, const RowsCallback& on_rows) {
+  const int64_t total_blocks = (options.replicates + kLanes - 1) / kLanes;
+  const int64_t shard_count = std::max<int64_t>(1, options.shard_count);
+  const int64_t first_block = total_blocks * options.shard_index / shard_count;
+  const int64_t end_block = total_blocks * (options.shard_index + 1) / shard_count;
+  const int threads = static_cast<int>(std::max<int64_t>(
+      1, std::min<int64_t>(options.threads, std::max<int64_t>(1, end_block - first_block))));
+
+  std::atomic<int64_t> next{first_block};
+  std::atomic<int64_t> done{0};
+  std::atomic<int64_t> failed_block{INT64_MAX};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::string failure;
+  // Rows of finished blocks waiting for their predecessors (on_rows is in block order).
+  std::map<int64_t, BlockRows> pending;
+  int64_t next_to_emit = first_block;
+  const int64_t window = 4 * threads;  // bounds `pending`: memory stays flat
+
+  std::vector<RunStats> partial(static_cast<size_t>(threads));
+  auto worker = [&](int w) {
+    Collector collector(model, static_cast<bool>(on_rows));
+    sim::Block block(model);
+    for (;;) {
+      int64_t b = next.fetch_add(1);
+      if (b >= end_block || b > failed_block.load()) break;
+      if (on_rows) {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait(lock, [&] { return b < next_to_emit + window || failed_block.load() < b; });
+        if (failed_block.load() < b) break;
+      }
+      const uint64_t first = static_cast<uint64_t>(b) * kLanes;
+      const int n = static_cast<int>(std::min<int64_t>(kLanes, options.replicates - b * kLanes));
+      try {
+        block.run(uniforms, options.seed, first, n, collector);
+      } catch (const RunError& e) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (b < failed_block.load()) {
+          failed_block = b;
+          failure = e.what();
+        }
+        cv.notify_all();
+        break;
+      }
+      collector.stats().replicates += n;
+      if (on_rows) {
+        BlockRows rows = collector.rows();
+        rows.first_replicate = first;
+        rows.n = n;
+        std::unique_lock<std::mutex> lock(mu);
+        pending.emplace(b, std::move(rows));
+        while (!pending.empty() && pending.begin()->first == next_to_emit &&
+               next_to_emit < failed_block.load()) {
+          on_rows(pending.begin()->second);
+          pending.erase(pending.begin());
+          ++next_to_emit;
+        }
+        cv.notify_all();
+      }
+      ++done;
+    }
+    partial[static_cast<size_t>(w)] = std::move(collector.stats());
+  };
+
+  std::vector<std::thread> pool;
+  for (int w = 1; w < threads; ++w) pool.emplace_back(worker, w);
+  std::thread progress;
+  std::atomic<bool> finished{false};
+  if (options.progress && isatty(STDERR_FILENO)) {
+    progress = std::thread([&] {
+      const int64_t blocks = end_block - first_block;
+      while (!finished.load()) {
+        int64_t d = done.load();
+        int width = 30;
+        int filled = blocks ? static_cast<int>(width * d / blocks) : width;
+        std::fprintf(stderr, "\r%s [%.*s%*s] %3d%%", options.progress_label.c_str(), filled,
+                     "##############################", width - filled, "",
+                     blocks ? static_cast<int>(100 * d / blocks) : 100);
+        std::fflush(stderr);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      std::fprintf(stderr, "\r%*s\r", static_cast<int>(options.progress_label.size()) + 40, "");
+    });
+  }
+  worker(0);
+  for (auto& t : pool) t.join();
+  finished = true;
+  if (progress.joinable()) progress.join();
+
+  if (failed_block.load() != INT64_MAX) throw RunError(failure);
+  RunStats result = std::move(partial[0]);
+  for (size_t w = 1; w < partial.size(); ++w) result.merge(partial[w]);
+  return result;
+}
+
+}  // namespace geosim::experiment

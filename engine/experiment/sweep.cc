@@ -1,0 +1,295 @@
+#include "experiment/sweep.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "experiment/runner.h"
+#include "experiment/sensitivity.h"
+#include "experiment/summary.h"
+#include "expr/program.h"
+#include "io/atomic_file.h"
+#include "io/csv.h"
+#include "io/json.h"
+#include "io/number.h"
+#include "io/read_file.h"
+#include "io/sha256.h"
+
+namespace geosim::experiment {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string point_path(const std::string& dir, size_t p, const char* suffix) {
+  char name[64];
+  std::snprintf(name, sizeof name, "/point-%08zu%s", p, suffix);
+  return dir + name;
+}
+
+// Everything that determines a sweep's numbers; a resumed sweep must match it.
+std::string sweep_key(const sim::Model& model, const Design& design, const SweepOptions& o) {
+  std::string k = "geosim-sweep 1\n";
+  for (const auto& f : model.files) k += f + " " + io::sha256_file(f) + "\n";
+  for (double u : model.uniforms) k += io::format_double(u) + ",";
+  k += "\nseed " + std::to_string(o.seed) + " replicates " + std::to_string(o.replicates) +
+       " per_run " + std::to_string(o.per_run) + "\n";
+  k += std::string(design_name(design.kind)) + "\n";
+  for (const auto& n : design.names) k += n + ",";
+  k += "\n";
+  for (const auto& p : design.points) {
+    for (double v : p) k += io::format_double(v) + ",";
+    k += "\n";
+  }
+  return io::sha256_hex(k);
+}
+
+}  // namespace
+
+std::vector<std::string> sweep_header(const Design& design) {
+  std::vector<std::string> h = {"point"};
+  h.insert(h.end(), design.names.begin(), design.names.end());
+  h.insert(h.end(), summary_header().begin(), summary_header().end());
+  h.push_back("status");
+  h.push_back("error");
+  return h;
+}
+
+SweepResult run_sweep(const sim::Model& model, const Design& design, const SweepOptions& o,
+                      ManifestInfo info) {
+  const auto t0 = std::chrono::steady_clock::now();
+  // Check the design against the model before anything runs.
+  std::vector<int32_t> rows;
+  for (const auto& name : design.names) {
+    const sim::ParameterInfo* p = model.find_parameter(name);
+    if (!p) {
+      std::vector<std::string> names;
+      for (const auto& q : model.parameters) names.push_back(q.name);
+      throw UserError(SourceLoc{"--vary"}, "scenario '" + model.id + "' has no parameter '" + name +
+                                               "'" + did_you_mean(name, names));
+    }
+    rows.push_back(p->row);
+  }
+  if (design.points.empty()) throw UserError(SourceLoc{"sweep"}, "the design has no points");
+  {
+    sim::Model probe = model;
+    for (size_t p = 0; p < design.points.size(); ++p)
+      for (size_t j = 0; j < design.names.size(); ++j)
+        probe.set_parameter(design.names[j], design.points[p][j],
+                            SourceLoc{"sweep point " + std::to_string(p)});
+  }
+
+  const std::string dir = o.out + "/.sweep";
+  const std::string key = sweep_key(model, design, o);
+  std::error_code ec;
+  if (o.resume && fs::exists(dir + "/key")) {
+    std::string old = io::read_file(dir + "/key");
+    if (old != key + "\n")
+      throw UserError(SourceLoc{o.out},
+                      "--resume: this folder holds a different sweep (scenario, parameters, seed, "
+                      "replicates or design changed); run without --resume to start again");
+  } else {
+    fs::remove_all(dir, ec);
+  }
+  fs::create_directories(dir, ec);
+  if (ec)
+    throw UserError(SourceLoc{dir}, "cannot create the sweep's working folder: " + ec.message());
+  io::write_file_atomically(dir + "/key", key + "\n");
+
+  SweepResult result;
+  result.points = design.points.size();
+  std::vector<char> todo(design.points.size(), 1);
+  if (o.resume)
+    for (size_t p = 0; p < todo.size(); ++p)
+      if (fs::exists(point_path(dir, p, ".csv"))) {
+        todo[p] = 0;
+        ++result.resumed;
+      }
+
+  const int64_t blocks = (o.replicates + expr::kLanes - 1) / expr::kLanes;
+  // Few blocks per point: run points side by side, one thread each; else one at a time.
+  const bool side_by_side = blocks < 2 * o.threads;
+  const int point_workers = side_by_side ? o.threads : 1;
+  const int threads_per_point = side_by_side ? 1 : o.threads;
+
+  std::atomic<size_t> next{0};
+  std::atomic<size_t> done{result.resumed};
+  std::mutex mu;
+  std::exception_ptr fatal;
+  auto worker = [&] {
+    for (;;) {
+      size_t p = next.fetch_add(1);
+      if (p >= design.points.size()) return;
+      if (!todo[p]) continue;
+      try {
+        std::vector<double> uniforms = model.uniforms;
+        for (size_t j = 0; j < rows.size(); ++j)
+          uniforms[static_cast<size_t>(rows[j] - model.uniform_base)] = design.points[p][j];
+        RunOptions ro;
+        ro.replicates = o.replicates;
+        ro.seed = o.seed;
+        ro.threads = threads_per_point;
+        std::ostringstream runs_text;
+        RowsCallback cb;
+        if (o.per_run)
+          cb = [&](const BlockRows& br) {
+            std::vector<std::string> f;
+            for (int i = 0; i < br.n; ++i) {
+              f = {std::to_string(p),
+                   std::to_string(br.first_replicate + static_cast<uint64_t>(i))};
+              for (size_t k = 0; k < br.values.size(); ++k) {
+                if (!br.present[k][static_cast<size_t>(i)]) {
+                  f.emplace_back();
+                  continue;
+                }
+                double v = br.values[k][static_cast<size_t>(i)];
+                const auto& om = model.outcomes[k];
+                f.push_back(om.kind == OutcomeKind::kCases ? om.labels[static_cast<size_t>(v)]
+                                                           : io::format_double(v));
+              }
+              runs_text << io::csv_line(f) << '\n';
+            }
+          };
+        std::vector<std::string> prefix = {std::to_string(p)};
+        for (double v : design.points[p]) prefix.push_back(io::format_double(v));
+        std::ostringstream text;
+        io::CsvWriter csv(text);
+        try {
+          RunStats stats = run_replicates(model, uniforms, ro, cb);
+          for (const SummaryRow& r : summary_rows(model, stats)) {
+            std::vector<std::string> f = prefix;
+            for (auto& x : summary_fields(r)) f.push_back(std::move(x));
+            f.push_back("ok");
+            f.emplace_back();
+            csv.row(f);
+          }
+        } catch (const RunError& e) {
+          std::vector<std::string> f = prefix;
+          f.push_back(model.id);
+          for (int i = 0; i < 6; ++i) f.emplace_back();
+          f.push_back("error");
+          f.push_back(e.what());
+          csv.row(f);
+          runs_text.str("");
+        }
+        if (o.per_run) io::write_file_atomically(point_path(dir, p, ".runs.csv"), runs_text.str());
+        io::write_file_atomically(point_path(dir, p, ".csv"), text.str());
+        size_t d = ++done;
+        if (o.progress) {
+          std::lock_guard<std::mutex> lock(mu);
+          std::fprintf(stderr, "\rsweep: %zu/%zu points", d, design.points.size());
+          std::fflush(stderr);
+        }
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!fatal) fatal = std::current_exception();
+        next = design.points.size();
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int w = 1; w < point_workers; ++w) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  if (o.progress) std::fprintf(stderr, "\r%40s\r", "");
+  if (fatal) std::rethrow_exception(fatal);
+
+  // Assemble the final files from the point files, in point order.
+  std::string sweep_text = io::csv_line(sweep_header(design)) + "\n";
+  std::map<std::string, std::vector<double>> means;  // outcome -> mean per point
+  std::vector<std::string> outcome_order;
+  for (size_t p = 0; p < design.points.size(); ++p) {
+    std::string part = io::read_file(point_path(dir, p, ".csv"));
+    sweep_text += part;
+    io::CsvTable t =
+        io::parse_csv(io::csv_line(sweep_header(design)) + "\n" + part, point_path(dir, p, ".csv"));
+    const int c_outcome = t.column("outcome"), c_stat = t.column("statistic"),
+              c_value = t.column("value"), c_status = t.column("status");
+    for (const auto& row : t.rows) {
+      if (row[static_cast<size_t>(c_status)] != "ok") {
+        ++result.failed;
+        continue;
+      }
+      if (row[static_cast<size_t>(c_stat)] != "mean") continue;
+      const std::string& name = row[static_cast<size_t>(c_outcome)];
+      auto& v = means[name];
+      if (v.empty() && p == 0) outcome_order.push_back(name);
+      v.resize(design.points.size(), NAN);
+      if (auto x = io::try_parse_double(row[static_cast<size_t>(c_value)])) v[p] = *x;
+    }
+  }
+  io::write_file_atomically(o.out + "/sweep.csv", sweep_text);
+
+  if (design.kind == DesignKind::kSobol || design.kind == DesignKind::kMorris) {
+    std::string sens = io::csv_line(sensitivity_header()) + "\n";
+    for (const auto& name : outcome_order) {
+      const auto& v = means[name];
+      bool complete = v.size() == design.points.size();
+      for (double x : v) complete = complete && std::isfinite(x);
+      if (!complete) {
+        std::fprintf(stderr, "geosim: no sensitivity indices for '%s': some points have no mean\n",
+                     name.c_str());
+        continue;
+      }
+      BootstrapOptions bo;
+      bo.seed = o.seed;
+      for (const auto& r : sensitivity_indices(design, v, name, bo))
+        sens += io::csv_line(sensitivity_fields(r)) + "\n";
+    }
+    io::write_file_atomically(o.out + "/sensitivity.csv", sens);
+  }
+
+  if (o.per_run) {
+    io::AtomicFile runs(o.out + "/runs.csv");
+    std::vector<std::string> h = {"point", "replicate"};
+    for (const auto& om : model.outcomes) h.push_back(om.name);
+    runs.out() << io::csv_line(h) << '\n';
+    for (size_t p = 0; p < design.points.size(); ++p)
+      runs.out() << io::read_file(point_path(dir, p, ".runs.csv"));
+    runs.commit();
+  }
+
+  info.extra = [&](io::JsonWriter& w) {
+    w.key("sweep").begin_object();
+    w.member("design", std::string(design_name(design.kind)));
+    w.member("samples", static_cast<int64_t>(o.samples));
+    if (design.kind == DesignKind::kMorris)
+      w.member("levels", static_cast<int64_t>(design.morris_levels));
+    w.key("vary").begin_array();
+    for (const auto& v : o.vary_texts) {
+      size_t eq = v.find('=');
+      w.begin_object();
+      w.member("name", v.substr(0, eq));
+      w.member("spec", eq == std::string::npos ? std::string() : v.substr(eq + 1));
+      w.end_object();
+    }
+    w.end_array();
+    if (!o.points_file.empty()) w.member("points_file", o.points_file);
+    w.member("points", static_cast<int64_t>(design.points.size()));
+    w.member("failed_points", static_cast<int64_t>(result.failed));
+    w.member("resumed_points", static_cast<int64_t>(result.resumed));
+    w.end_object();
+  };
+  ScenarioRun sr;
+  sr.model = &model;
+  sr.uniforms = model.uniforms;
+  sr.seed = o.seed;
+  sr.replicates = o.replicates;
+  sr.ok = true;
+  info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  write_manifest(o.out + "/manifest.json", info, {sr});
+  fs::remove_all(dir, ec);
+  return result;
+}
+
+}  // namespace geosim::experiment

@@ -1,0 +1,53 @@
+// A sweep: one scenario run at many parameter points (a grid, a sampled design or a CSV
+// of points), every point with the same seed (common random numbers: the differences
+// between points are the parameters' effect, not Monte Carlo noise).
+//
+// Durable and resumable: each finished point is written atomically to its own file in
+// OUT/.sweep/ before the next is reported done; `resume` skips points whose file exists
+// (recomputing none), and the final files are assembled from the point files in point
+// order, so an interrupted-then-resumed sweep writes exactly what an uninterrupted one
+// does. A point that fails (a NaN) is recorded with status `error` and its message; the
+// sweep goes on and reports the failure at the end.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "experiment/design.h"
+#include "experiment/output.h"
+#include "sim/model.h"
+
+namespace geosim::experiment {
+
+struct SweepOptions {
+  int64_t replicates = 1000;
+  uint64_t seed = 1;
+  int threads = 1;
+  std::string out;  // required
+  bool resume = false;
+  bool per_run = false;
+  bool progress = false;
+  // For manifest.json: how the design was asked for.
+  std::vector<std::string> vary_texts;
+  std::string points_file;
+  size_t samples = 0;
+  int levels = 0;
+};
+
+struct SweepResult {
+  size_t points = 0;
+  size_t failed = 0;
+  size_t resumed = 0;  // points found finished and skipped
+};
+
+// Checks that every design name is a parameter of `model` and every value lies in its
+// range (UserError otherwise, before anything runs), then runs, writes sweep.csv,
+// sensitivity.csv (sobol, morris), runs.csv (per_run) and manifest.json into options.out.
+SweepResult run_sweep(const sim::Model& model, const Design& design, const SweepOptions& options,
+                      ManifestInfo info);
+
+// Columns of sweep.csv: point, the varied parameters, the columns of summary.csv, then
+// status (ok | error) and error (the message).
+std::vector<std::string> sweep_header(const Design& design);
+
+}  // namespace geosim::experiment

@@ -1,0 +1,182 @@
+// The commands end to end, in process: exit codes, files written or not, and the promise
+// that thread count never changes a byte.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "cli/command.h"
+
+namespace geosim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSource = GEOSIM_SOURCE_DIR;
+
+class Dir {
+ public:
+  explicit Dir(const std::string& name) {
+    path_ = fs::temp_directory_path() / ("geosim-cli-" + name + "-" + std::to_string(::getpid()));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~Dir() { fs::remove_all(path_); }
+  std::string operator/(const std::string& f) const { return (path_ / f).string(); }
+  std::string str() const { return path_.string(); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ / name) << text;
+    return (path_ / name).string();
+  }
+
+ private:
+  fs::path path_;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const char* kScenario = R"Y(geosim: 1
+scenario: {id: small, steps: 12, step: day, replicates: 700, seed: 5}
+parameters: {p: {value: 0.2, min: 0, max: 1}}
+world: {x: "normal(0, 1)", hit: 0}
+actors:
+  a: {groups: [g], state: {v: "uniform(0, 1)"}}
+  b: {groups: [g], state: {v: "uniform(0, 1)"}}
+events:
+  strike: {probability: "p", once: true, effects: ["world.hit = 1"]}
+decisions:
+  move:
+    group: g
+    rule: logit
+    rationality: 3
+    options:
+      up: {utility: "self.v", effects: ["self.v += 0.1"]}
+      down: {utility: "0.5", effects: ["self.v -= 0.1"]}
+dynamics: ["world.x = 0.8 * world.x + normal(0, 0.5)"]
+outcomes:
+  x: "world.x"
+  hit: "world.hit"
+  when_hit: {first: "world.hit == 1"}
+  top: {max: "sum(g.v)"}
+  kind:
+    cases:
+      high: "world.x > 0.5"
+      low: "true"
+track: [world.x, "sum(g.v)"]
+)Y";
+
+TEST(Run, OneAndTwoThreadsWriteIdenticalFiles) {
+  Dir dir("threads");
+  std::string file = dir.write("s.yaml", kScenario);
+  ASSERT_EQ(dispatch({"run", file, "--threads", "1", "--out", dir / "one", "--per-run", "--quiet"}),
+            0);
+  ASSERT_EQ(dispatch({"run", file, "--threads", "2", "--out", dir / "two", "--per-run", "--quiet"}),
+            0);
+  for (const char* f : {"summary.csv", "trajectories.csv", "runs.csv"}) {
+    std::string a = slurp(dir / (std::string("one/") + f));
+    EXPECT_FALSE(a.empty()) << f;
+    EXPECT_EQ(a, slurp(dir / (std::string("two/") + f))) << f;
+  }
+  EXPECT_TRUE(fs::exists(dir / "one/manifest.json"));
+}
+
+TEST(Run, ReplicateValuesDoNotDependOnTheReplicateCount) {
+  Dir dir("count");
+  std::string file = dir.write("s.yaml", kScenario);
+  ASSERT_EQ(dispatch({"run", file, "-n", "300", "--out", dir / "small", "--per-run", "-q"}), 0);
+  ASSERT_EQ(
+      dispatch({"run", file, "-n", "1000", "-j", "2", "--out", dir / "large", "--per-run", "-q"}),
+      0);
+  std::string small = slurp(dir / "small/runs.csv");
+  std::string large = slurp(dir / "large/runs.csv");
+  ASSERT_GT(large.size(), small.size());
+  EXPECT_EQ(large.substr(0, small.size()), small);
+}
+
+TEST(Run, SummaryHasTheContractColumnsAndStatistics) {
+  Dir dir("summary");
+  std::string file = dir.write("s.yaml", kScenario);
+  ASSERT_EQ(dispatch({"run", file, "--out", dir / "o", "-q"}), 0);
+  std::string s = slurp(dir / "o/summary.csv");
+  EXPECT_EQ(s.substr(0, s.find('\n')),
+            "scenario,outcome,statistic,value,ci_low,ci_high,replicates");
+  for (const char* needle :
+       {"\nsmall,x,mean,", "\nsmall,x,p95,", "\nsmall,hit,probability,",
+        "\nsmall,when_hit,share_reached,", "\nsmall,kind,share:high,", "\nsmall,kind,share:low,"})
+    EXPECT_NE(s.find(needle), std::string::npos) << needle;
+  std::string t = slurp(dir / "o/trajectories.csv");
+  EXPECT_EQ(t.substr(0, t.find('\n')), "scenario,variable,step,mean,p05,p25,p50,p75,p95");
+  EXPECT_NE(t.find("\nsmall,sum(g.v),11,"), std::string::npos);
+}
+
+TEST(Run, InvalidFileExitsTwoAndWritesNothing) {
+  Dir dir("invalid");
+  std::string good = dir.write("good.yaml", kScenario);
+  std::string bad = dir.write(
+      "bad.yaml", "geosim: 1\nscenario: {id: bad, steps: 3}\noutcomes:\n  y: \"world.nope\"\n");
+  EXPECT_EQ(dispatch({"run", good, bad, "--out", dir / "o", "-q"}), 2);
+  EXPECT_FALSE(fs::exists(dir / "o"));
+  EXPECT_EQ(dispatch({"validate", bad}), 2);
+  EXPECT_EQ(dispatch({"validate", good}), 0);
+}
+
+TEST(Run, UsageErrorsExitTwo) {
+  Dir dir("usage");
+  std::string file = dir.write("s.yaml", kScenario);
+  EXPECT_EQ(dispatch({"run"}), 2);
+  EXPECT_EQ(dispatch({"run", file, "--replicas", "5"}), 2);
+  EXPECT_EQ(dispatch({"run", file, "--replicates", "0"}), 2);
+  EXPECT_EQ(dispatch({"run", file, "--set", "q=1"}), 2);
+  EXPECT_EQ(dispatch({"run", file, "--set", "p=2"}), 2);  // outside [0, 1]
+  EXPECT_EQ(dispatch({"run", file, "--per-run"}), 2);     // needs --out
+  EXPECT_EQ(dispatch({"frobnicate"}), 2);
+  EXPECT_EQ(dispatch({"run", dir / "missing.yaml"}), 2);
+}
+
+TEST(Run, ANaNFailsThatScenarioButKeepsTheOthers) {
+  Dir dir("nan");
+  std::string good = dir.write("good.yaml", kScenario);
+  std::string bad = dir.write("nan.yaml", R"Y(geosim: 1
+scenario: {id: nan, steps: 5}
+world: {x: 1}
+dynamics: ["world.x = log(world.x - 1)"]
+outcomes: {x: "world.x"}
+)Y");
+  EXPECT_EQ(dispatch({"run", good, bad, "--out", dir / "o", "-q"}), 1);
+  std::string s = slurp(dir / "o/summary.csv");
+  EXPECT_NE(s.find("\nsmall,"), std::string::npos);
+  EXPECT_EQ(s.find("\nnan,"), std::string::npos);
+  EXPECT_NE(slurp(dir / "o/manifest.json").find("\"failures\""), std::string::npos);
+}
+
+TEST(Run, SetChangesTheParameter) {
+  Dir dir("set");
+  std::string file = dir.write("s.yaml", kScenario);
+  ASSERT_EQ(dispatch({"run", file, "--set", "p=0", "--out", dir / "o", "-q"}), 0);
+  std::string s = slurp(dir / "o/summary.csv");
+  EXPECT_NE(s.find("\nsmall,hit,probability,0,"), std::string::npos);
+}
+
+TEST(Describe, ListsWhatTheScenarioDefines) {
+  Dir dir("describe");
+  std::string file = dir.write("s.yaml", kScenario);
+  EXPECT_EQ(dispatch({"describe", file}), 0);
+  EXPECT_EQ(dispatch({"describe"}), 2);
+}
+
+TEST(Contract, TheFormatContractExampleRuns) {
+  Dir dir("contract");
+  std::string f = kSource + "/tests/data/good/contract-example.yaml";
+  EXPECT_EQ(dispatch({"validate", f}), 0);
+  EXPECT_EQ(dispatch({"run", f, "-n", "500", "--out", dir / "o", "-q"}), 0);
+}
+
+}  // namespace
+}  // namespace geosim::cli
