@@ -396,10 +396,10 @@ MatrixXd Smp::advance(const MatrixXd& pos, const Assessment& a, uint32_t turn,
   // h's estimates of everyone's risk-aware utilities.
   auto perspective = [&](int h, MatrixXd& u) {
     u.resize(n, n);
-    for (int i = 0; i < n; ++i) {
-      double r = estimated_risk(a.risk(h), a.risk(i), o.big_r_adjust);
-      for (int j = 0; j < n; ++j) u(i, j) = utility_of_distance(a.distance(i, j), r);
-    }
+    VectorXd r(n);
+    for (int i = 0; i < n; ++i) r(i) = estimated_risk(a.risk(h), a.risk(i), o.big_r_adjust);
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < n; ++i) u(i, j) = utility_of_distance(a.distance(i, j), r(i));
   };
 
   // 1. Each actor picks the target whose challenge promises it the most.
