@@ -22,6 +22,8 @@ void write_file_atomically(const std::string& path, std::string_view content);
 // create the temporary file) and from commit (a write, fsync, close or rename failed)
 // are UserErrors naming the target path and strerror; write errors met while streaming
 // are remembered and reported by commit, so code writing to out() need not check.
+// A process killed before commit leaves its temporary file behind (nothing can remove
+// it); the name, starting with '.', marks it as such.
 class AtomicFile {
  public:
   explicit AtomicFile(std::string path);

@@ -54,6 +54,11 @@ void ExactMoments::add(const double* x, size_t n) {
 }
 
 void ExactMoments::merge(const ExactMoments& other) {
+  if (&other == this) {
+    const ExactMoments copy = other;
+    merge(copy);
+    return;
+  }
   if (other.count_ == 0) return;
   if (count_ == 0) {
     *this = other;

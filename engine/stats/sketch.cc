@@ -175,6 +175,11 @@ void QuantileSketch::switch_to_sketch() {
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {
+  if (&other == this) {
+    const QuantileSketch copy = other;
+    merge(copy);
+    return;
+  }
   if (other.count_ == 0) return;
   if (count_ == 0) {
     *this = other;

@@ -5,10 +5,12 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <random>
 #include <stdexcept>
 
 #include "core/error.h"
@@ -131,6 +133,35 @@ TEST(AtomicFile, FailedWritesAreReportedAtCommitAndLeaveNothingBehind) {
   EXPECT_EQ(message, path + ": cannot write the file: File too large");
   EXPECT_EQ(read_file(path), "old\n");
   EXPECT_EQ(dir.files(), (std::vector<std::string>{"big.csv"}));
+}
+
+// A child process rewrites the file in a loop, alternating two large contents, and is
+// killed at a random moment: the file must then hold one of the two, complete.
+TEST(AtomicFile, KillAtAnyMomentLeavesTheOldOrTheNewFile) {
+  TempFolder dir;
+  const std::string path = dir.path() + "/summary.csv";
+  const std::string a(300000, 'a'), b(200000, 'b');
+  write_file_atomically(path, a);
+  std::mt19937 rng(4);
+  for (int trial = 0; trial < 20; ++trial) {
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      for (int i = 0;; ++i) write_file_atomically(path, i % 2 ? a : b);
+    }
+    ::usleep(200 + rng() % 3000);
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    std::string content = read_file(path);
+    ASSERT_TRUE(content == a || content == b) << "trial " << trial << ": " << content.size();
+  }
+  // A killed writer cannot remove its temporary file; only such names may be left.
+  for (const std::string& f : dir.files()) {
+    if (f != "summary.csv") {
+      EXPECT_EQ(f.rfind(".summary.csv.tmp.", 0), 0u) << f;
+    }
+  }
 }
 
 TEST(ReadFile, MissingFileAndFolderAreUserErrors) {

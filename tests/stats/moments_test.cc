@@ -143,6 +143,12 @@ TEST(ExactMoments, MergeIsIndependentOfGroupingAndOrder) {
   }
 }
 
+TEST(ExactMoments, MergingWithItselfDoublesEveryObservation) {
+  ExactMoments m = moments_of({1, 2, 4});
+  m.merge(m);
+  EXPECT_TRUE(m == moments_of({1, 2, 4, 1, 2, 4}));
+}
+
 TEST(ExactMoments, SerializationRoundTripsAndDetectsDamage) {
   ExactMoments m = moments_of({1.5, -2, 1e10, 3e-5});
   std::string bytes = bytes_of(m);

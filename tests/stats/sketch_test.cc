@@ -178,6 +178,18 @@ TEST(QuantileSketch, MemoryIsBoundedAndLargeValuesKeepTheirAccuracy) {
   EXPECT_EQ(merged_bytes(xs, rng, 10), bytes_of(s));
 }
 
+TEST(QuantileSketch, MergingWithItselfDoublesEveryObservation) {
+  std::vector<double> xs;
+  for (int i = 0; i < 600; ++i) xs.push_back(std::sqrt(i + 1.0));
+  for (size_t n : {10u, 600u}) {
+    std::vector<double> part(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(n));
+    QuantileSketch s = sketch_of(part);
+    s.merge(s);
+    part.insert(part.end(), part.begin(), part.end());
+    EXPECT_TRUE(s == sketch_of(part)) << n;
+  }
+}
+
 TEST(QuantileSketch, SerializationRoundTripsInBothModes) {
   std::mt19937_64 rng(3);
   std::exponential_distribution<double> expo(1);
