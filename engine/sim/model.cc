@@ -440,14 +440,14 @@ Model Builder::build() {
     }
     if (!ev.when.empty()) {
       em.when = expression(ev.when, -1);
-      check(em.when, em.when.result, alive, "condition 'when' of event '" + ev.name + "'",
+      check(em.when, em.when.result, alive, "condition 'when' of event '" + ev.name + "' (" + ev.when.text + ")",
             ev.when.loc);
     } else {
       em.when.result = -1;
     }
     if (!ev.probability.empty()) {
       em.probability = expression(ev.probability, -1);
-      check(em.probability, em.probability.result, alive, "probability of event '" + ev.name + "'",
+      check(em.probability, em.probability.result, alive, "probability of event '" + ev.name + "' (" + ev.probability.text + ")",
             ev.probability.loc);
       em.site = new_site();
     } else {
@@ -560,13 +560,13 @@ Model Builder::build() {
       for (const auto& c : o.cases) {
         om.labels.push_back(c.label);
         Program p = expression(c.condition, -1);
-        check(p, p.result, alive, "case '" + c.label + "' of outcome '" + o.name + "'",
+        check(p, p.result, alive, "case '" + c.label + "' of outcome '" + o.name + "' (" + c.condition.text + ")",
               c.condition.loc);
         om.conditions.push_back(std::move(p));
       }
     } else {
       om.expr = expression(o.expr, -1);
-      check(om.expr, om.expr.result, alive, "outcome '" + o.name + "'", o.expr.loc);
+      check(om.expr, om.expr.result, alive, "outcome '" + o.name + "' (" + o.expr.text + ")", o.expr.loc);
       if (o.kind != OutcomeKind::kFinal) om.acc_row = special();
       if (o.kind == OutcomeKind::kMean) om.count_row = special();
     }
@@ -575,7 +575,7 @@ Model Builder::build() {
 
   if (!spec_.stop_when.empty()) {
     m.stop_when = expression(spec_.stop_when, -1);
-    check(m.stop_when, m.stop_when.result, alive, "stop_when", spec_.stop_when.loc);
+    check(m.stop_when, m.stop_when.result, alive, "stop_when (" + spec_.stop_when.text + ")", spec_.stop_when.loc);
   } else {
     m.stop_when.result = -1;
   }
