@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <system_error>
+#include <vector>
 
 #include "core/error.h"
 
@@ -104,17 +106,20 @@ void print_smp_table(std::ostream& out, const KtabScenario& sc, const SmpOptions
   std::string head = "actor";
   head.resize(name_width, ' ');
   out << head;
+  std::vector<int> width;
   for (const auto& d : sc.dimensions) {
-    std::string label = d.size() > 12 ? d.substr(0, 12) : d;
-    out << "  " << std::string(12 - label.size(), ' ') << label;
+    width.push_back(std::max<int>(6, static_cast<int>(d.size())));
+    out << "  " << std::string(width.back() - static_cast<int>(d.size()), ' ') << d;
   }
   out << "  win prob\n";
   for (size_t i = 0; i < sc.actors.size(); ++i) {
     std::string name = sc.actors[i];
     name.resize(name_width, ' ');
     out << name;
-    for (size_t d = 0; d < sc.dimensions.size(); ++d)
-      out << "  " << printf_string("%12.1f", 100 * h.positions[last](i, d));
+    for (size_t d = 0; d < sc.dimensions.size(); ++d) {
+      std::string v = printf_string("%.1f", 100 * h.positions[last](i, d));
+      out << "  " << std::string(std::max<int>(0, width[d] - static_cast<int>(v.size())), ' ') << v;
+    }
     out << "  " << printf_string("%8.4f", h.probabilities[last](i)) << "\n";
   }
   if (!full_history) return;
