@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     Smp model(scenario.capability, scenario.salience, options);
     double best = 1e300, total = 0;
     int states = 0;
-    for (int rep = 0; rep < 3 || (total < 1.0 && rep < 200); ++rep) {
+    for (int rep = 0; rep < 5 || (total < 1.0 && rep < 200); ++rep) {
       auto t0 = std::chrono::steady_clock::now();
       auto h = model.run(scenario.position);
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
                 model.num_dimensions(), states, best, 1e3 * best / turns, ktab, ktab_turn, speed);
   }
   std::printf(
-      "(best of >= 3 runs, %d thread%s; KTAB: -O2, minimal SQLite logging, per turn "
+      "(best of >= 5 runs, %d thread%s; KTAB: -O2, minimal SQLite logging, per turn "
       "assuming the same number of turns)\n",
       threads, threads == 1 ? "" : "s");
   return 0;
