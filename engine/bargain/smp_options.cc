@@ -137,9 +137,9 @@ void validate(const SmpOptions& o, const SourceLoc& where) {
   if (o.max_turns < 1 || o.max_turns > 100000)
     throw UserError(where, "max-turns is " + std::to_string(o.max_turns) +
                                "; expected an integer in [1, 100000]");
-  if (o.min_turns < 1 || o.min_turns > o.max_turns)
-    throw UserError(where, "min-turns is " + std::to_string(o.min_turns) +
-                               "; expected an integer in [1, max-turns]");
+  if (o.min_turns < 1)
+    throw UserError(where,
+                    "min-turns is " + std::to_string(o.min_turns) + "; expected an integer >= 1");
   if (!(o.min_delta_ratio >= 0.0 && std::isfinite(o.min_delta_ratio)))
     throw UserError(where, "min-delta-ratio must be a finite number >= 0");
   if (!(o.min_significant_delta > 0.0 && std::isfinite(o.min_significant_delta)))

@@ -105,6 +105,26 @@ TEST(SmpDegenerate, ActorWithoutSalienceOrCapabilityStaysFinite) {
   expect_finite(Smp(cap, sal, SmpOptions{}).run(pos));
 }
 
+TEST(SmpDegenerate, AllCapabilitiesZeroKeepEveryoneInPlace) {
+  Eigen::VectorXd cap = Eigen::VectorXd::Zero(3);
+  Eigen::MatrixXd sal = Eigen::MatrixXd::Constant(3, 1, 0.5);
+  Eigen::MatrixXd pos(3, 1);
+  pos << 0.2, 0.5, 0.9;
+  SmpHistory h = Smp(cap, sal, SmpOptions{}).run(pos);
+  expect_finite(h);
+  EXPECT_EQ(h.positions.back(), pos);
+}
+
+TEST(SmpOptionsTest, MaxTurnsBoundsTheRun) {
+  KtabScenario s = read_ktab_csv(kData + "SOE-Pol-Comp.csv");
+  SmpOptions o;
+  o.max_turns = 1;
+  validate(o, SourceLoc{});
+  EXPECT_EQ(Smp(s.capability, s.salience, o).run(s.position).num_states(), 2);
+  o.max_turns = 5;
+  EXPECT_EQ(Smp(s.capability, s.salience, o).run(s.position).num_states(), 6);
+}
+
 TEST(SmpOptionsTest, EveryKtabChoiceRunsToAFiniteResult) {
   KtabScenario s = read_ktab_csv(kData + "dummyData_3Dim.csv");
   for (const SmpChoice& c : smp_choices()) {
