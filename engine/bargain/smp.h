@@ -24,7 +24,8 @@
 
 namespace geosim::bargain {
 
-// A uniform in (0, 1) for draw `draw` of actor `actor` in turn `turn`.
+// A uniform in (0, 1) for draw `draw` of actor `actor` in turn `turn`. With several
+// worker threads it is called concurrently, so it must not modify shared state.
 using UniformSource = std::function<double(uint32_t turn, uint32_t actor, uint32_t draw)>;
 
 // Philox4x32-10 keyed by `seed`, counter (stream, turn, actor, draw): the same arguments
