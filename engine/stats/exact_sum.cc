@@ -122,8 +122,10 @@ struct Magnitude {
 
   int top_bit() const { return 32 * top + 31 - std::countl_zero(d[top]); }
   bool bit(int p) const { return p >= 0 && ((d[p >> 5] >> (p & 31)) & 1); }
-  // Bits [p, p + n) for n <= 64, p >= 0.
+  // Bits [p, p + n) for n <= 64, p >= 0; 0 when n <= 0 (a value below half the
+  // smallest subnormal has no bits at or above the rounding position).
   uint64_t bits(int p, int n) const {
+    if (n <= 0) return 0;
     int i = p >> 5;
     unsigned __int128 w = 0;
     for (int k = 2; k >= 0; --k) {
@@ -219,6 +221,14 @@ int ExactSum::top_exponent() const {
   Magnitude m = magnitude_of(normalized().digit_);
   if (m.top < 0) return INT_MIN;
   return m.top_bit() + kMinExp;
+}
+
+int ExactSum::low_exponent() const {
+  Magnitude m = magnitude_of(normalized().digit_);
+  for (int i = 0; i <= m.top; ++i) {
+    if (m.d[i]) return 32 * i + std::countr_zero(m.d[i]) + kMinExp;
+  }
+  return INT_MAX;
 }
 
 bool ExactSum::operator==(const ExactSum& other) const {

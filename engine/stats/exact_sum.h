@@ -54,8 +54,10 @@ class ExactSum {
   // The exact value times 2^scale, rounded once to the nearest double (ties to even);
   // +-inf beyond the double range.
   double to_double(int scale = 0) const;
-  // floor(log2 |value|), or INT32_MIN for zero.
+  // floor(log2 |value|), or INT_MIN for zero.
   int top_exponent() const;
+  // The exponent of the lowest set bit of |value|, or INT_MAX for zero.
+  int low_exponent() const;
 
   // Canonical bytes: equal values give equal bytes.
   void serialize(std::string& out) const;

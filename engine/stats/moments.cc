@@ -158,13 +158,31 @@ ExactMoments ExactMoments::deserialize(std::string_view& in) {
   m.s1_ = ExactSum::deserialize(in);
   m.s2_ = ExactSum::deserialize(in);
   if (m.count_ < 0) wire::damaged("negative count");
+  if (m.count_ == 0) {
+    if (m.s1_.sign() != 0 || m.s2_.sign() != 0 || m.min_ != 0 || m.max_ != 0) {
+      wire::damaged("empty moments with nonzero fields");
+    }
+    return m;
+  }
   if (!std::isfinite(m.min_) || !std::isfinite(m.max_) || below(m.max_, m.min_)) {
     wire::damaged("bad min or max");
   }
-  if (m.count_ == 0 && (m.s1_.sign() != 0 || m.s2_.sign() != 0)) {
-    wire::damaged("empty moments with a nonzero sum");
+  // Sums of doubles and of their squares, for at most 2^63 terms, lie in these ranges;
+  // the exact arithmetic below relies on it.
+  if (m.s1_.low_exponent() < -1074 || (m.s1_.sign() != 0 && m.s1_.top_exponent() > 1087) ||
+      m.s2_.low_exponent() < -2148 || (m.s2_.sign() != 0 && m.s2_.top_exponent() > 2111)) {
+    wire::damaged("sums out of range");
   }
-  if (m.s2_.sign() < 0) wire::damaged("negative sum of squares");
+  // What mean() and sd() rely on: n min <= S1 <= n max and n S2 >= S1^2.
+  const double n = static_cast<double>(m.count_);
+  ExactSum above_min = m.s1_, below_max = m.s1_, spread;
+  above_min.add_product(m.min_, -n);
+  below_max.add_product(m.max_, -n);
+  spread.add_multiple(m.s2_, n);
+  spread.add_product(m.s1_, m.s1_, true);
+  if (above_min.sign() < 0 || below_max.sign() > 0 || spread.sign() < 0) {
+    wire::damaged("sums inconsistent with the count, min or max");
+  }
   return m;
 }
 

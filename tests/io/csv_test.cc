@@ -99,6 +99,32 @@ TEST(ParseCsv, MalformedQuotingIsAnErrorWithItsPosition) {
   EXPECT_EQ(error_of(""), "t.csv: empty CSV file; expected a header line");
 }
 
+TEST(ParseCsv, MutatedFilesGiveATableOrAUserErrorWithALine) {
+  const std::string text = "a,b,c\n1,\"x,\"\"y\",3\r\n\"multi\nline\",,z\n";
+  const std::string alphabet = ",\"\r\nab";
+  std::mt19937 rng(13);
+  int rejected = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string t = text;
+    for (int k = 1 + static_cast<int>(rng() % 3); k > 0; --k) {
+      size_t pos = rng() % t.size();
+      if (rng() % 2) {
+        t[pos] = alphabet[rng() % alphabet.size()];
+      } else {
+        t.insert(pos, 1, alphabet[rng() % alphabet.size()]);
+      }
+    }
+    try {
+      CsvTable table = parse_csv(t, "t.csv");
+      for (const auto& row : table.rows) EXPECT_EQ(row.size(), table.header.size());
+    } catch (const UserError& e) {
+      ++rejected;
+      EXPECT_GT(e.diagnostics()[0].loc.line, 0) << t;
+    }
+  }
+  EXPECT_GT(rejected, 500);
+}
+
 TEST(ReadCsv, MissingFileIsAUserErrorNamingThePath) {
   try {
     read_csv("/nonexistent/geosim/x.csv");

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <random>
 
 namespace geosim::io {
 namespace {
@@ -165,6 +166,37 @@ TEST(ParseJson, NestingBeyond256LevelsIsRejected) {
   EXPECT_EQ(error_of(deep), "m.json:1:257: nesting deeper than 256 levels");
   std::string huge(100000, '[');
   EXPECT_EQ(error_of(huge), "m.json:1:257: nesting deeper than 256 levels");
+}
+
+TEST(ParseJson, MutatedDocumentsGiveAValueOrAUserError) {
+  const std::string doc = R"({"a": [1, -2.5e3, true, null], "b": {"c": "x\u00e9\ud83d\ude00"}})";
+  const std::string alphabet = "{}[]\",:\\u0123456789eE+-.truefalsnl \n\x01\xff";
+  std::mt19937 rng(12);
+  int rejected = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string text = doc;
+    for (int k = 1 + static_cast<int>(rng() % 3); k > 0; --k) {
+      size_t pos = rng() % text.size();
+      switch (rng() % 3) {
+        case 0:
+          text[pos] = alphabet[rng() % alphabet.size()];
+          break;
+        case 1:
+          text.erase(pos, 1);
+          break;
+        default:
+          text.insert(pos, 1, alphabet[rng() % alphabet.size()]);
+      }
+    }
+    try {
+      parse_json(text, "m.json");
+    } catch (const UserError& e) {
+      ++rejected;
+      ASSERT_EQ(e.diagnostics().size(), 1u);
+      EXPECT_GT(e.diagnostics()[0].loc.line, 0) << text;
+    }
+  }
+  EXPECT_GT(rejected, 1000);
 }
 
 TEST(JsonValue, WrongTypesAndMissingKeysAreUserErrorsAtTheValue) {

@@ -91,6 +91,18 @@ TEST(ExactSum, SubnormalAndOverflowingSums) {
   EXPECT_EQ(s.top_exponent(), 1024);
 }
 
+TEST(ExactSum, ValuesBelowTheSmallestSubnormalRoundCorrectly) {
+  ExactSum half;  // exactly half of 2^-1074: a tie, rounds to the even 0
+  half.add_product(0x1p-538, 0x1p-537);
+  EXPECT_EQ(half.to_double(), 0);
+  half.add_product(0x1p-600, 0x1p-600);  // now just above the tie
+  EXPECT_EQ(half.to_double(), 0x1p-1074);
+  ExactSum negative;
+  negative.add_product(-0x1p-600, 0x1p-600);
+  EXPECT_EQ(negative.to_double(), 0);
+  EXPECT_EQ(negative.sign(), -1);
+}
+
 TEST(ExactSum, MatchesFsumOnWildData) {
   for (unsigned seed = 1; seed <= 20; ++seed) {
     std::vector<double> xs = wild_doubles(2000, seed, seed < 10 ? 30 : 300);

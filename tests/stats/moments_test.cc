@@ -171,6 +171,30 @@ TEST(ExactMoments, SerializationRoundTripsAndDetectsDamage) {
   EXPECT_EQ(ExactMoments::deserialize(in).count(), 0);
 }
 
+TEST(ExactMoments, CorruptedBytesNeverCrash) {
+  // Every single-byte corruption of a valid state is either rejected with a UserError or
+  // read as a state whose statistics can be computed.
+  std::string bytes = bytes_of(moments_of({1.5, -2, 1e10, 3e-5, 7}));
+  std::mt19937_64 rng(99);
+  int rejected = 0;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    for (int k = 0; k < 8; ++k) {
+      std::string bad = bytes;
+      bad[i] = static_cast<char>(rng());
+      std::string_view in = bad;
+      try {
+        ExactMoments m = ExactMoments::deserialize(in);
+        EXPECT_LE(m.min(), m.mean());
+        EXPECT_LE(m.mean(), m.max());
+        EXPECT_GE(m.sd(), 0);
+      } catch (const UserError&) {
+        ++rejected;
+      }
+    }
+  }
+  EXPECT_GT(rejected, 0);
+}
+
 TEST(ExactMomentsDeathTest, NonFiniteObservationIsABug) {
   ExactMoments m;
   EXPECT_DEATH(m.add(NAN), "non-finite observation");

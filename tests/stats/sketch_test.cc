@@ -227,6 +227,33 @@ TEST(QuantileSketch, DamagedBytesAreAUserError) {
   EXPECT_THROW(QuantileSketch::deserialize(in), UserError);
 }
 
+TEST(QuantileSketch, CorruptedBytesNeverCrash) {
+  std::mt19937_64 rng(98);
+  std::lognormal_distribution<double> logn(0, 1);
+  std::vector<double> many(2000);
+  for (double& x : many) x = logn(rng);
+  for (const std::string& bytes :
+       {bytes_of(sketch_of({1, 2, 2, 3.5})), bytes_of(sketch_of(many))}) {
+    int rejected = 0;
+    for (size_t i = 0; i < bytes.size(); i += 1 + bytes.size() / 200) {
+      for (int k = 0; k < 8; ++k) {
+        std::string bad = bytes;
+        bad[i] = static_cast<char>(rng());
+        std::string_view in = bad;
+        try {
+          QuantileSketch s = QuantileSketch::deserialize(in);
+          double median = s.quantile(0.5);
+          EXPECT_LE(s.min(), median);
+          EXPECT_LE(median, s.max());
+        } catch (const UserError&) {
+          ++rejected;
+        }
+      }
+    }
+    EXPECT_GT(rejected, 0);
+  }
+}
+
 TEST(QuantileSketchDeathTest, NonFiniteObservationIsABug) {
   QuantileSketch s;
   EXPECT_DEATH(s.add(NAN), "non-finite observation");
