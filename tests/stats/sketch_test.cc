@@ -63,6 +63,11 @@ TEST(QuantileSketch, ExactModeMatchesNumpyLinearQuantiles) {
   EXPECT_EQ(one.quantile(0.37), 7);
 }
 
+TEST(QuantileSketch, NegativeZeroIsStoredAsZero) {
+  EXPECT_TRUE(sketch_of({-0.0, 1}) == sketch_of({0.0, 1}));
+  EXPECT_FALSE(std::signbit(sketch_of({-0.0}).min()));
+}
+
 TEST(QuantileSketch, EmptySketchHasNoQuantiles) {
   QuantileSketch s;
   EXPECT_EQ(s.count(), 0);
