@@ -1,5 +1,6 @@
 #include "scenario/tree.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -302,6 +303,11 @@ Node parse_yaml(const std::string& text_in, const std::string& file, DiagnosticL
                         "a second YAML document; expected one document per file");
       }
     }
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own message for this is "bad file".
+    throw UserError(SourceLoc{file, e.mark.line + 1, e.mark.column + 1},
+                    "YAML syntax error (mappings and lists nested more than about 500 levels "
+                    "deep); expected a scenario of reasonable depth");
   } catch (const YAML::Exception& e) {
     SourceLoc where{file, e.mark.is_null() ? 0 : e.mark.line + 1,
                     e.mark.is_null() ? 0 : e.mark.column + 1};

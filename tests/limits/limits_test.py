@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Limits: hostile or enormous inputs get a clear message and exit 2, in bounded time and
+memory (docs/reliability.md, "Limits"). Usage: limits_test.py GEOSIM CASE; `list` prints
+the cases. Each case builds its input in a fresh temporary folder, runs the geosim
+binary, and checks the exit code, a fragment of the message on standard error, the wall
+time and the child's peak resident memory."""
+
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+HEADER = "geosim: 1\nscenario: {id: limits, steps: 3}\n"
+# Peak memory and time any case may use; ASan/UBSan builds (scripts/sanitize) get three
+# times the memory and five times the time. The bounds still catch anything proportional
+# to a huge input.
+MAX_RSS_MB = 1024
+MAX_SECONDS = 30
+
+
+def write(folder, name, data):
+    path = os.path.join(folder, name)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    with open(path, mode) as f:
+        f.write(data)
+    return path
+
+
+LAST_STDERR = [""]
+
+
+def sanitized(binary):
+    with open(binary, "rb") as f:
+        return b"AddressSanitizer" in f.read()
+
+
+def geosim(binary, args, expect_code, expect_text, max_seconds=MAX_SECONDS, address_space_gb=None):
+    """Runs geosim; fails the case unless the exit code is expect_code (or one of them),
+    stderr contains expect_text, and time and peak memory stay within bounds. With
+    address_space_gb (ignored under ASan, which reserves terabytes), a runaway
+    allocation fails inside geosim instead of exhausting the machine."""
+    def cap():
+        limit = address_space_gb << 30
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    slow = sanitized(binary)
+    limited = address_space_gb is not None and not slow
+    if slow:  # ASan/UBSan: several times slower and larger
+        max_seconds *= 5
+    start = time.monotonic()
+    try:
+        p = subprocess.run([binary] + args, capture_output=True, timeout=max_seconds * 2,
+                           stdin=subprocess.DEVNULL, preexec_fn=cap if limited else None)
+    except subprocess.TimeoutExpired:
+        sys.exit(f"FAIL: geosim {' '.join(args)[:200]} did not finish in {max_seconds * 2} s")
+    elapsed = time.monotonic() - start
+    err = p.stderr.decode("utf-8", "replace")
+    LAST_STDERR[0] = err
+    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    shown = " ".join(a if len(a) < 80 else a[:77] + "..." for a in args)
+    print(f"geosim {shown}: exit {p.returncode}, {elapsed:.2f} s, peak {rss_mb:.0f} MB")
+    print("  stderr: " + err.strip()[:500].replace("\n", "\n          "))
+    failures = []
+    codes = expect_code if isinstance(expect_code, tuple) else (expect_code,)
+    if p.returncode not in codes:
+        failures.append(f"exit code {p.returncode}, expected {expect_code}")
+    if expect_text not in err:
+        failures.append(f"stderr lacks {expect_text!r}")
+    if "Sanitizer" in err or "terminate called" in err or "Aborted" in err:
+        failures.append("a crash report on stderr")
+    if elapsed > max_seconds:
+        failures.append(f"took {elapsed:.1f} s, expected under {max_seconds} s")
+    max_rss = MAX_RSS_MB * (3 if slow else 1)
+    if rss_mb > max_rss:
+        failures.append(f"peak memory {rss_mb:.0f} MB, expected under {max_rss} MB")
+    if failures:
+        sys.exit("FAIL: " + "; ".join(failures))
+    return p.returncode
+
+
+def nested_flow(n):
+    return HEADER + "world:\n  x: {init: 0, doc: " + "[" * n + "]" * n + "}\n"
+
+
+def case_deep_yaml_nesting(binary, d):
+    f = write(d, "deep.yaml", nested_flow(100_000))
+    geosim(binary, ["validate", f], 2, "nested more than about 500 levels")
+    f = write(d, "deep-ok.yaml", nested_flow(400))  # under the limit: an ordinary error
+    geosim(binary, ["validate", f], 2, "world.x.doc is a list")
+
+
+def case_deep_yaml_block_nesting(binary, d):
+    lines = [HEADER, "world:\n"]
+    lines += ["  " * (i + 1) + f"k{i}:\n" for i in range(5_000)]
+    f = write(d, "deep-block.yaml", "".join(lines))
+    geosim(binary, ["validate", f], 2, "nested more than about 500 levels")
+
+
+def case_deep_expression_parentheses(binary, d):
+    n = 100_000
+    f = write(d, "parens.yaml", HEADER + 'world: {x: 0}\ndynamics: ["world.x = ' + "(" * n + "1" +
+              ")" * n + '"]\n')
+    geosim(binary, ["validate", f], 2, "parens.yaml:5:")
+
+
+def case_deep_expression_unary(binary, d):
+    n = 100_000
+    f = write(d, "unary.yaml", HEADER + 'world: {x: 0}\ndynamics: ["world.x = ' + "-" * n + '1"]\n')
+    geosim(binary, ["validate", f], 2, "unary.yaml:5:")
+
+
+def case_long_expression_chain(binary, d):
+    n = 1_000_000
+    f = write(d, "chain.yaml", HEADER + 'world: {x: 0}\ndynamics: ["world.x = 1' + " + 1" * n +
+              '"]\n')
+    geosim(binary, ["validate", f], 2, "chain.yaml:5:")
+
+
+def case_huge_file(binary, d):
+    # 50 MB of world variables: far more YAML nodes than the loader accepts.
+    lines = [HEADER, "world:\n"]
+    i = 0
+    size = 0
+    while size < 50 << 20:
+        line = f"  v{i:07d}: 0.5\n"
+        lines.append(line)
+        size += len(line)
+        i += 1
+    f = write(d, "huge.yaml", "".join(lines))
+    geosim(binary, ["validate", f], 2, "YAML nodes")
+
+
+def case_oversized_file(binary, d):
+    f = write(d, "sparse.yaml", HEADER)
+    os.truncate(f, 200 << 20)  # sparse: 200 MB on paper, nothing on disk
+    geosim(binary, ["validate", f], 2, "above the limit of 64 MiB", max_seconds=5)
+
+
+def case_alias_bomb(binary, d):
+    lines = [HEADER, "bomb:\n", '  a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]\n']
+    for i in range(1, 10):
+        lines.append(f"  a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n")
+    f = write(d, "bomb.yaml", "".join(lines))
+    geosim(binary, ["validate", f], 2, "YAML nodes", max_seconds=10)
+
+
+def case_binary_garbage(binary, d):
+    rng = random.Random(7)
+    f = write(d, "garbage.yaml", bytes(rng.randrange(256) for _ in range(1 << 20)))
+    geosim(binary, ["validate", f], 2, "binary data")
+
+
+def case_empty_file(binary, d):
+    f = write(d, "empty.yaml", "")
+    geosim(binary, ["validate", f], 2, "empty.yaml:1:1: the file is empty")
+
+
+def case_directory_as_file(binary, d):
+    geosim(binary, ["validate", d], 2, "is a directory", max_seconds=5)
+    geosim(binary, ["run", d], 2, "is a directory", max_seconds=5)
+
+
+def case_dev_zero(binary, d):
+    geosim(binary, ["validate", "/dev/zero"], 2, "/dev/zero", max_seconds=5)
+    geosim(binary, ["run", "/dev/zero"], 2, "is not a regular file", max_seconds=5)
+
+
+def case_missing_file(binary, d):
+    geosim(binary, ["run", os.path.join(d, "nope.yaml")], 2, "does not exist", max_seconds=5)
+
+
+def valid(d):
+    return write(d, "ok.yaml", HEADER + "world: {x: 0}\noutcomes: {x: world.x}\n")
+
+
+def case_replicates_flag_too_large(binary, d):
+    f = valid(d)
+    geosim(binary, ["run", f, "--replicates", "99999999999"], 2, "--replicates", max_seconds=5)
+    geosim(binary, ["run", f, "--replicates", "0"], 2, "--replicates", max_seconds=5)
+    geosim(binary, ["run", f, "--replicates", "-5"], 2, "replicates", max_seconds=5)
+    geosim(binary, ["run", f, "--replicates", "1e30"], 2, "replicates", max_seconds=5)
+    geosim(binary, ["run", f, "--replicates", "99999999999999999999999"], 2, "replicates",
+           max_seconds=5)
+
+
+def case_replicates_in_file_too_large(binary, d):
+    f = write(d, "reps.yaml", "geosim: 1\nscenario: {id: r, steps: 3, replicates: 99999999999}\n")
+    geosim(binary, ["validate", f], 2, "reps.yaml:2:", max_seconds=5)
+
+
+def case_steps_above_limit(binary, d):
+    for steps in ["100000001", "99999999999999999999999", "1e300", "-1", "0"]:
+        f = write(d, "steps.yaml", f"geosim: 1\nscenario: {{id: s, steps: {steps}}}\n")
+        geosim(binary, ["validate", f], 2, "steps.yaml:2:", max_seconds=5)
+
+
+def case_steps_at_limit_with_track(binary, d):
+    # The largest step count is accepted, but trajectories keep statistics per step: a
+    # run that cannot fit in memory is refused (exit 2) or ends with "out of memory"
+    # (exit 1) before it starts, writing nothing.
+    f = write(d, "track.yaml", "geosim: 1\nscenario: {id: s, steps: 100000000}\n"
+              "world: {x: 0}\ntrack: [world.x]\n")
+    out = os.path.join(d, "out")
+    code = geosim(binary, ["run", f, "-n", "1", "--threads", "1", "--quiet", "--out", out],
+                  (1, 2), "", max_seconds=20)
+    err_text = {1: "out of memory", 2: "track"}[code]
+    if err_text not in LAST_STDERR[0]:
+        sys.exit(f"FAIL: exit {code} without {err_text!r} on stderr")
+    if os.path.isdir(out) and os.listdir(out):
+        sys.exit(f"FAIL: files written: {os.listdir(out)}")
+
+
+def case_track_memory_bounded(binary, d):
+    # 3 million steps with one tracked expression: trajectories would need gigabytes.
+    # Expected: refused up front with a message naming track and the limit.
+    f = write(d, "track3m.yaml", "geosim: 1\nscenario: {id: s, steps: 3000000}\n"
+              "world: {x: 0}\ntrack: [world.x]\n")
+    geosim(binary, ["run", f, "-n", "1", "--threads", "1", "--quiet"], 2, "track",
+           max_seconds=20, address_space_gb=4)
+
+
+CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}
+
+if __name__ == "__main__":
+    if len(sys.argv) == 2 and sys.argv[1] == "list":
+        print("\n".join(CASES))
+        sys.exit(0)
+    if len(sys.argv) != 3 or sys.argv[2] not in CASES:
+        sys.exit("usage: limits_test.py GEOSIM CASE (cases: " + ", ".join(CASES) + ")")
+    with tempfile.TemporaryDirectory(prefix="geosim-limits-") as folder:
+        CASES[sys.argv[2]](sys.argv[1], folder)
+    print("ok")
