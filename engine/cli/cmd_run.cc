@@ -1,11 +1,16 @@
 // geosim run FILE... : runs each scenario's replicates and reports outcome distributions.
+// One process, a shard of the work (--shard I/N, merged later by `geosim merge`), or all
+// MPI ranks together (mpirun -np K geosim run ...; rank 0 writes the files).
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "cli/command.h"
 #include "cli/scenario_args.h"
+#include "cli/shard.h"
 #include "core/error.h"
+#include "dist/dist.h"
 #include "experiment/output.h"
 #include "experiment/runner.h"
 #include "experiment/summary.h"
@@ -19,21 +24,43 @@ namespace {
 
 int run_main(const std::vector<std::string>& args) {
   RunArgs a;
+  std::string shard_text;
   po::options_description desc("run options");
   a.add_options(desc);
-  desc.add_options()("file", po::value<std::vector<std::string>>(&a.files), "scenario files");
+  desc.add_options()("shard", po::value<std::string>(&shard_text),
+                     "I/N: run only shard I of N into --out (combine with geosim merge)");
+  po::options_description hidden;
+  hidden.add_options()("file", po::value<std::vector<std::string>>(&a.files), "scenario files");
+  desc.add(hidden);
   po::positional_options_description pos;
   pos.add("file", -1);
   po::variables_map vm;
   if (!parse_options(args, desc, pos, vm, "run FILE... [options]")) return kExitOk;
+  const SourceLoc where{"geosim run"};
   if (a.files.empty())
-    throw UserError(SourceLoc{"geosim run"},
-                    "no scenario file given; usage: geosim run FILE... [options]");
+    throw UserError(where, "no scenario file given; usage: geosim run FILE... [options]");
   a.validate();
+  const bool sharded = !shard_text.empty();
+  ShardSpec shard;
+  if (sharded) {
+    shard = parse_shard(shard_text);
+    if (a.out.empty()) throw UserError(where, "--shard needs --out DIR (the shard's own folder)");
+    if (dist::active())
+      throw UserError(where, "--shard and mpirun both split the work; use one of them");
+    if (a.report)
+      throw UserError(where,
+                      "--report applies to merged results; run geosim report after geosim merge");
+  } else if (dist::active()) {
+    shard = ShardSpec{dist::rank(), dist::size()};
+    if (a.out.empty() && dist::rank() == 0)
+      std::fprintf(stderr, "geosim: running on %d MPI ranks\n", dist::size());
+  }
+  const bool root = dist::rank() == 0;
 
   auto models = load_models(a.files);
   apply_sets(a.sets, models);
   if (!a.out.empty()) prepare_out_dir(a.out);
+  dist::barrier();
 
   const auto t0 = std::chrono::steady_clock::now();
   experiment::ManifestInfo info;
@@ -46,62 +73,118 @@ int run_main(const std::vector<std::string>& args) {
   std::vector<const sim::Model*> model_ptrs;
   for (auto& m : models) model_ptrs.push_back(m.get());
   std::unique_ptr<experiment::RunsWriter> runs_writer;
-  if (a.per_run) runs_writer = std::make_unique<experiment::RunsWriter>(a.out, model_ptrs);
+  if (a.per_run)
+    runs_writer =
+        std::make_unique<experiment::RunsWriter>(a.out, model_ptrs, static_cast<int>(shard.index));
 
   std::vector<experiment::ScenarioRun> runs;
-  bool any_failed = false;
-  for (auto& m : models) {
+  for (size_t s = 0; s < models.size(); ++s) {
+    sim::Model& m = *models[s];
     experiment::ScenarioRun r;
-    r.model = m.get();
-    r.uniforms = m->uniforms;
-    r.seed = a.seed.value_or(m->default_seed);
-    r.replicates = a.replicates.value_or(m->default_replicates);
+    r.model = &m;
+    r.uniforms = m.uniforms;
+    r.seed = a.seed.value_or(m.default_seed);
+    r.replicates = a.replicates.value_or(m.default_replicates);
     experiment::RunOptions o;
     o.replicates = r.replicates;
     o.seed = r.seed;
     o.threads = a.thread_count();
-    o.progress = !a.quiet;
-    o.progress_label = m->id;
+    o.progress = !a.quiet && root;
+    o.progress_label = m.id;
+    o.shard_index = shard.index;
+    o.shard_count = shard.count;
     const auto s0 = std::chrono::steady_clock::now();
-    if (runs_writer) runs_writer->begin_scenario(*m);
+    if (runs_writer) runs_writer->begin_scenario(s);
     try {
       experiment::RowsCallback cb;
       if (runs_writer) cb = [&](const experiment::BlockRows& rows) { runs_writer->add(rows); };
-      r.stats = experiment::run_replicates(*m, r.uniforms, o, cb);
+      r.stats = experiment::run_replicates(m, r.uniforms, o, cb);
       r.ok = true;
     } catch (const RunError& e) {
       r.error = e.what();
-      any_failed = true;
-      std::fprintf(stderr, "geosim: run failed: %s\n", e.what());
     }
     if (runs_writer) runs_writer->end_scenario(r.ok);
     r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
     runs.push_back(std::move(r));
   }
-  info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  bool any_ok = false;
-  for (const auto& r : runs) any_ok |= r.ok;
-  if (!a.out.empty() && any_ok) {
-    experiment::write_summary(a.out + "/summary.csv", runs);
-    experiment::write_trajectories(a.out + "/trajectories.csv", runs);
-    if (runs_writer) runs_writer->commit();
-    experiment::write_manifest(a.out + "/manifest.json", info, runs);
-#ifdef GEOSIM_HAVE_REPORT
-    if (a.report) report::write_report(a.out, a.out + "/report.html");
-#endif
-    if (!a.quiet) std::fprintf(stderr, "geosim: results written to %s\n", a.out.c_str());
-  } else if (a.out.empty() && !a.quiet) {
-    bool first = true;
-    for (const auto& r : runs) {
-      if (!r.ok) continue;
-      if (!first) std::cout << "\n";
-      first = false;
-      std::cout << experiment::format_table(*r.model, r.stats);
-    }
-    std::cout.flush();
+  if (sharded) {
+    write_shard_folder(a.out, shard, runs, a.sets, a.per_run, info);
+    if (runs_writer) runs_writer->keep_parts();
+    int code = kExitOk;
+    for (const auto& r : runs)
+      if (!r.ok) {
+        std::fprintf(stderr, "geosim: run failed: %s\n", r.error.c_str());
+        code = kExitRunFailed;
+      }
+    if (!a.quiet)
+      std::fprintf(
+          stderr, "geosim: shard %lld/%lld written to %s; combine the shards with geosim merge\n",
+          static_cast<long long>(shard.index), static_cast<long long>(shard.count), a.out.c_str());
+    return code;
   }
-  return any_failed ? kExitRunFailed : kExitOk;
+
+  if (dist::active()) {
+    // Rank 0 folds the ranks' partial statistics in rank order (exact, so any order
+    // would do) and writes the files; per-run parts were written to the shared --out.
+    std::string mine;
+    for (const auto& r : runs) {
+      std::string bytes = experiment::encode_partial(r);
+      uint64_t n = bytes.size();
+      mine.append(reinterpret_cast<const char*>(&n), sizeof n);
+      mine += bytes;
+    }
+    std::vector<std::string> all = dist::gather(mine);
+    if (runs_writer) runs_writer->keep_parts();
+    dist::barrier();
+    if (root) {
+      for (size_t rank = 1; rank < all.size(); ++rank) {
+        std::string_view in = all[rank];
+        for (auto& r : runs) {
+          uint64_t n;
+          std::memcpy(&n, in.data(), sizeof n);
+          in.remove_prefix(sizeof n);
+          experiment::ScenarioRun part;
+          part.model = r.model;
+          experiment::decode_partial(in.substr(0, n), part);
+          in.remove_prefix(n);
+          experiment::merge_partial(r, part);
+        }
+      }
+    }
+  }
+
+  int code = kExitOk;
+  bool any_ok = false;
+  for (const auto& r : runs) {
+    any_ok |= r.ok;
+    if (!r.ok) {
+      code = kExitRunFailed;
+      if (root) std::fprintf(stderr, "geosim: run failed: %s\n", r.error.c_str());
+    }
+  }
+  info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (root) {
+    if (!a.out.empty() && any_ok) {
+      std::vector<std::pair<std::string, int>> sources;
+      for (int k = 0; k < static_cast<int>(shard.count); ++k) sources.emplace_back(a.out, k);
+      experiment::write_result_folder(a.out, runs, info, runs_writer ? &sources : nullptr);
+#ifdef GEOSIM_HAVE_REPORT
+      if (a.report) report::write_report(a.out, a.out + "/report.html");
+#endif
+      if (!a.quiet) std::fprintf(stderr, "geosim: results written to %s\n", a.out.c_str());
+    } else if (a.out.empty() && !a.quiet) {
+      bool first = true;
+      for (const auto& r : runs) {
+        if (!r.ok) continue;
+        if (!first) std::cout << "\n";
+        first = false;
+        std::cout << experiment::format_table(*r.model, r.stats);
+      }
+      std::cout.flush();
+    }
+  }
+  return dist::max_over_ranks(code);
 }
 
 const RegisterCommand kRegister{

@@ -4,6 +4,7 @@
 #include "cli/command.h"
 #include "cli/scenario_args.h"
 #include "core/error.h"
+#include "dist/dist.h"
 #include "experiment/design.h"
 #include "experiment/sweep.h"
 #include "experiment/vary.h"
@@ -96,18 +97,18 @@ int sweep_main(const std::vector<std::string>& args) {
   info.threads = so.threads;
   experiment::SweepResult r = experiment::run_sweep(model, design, so, info);
 #ifdef GEOSIM_HAVE_REPORT
-  if (a.report) report::write_report(a.out, a.out + "/report.html");
+  if (a.report && dist::rank() == 0) report::write_report(a.out, a.out + "/report.html");
 #endif
-  if (!a.quiet)
-    std::fprintf(stderr, "geosim: %zu points (%zu resumed, %zu failed) written to %s\n", r.points,
-                 r.resumed, r.failed, a.out.c_str());
-  if (r.failed) {
-    std::fprintf(stderr,
-                 "geosim: %zu point(s) failed; see the status and error columns of sweep.csv\n",
-                 r.failed);
-    return kExitRunFailed;
+  if (dist::rank() == 0) {
+    if (!a.quiet)
+      std::fprintf(stderr, "geosim: %zu points (%zu resumed, %zu failed) written to %s\n", r.points,
+                   r.resumed, r.failed, a.out.c_str());
+    if (r.failed)
+      std::fprintf(stderr,
+                   "geosim: %zu point(s) failed; see the status and error columns of sweep.csv\n",
+                   r.failed);
   }
-  return kExitOk;
+  return dist::max_over_ranks(r.failed ? kExitRunFailed : kExitOk);
 }
 
 const RegisterCommand kRegister{Command{

@@ -7,6 +7,7 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "dist/dist.h"
 
 namespace geosim::cli {
 
@@ -56,10 +57,12 @@ int dispatch(const std::vector<std::string>& args) {
   try {
     return cmd->main(args);
   } catch (const UserError& e) {
-    for (const Diagnostic& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.str().c_str());
+    // Every MPI rank meets the same mistake; one of them says so.
+    if (dist::rank() == 0)
+      for (const Diagnostic& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.str().c_str());
     return kExitUsage;
   } catch (const RunError& e) {
-    std::fprintf(stderr, "geosim: run failed: %s\n", e.what());
+    if (dist::rank() == 0) std::fprintf(stderr, "geosim: run failed: %s\n", e.what());
     return kExitRunFailed;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "geosim: out of memory\n");

@@ -1,13 +1,11 @@
-// geosim's entry point: dispatch to a registered command; turn errors into exit codes.
-#include <cstdio>
-#include <exception>
+// geosim's entry point: start MPI when launched by mpirun, then dispatch to a command.
 #include <string>
 #include <vector>
 
 #include "cli/command.h"
-#include "core/error.h"
-#include "core/text.h"
+#include "dist/dist.h"
 
 int main(int argc, char** argv) {
+  geosim::dist::Session mpi(&argc, &argv);
   return geosim::cli::dispatch(std::vector<std::string>(argv + 1, argv + argc));
 }

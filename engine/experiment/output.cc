@@ -151,31 +151,55 @@ void write_trajectories(const std::string& path, const std::vector<ScenarioRun>&
   io::write_file_atomically(path, out.str());
 }
 
-RunsWriter::RunsWriter(const std::string& dir, const std::vector<const sim::Model*>& models)
-    : dir_(dir) {
-  columns_ = {"scenario", "replicate"};
+void write_result_folder(const std::string& out, const std::vector<ScenarioRun>& runs,
+                         const ManifestInfo& info,
+                         const std::vector<std::pair<std::string, int>>* runs_sources) {
+  write_summary(out + "/summary.csv", runs);
+  write_trajectories(out + "/trajectories.csv", runs);
+  if (runs_sources) {
+    std::vector<const sim::Model*> models;
+    std::vector<bool> ok;
+    for (const auto& r : runs) {
+      models.push_back(r.model);
+      ok.push_back(r.ok);
+    }
+    RunsWriter::join(out, models, *runs_sources, ok);
+  }
+  write_manifest(out + "/manifest.json", info, runs);
+}
+
+std::vector<std::string> runs_columns(const std::vector<const sim::Model*>& models) {
+  std::vector<std::string> columns = {"scenario", "replicate"};
   for (const sim::Model* m : models)
     for (const auto& o : m->outcomes)
-      if (std::find(columns_.begin() + 2, columns_.end(), o.name) == columns_.end())
-        columns_.push_back(o.name);
+      if (std::find(columns.begin() + 2, columns.end(), o.name) == columns.end())
+        columns.push_back(o.name);
+  return columns;
 }
+
+std::string RunsWriter::part_path(const std::string& dir, size_t scenario, int tag) {
+  return dir + "/.runs-" + std::to_string(scenario) + "-" + std::to_string(tag) + ".part";
+}
+
+RunsWriter::RunsWriter(std::string dir, const std::vector<const sim::Model*>& models, int tag)
+    : dir_(std::move(dir)), models_(models), tag_(tag), columns_(runs_columns(models)) {}
 
 RunsWriter::~RunsWriter() {
   if (current_) {
     current_.reset();
     std::remove(current_path_.c_str());
   }
-  for (const auto& p : parts_) std::remove(p.c_str());
+  if (!keep_)
+    for (const auto& p : written_) std::remove(p.c_str());
 }
 
-void RunsWriter::begin_scenario(const sim::Model& model) {
-  model_ = &model;
+void RunsWriter::begin_scenario(size_t scenario_index) {
+  model_ = models_[scenario_index];
   column_of_outcome_.clear();
-  for (const auto& o : model.outcomes)
+  for (const auto& o : model_->outcomes)
     column_of_outcome_.push_back(
         static_cast<int>(std::find(columns_.begin(), columns_.end(), o.name) - columns_.begin()));
-  current_path_ =
-      dir_ + "/.runs.csv.part." + std::to_string(getpid()) + "." + std::to_string(parts_.size());
+  current_path_ = part_path(dir_, scenario_index, tag_);
   current_ = std::make_unique<std::ofstream>(current_path_, std::ios::binary | std::ios::trunc);
   if (!*current_)
     throw UserError(SourceLoc{current_path_}, std::string("cannot write: ") + std::strerror(errno));
@@ -205,23 +229,62 @@ void RunsWriter::end_scenario(bool ok) {
   bool good = static_cast<bool>(*current_);
   current_.reset();
   if (ok && good) {
-    parts_.push_back(current_path_);
+    written_.push_back(current_path_);
   } else {
     std::remove(current_path_.c_str());
     if (ok) throw UserError(SourceLoc{current_path_}, "write failed (disk full?)");
   }
 }
 
-void RunsWriter::commit() {
-  io::AtomicFile out(dir_ + "/runs.csv");
-  out.out() << io::csv_line(columns_) << '\n';
-  for (const auto& p : parts_) {
-    std::ifstream in(p, std::ios::binary);
-    if (in.peek() != std::ifstream::traits_type::eof()) out.out() << in.rdbuf();
+void RunsWriter::join(const std::string& out_dir, const std::vector<const sim::Model*>& models,
+                      const std::vector<std::pair<std::string, int>>& sources,
+                      const std::vector<bool>& ok) {
+  io::AtomicFile out(out_dir + "/runs.csv");
+  out.out() << io::csv_line(runs_columns(models)) << '\n';
+  for (size_t s = 0; s < models.size(); ++s) {
+    if (!ok[s]) continue;
+    for (const auto& [dir, tag] : sources) {
+      std::ifstream in(part_path(dir, s, tag), std::ios::binary);
+      if (!in)
+        throw UserError(SourceLoc{part_path(dir, s, tag)},
+                        "missing per-run part; expected it from the shard or rank that ran it");
+      if (in.peek() != std::ifstream::traits_type::eof()) out.out() << in.rdbuf();
+    }
   }
   out.commit();
-  for (const auto& p : parts_) std::remove(p.c_str());
-  parts_.clear();
+  for (size_t s = 0; s < models.size(); ++s)
+    for (const auto& [dir, tag] : sources)
+      if (dir == out_dir) std::remove(part_path(dir, s, tag).c_str());
+}
+
+std::string encode_partial(const ScenarioRun& run) {
+  std::string out;
+  out.push_back(run.ok ? 1 : 0);
+  uint64_t n = run.error.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out += run.error;
+  run.stats.serialize(out);
+  return out;
+}
+
+void decode_partial(std::string_view bytes, ScenarioRun& into) {
+  GEOSIM_ASSERT(bytes.size() >= 9, "truncated partial result");
+  into.ok = bytes[0] != 0;
+  uint64_t n;
+  std::memcpy(&n, bytes.data() + 1, sizeof n);
+  bytes.remove_prefix(9);
+  GEOSIM_ASSERT(bytes.size() >= n, "truncated partial result");
+  into.error = std::string(bytes.substr(0, n));
+  bytes.remove_prefix(n);
+  into.stats = RunStats::deserialize(bytes);
+}
+
+void merge_partial(ScenarioRun& into, const ScenarioRun& part) {
+  if (into.ok && !part.ok) {
+    into.ok = false;
+    into.error = part.error;
+  }
+  if (into.ok) into.stats.merge(part.stats);
 }
 
 }  // namespace geosim::experiment

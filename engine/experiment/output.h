@@ -58,27 +58,55 @@ void write_trajectories(const std::string& path, const std::vector<ScenarioRun>&
 // runs.csv, streamed: scenario,replicate, then one column per outcome name (the union
 // over the batch's scenarios, in order of first appearance). A `cases` outcome holds
 // its label; a never-reached {first:} or unmatched case is empty. Each scenario streams
-// into a part file beside the target; commit() joins the parts of the scenarios that
-// finished into runs.csv (atomically) and removes them, so a failed scenario leaves no
-// rows and memory stays flat.
+// into a part file (DIR/.runs-<scenario>-<tag>.part; the tag is the shard or rank), and
+// runs.csv is joined from the parts of the scenarios that finished, so a failed scenario
+// leaves no rows and memory stays flat.
 class RunsWriter {
  public:
-  RunsWriter(const std::string& dir, const std::vector<const sim::Model*>& models);
+  RunsWriter(std::string dir, const std::vector<const sim::Model*>& models, int tag = 0);
   ~RunsWriter();
-  void begin_scenario(const sim::Model& model);
+  void begin_scenario(size_t scenario_index);
   void add(const BlockRows& rows);
+  // Closes the current part; a failed scenario's part is deleted.
   void end_scenario(bool ok);
-  void commit();
+  // Writes DIR_OUT/runs.csv from the parts in `sources` (folder, tag), scenario by
+  // scenario, source by source, skipping scenarios with ok[s] false; removes the parts.
+  static void join(const std::string& out_dir, const std::vector<const sim::Model*>& models,
+                   const std::vector<std::pair<std::string, int>>& sources,
+                   const std::vector<bool>& ok);
+  static std::string part_path(const std::string& dir, size_t scenario, int tag);
+  // Keep parts on disk at destruction (they are someone else's to join).
+  void keep_parts() { keep_ = true; }
 
  private:
   std::string dir_;
+  std::vector<const sim::Model*> models_;
+  int tag_;
   std::vector<std::string> columns_;
-  std::vector<std::string> parts_;  // finished parts, in batch order
+  std::vector<std::string> written_;
   std::string current_path_;
   std::unique_ptr<std::ofstream> current_;
   const sim::Model* model_ = nullptr;
   std::vector<int> column_of_outcome_;
   std::string line_;
+  bool keep_ = false;
 };
+
+// Writes summary.csv, trajectories.csv, runs.csv (joined from `runs_sources` when given)
+// and manifest.json for a batch whose runs are complete (merged), as `run` does.
+void write_result_folder(const std::string& out, const std::vector<ScenarioRun>& runs,
+                         const ManifestInfo& info,
+                         const std::vector<std::pair<std::string, int>>* runs_sources);
+
+// Column names of runs.csv for a batch.
+std::vector<std::string> runs_columns(const std::vector<const sim::Model*>& models);
+
+// A scenario's partial result as bytes (ok flag, error, statistics), for shards and MPI.
+std::string encode_partial(const ScenarioRun& run);
+// Decodes into `into` (whose model is set); GEOSIM_ASSERT on malformed bytes from geosim.
+void decode_partial(std::string_view bytes, ScenarioRun& into);
+// Folds `part` (the next shard in order) into `into`: statistics merge exactly; the
+// first shard with an error decides the scenario's error.
+void merge_partial(ScenarioRun& into, const ScenarioRun& part);
 
 }  // namespace geosim::experiment

@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "dist/dist.h"
 #include "experiment/runner.h"
 #include "experiment/sensitivity.h"
 #include "experiment/summary.h"
@@ -91,29 +92,41 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   const std::string dir = o.out + "/.sweep";
   const std::string key = sweep_key(model, design, o);
   std::error_code ec;
-  if (o.resume && fs::exists(dir + "/key")) {
-    std::string old = io::read_file(dir + "/key");
-    if (old != key + "\n")
-      throw UserError(SourceLoc{o.out},
-                      "--resume: this folder holds a different sweep (scenario, parameters, seed, "
-                      "replicates or design changed); run without --resume to start again");
-  } else {
-    fs::remove_all(dir, ec);
+  // Under MPI, rank 0 prepares the working folder (on a file system all ranks share),
+  // every rank runs the points p with p % ranks == rank, and rank 0 assembles.
+  const int rank = dist::rank(), ranks = dist::size();
+  std::string refusal;
+  if (rank == 0) {
+    if (o.resume && fs::exists(dir + "/key")) {
+      if (io::read_file(dir + "/key") != key + "\n")
+        refusal =
+            "--resume: this folder holds a different sweep (scenario, parameters, seed, "
+            "replicates or design changed); run without --resume to start again";
+    } else {
+      fs::remove_all(dir, ec);
+    }
+    if (refusal.empty()) {
+      fs::create_directories(dir, ec);
+      if (ec)
+        refusal = "cannot create the sweep's working folder " + dir + ": " + ec.message();
+      else
+        io::write_file_atomically(dir + "/key", key + "\n");
+    }
   }
-  fs::create_directories(dir, ec);
-  if (ec)
-    throw UserError(SourceLoc{dir}, "cannot create the sweep's working folder: " + ec.message());
-  io::write_file_atomically(dir + "/key", key + "\n");
+  refusal = dist::broadcast(refusal);
+  if (!refusal.empty()) throw UserError(SourceLoc{o.out}, refusal);
 
   SweepResult result;
   result.points = design.points.size();
   std::vector<char> todo(design.points.size(), 1);
-  if (o.resume)
-    for (size_t p = 0; p < todo.size(); ++p)
-      if (fs::exists(point_path(dir, p, ".csv"))) {
-        todo[p] = 0;
-        ++result.resumed;
-      }
+  for (size_t p = 0; p < todo.size(); ++p) {
+    if (static_cast<int>(p % static_cast<size_t>(ranks)) != rank) {
+      todo[p] = 0;
+    } else if (o.resume && fs::exists(point_path(dir, p, ".csv"))) {
+      todo[p] = 0;
+      ++result.resumed;
+    }
+  }
 
   const int64_t blocks = (o.replicates + expr::kLanes - 1) / expr::kLanes;
   // Few blocks per point: run points side by side, one thread each; else one at a time.
@@ -203,6 +216,8 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   for (auto& t : pool) t.join();
   if (o.progress) std::fprintf(stderr, "\r%40s\r", "");
   if (fatal) std::rethrow_exception(fatal);
+  dist::barrier();
+  if (rank != 0) return result;
 
   // Assemble the final files from the point files, in point order.
   std::string sweep_text = io::csv_line(sweep_header(design)) + "\n";

@@ -1,0 +1,188 @@
+// geosim merge DIR... --out OUT : combines shard folders (run --shard I/N) into exactly
+// the files one process running everything writes.
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+
+#include "cli/command.h"
+#include "cli/scenario_args.h"
+#include "cli/shard.h"
+#include "core/error.h"
+#include "experiment/output.h"
+#include "io/json.h"
+#include "io/read_file.h"
+#if __has_include("report/report.h")
+#include "report/report.h"
+#define GEOSIM_HAVE_REPORT 1
+#endif
+
+namespace geosim::cli {
+namespace {
+
+struct Shard {
+  std::string dir;
+  io::JsonValue json;
+  int64_t index = 0, count = 0;
+};
+
+int merge_main(const std::vector<std::string>& args) {
+  std::vector<std::string> dirs;
+  std::string out;
+  bool quiet = false, report = false;
+  po::options_description desc("merge options");
+  desc.add_options()("out,o", po::value<std::string>(&out), "folder for the merged result files")(
+      "quiet,q", po::bool_switch(&quiet), "no message")("report", po::bool_switch(&report),
+                                                        "also write OUT/report.html");
+  po::options_description hidden;
+  hidden.add_options()("dir", po::value<std::vector<std::string>>(&dirs), "shard folders");
+  desc.add(hidden);
+  po::positional_options_description pos;
+  pos.add("dir", -1);
+  po::variables_map vm;
+  if (!parse_options(args, desc, pos, vm, "merge SHARD_DIR... --out DIR")) return kExitOk;
+  const SourceLoc where{"geosim merge"};
+  if (dirs.empty())
+    throw UserError(where, "no shard folder given; usage: geosim merge SHARD_DIR... --out DIR");
+  if (out.empty()) throw UserError(where, "--out DIR is required");
+
+  std::vector<Shard> shards;
+  for (const auto& d : dirs) {
+    Shard s;
+    s.dir = d;
+    if (!std::filesystem::exists(d + "/shard.json"))
+      throw UserError(
+          SourceLoc{d},
+          "no shard.json here; expected a folder written by geosim run --shard I/N --out DIR");
+    s.json = io::read_json(d + "/shard.json");
+    s.index = s.json["shard"].as_int64();
+    s.count = s.json["of"].as_int64();
+    shards.push_back(std::move(s));
+  }
+  const Shard& first = shards[0];
+  std::map<int64_t, std::string> seen;
+  for (const auto& s : shards) {
+    if (s.count != first.count)
+      throw UserError(SourceLoc{s.dir}, "shard " + std::to_string(s.index) + "/" +
+                                            std::to_string(s.count) + " belongs to a split into " +
+                                            std::to_string(s.count) + ", but " + first.dir +
+                                            " to a split into " + std::to_string(first.count) +
+                                            "; expected shards of one run");
+    if (s.json["key"].as_string() != first.json["key"].as_string())
+      throw UserError(SourceLoc{s.dir},
+                      "this shard ran different files, parameters, seed or replicates than " +
+                          first.dir + "; expected shards of one run");
+    auto [it, fresh] = seen.emplace(s.index, s.dir);
+    if (!fresh)
+      throw UserError(SourceLoc{s.dir}, "shard " + std::to_string(s.index) + "/" +
+                                            std::to_string(s.count) + " is given twice (also " +
+                                            it->second + "); expected each shard once");
+  }
+  std::vector<std::string> missing;
+  for (int64_t i = 0; i < first.count; ++i)
+    if (!seen.count(i)) missing.push_back(std::to_string(i));
+  if (!missing.empty()) {
+    std::string list;
+    for (size_t i = 0; i < missing.size() && i < 20; ++i) list += (i ? ", " : "") + missing[i];
+    if (missing.size() > 20) list += ", ...";
+    throw UserError(where, std::to_string(missing.size()) + " of " + std::to_string(first.count) +
+                               " shards missing (" + list + "); expected every shard 0.." +
+                               std::to_string(first.count - 1));
+  }
+  std::sort(shards.begin(), shards.end(),
+            [](const Shard& x, const Shard& y) { return x.index < y.index; });
+
+  // Recompile the scenarios the shards ran and check nothing changed since.
+  std::vector<std::string> files, sets;
+  for (const auto& f : first.json["files"].items()) files.push_back(f.as_string());
+  for (const auto& s : first.json["sets"].items()) sets.push_back(s.as_string());
+  auto models = load_models(files);
+  apply_sets(sets, models);
+  const bool per_run = first.json["per_run"].as_bool();
+  std::vector<experiment::ScenarioRun> runs(models.size());
+  const auto& scen = first.json["scenarios"].items();
+  for (size_t s = 0; s < models.size(); ++s) {
+    runs[s].model = models[s].get();
+    runs[s].uniforms = models[s]->uniforms;
+    runs[s].seed = std::stoull(scen[s]["seed"].number_text());
+    runs[s].replicates = scen[s]["replicates"].as_int64();
+  }
+  if (batch_key(runs, per_run) != first.json["key"].as_string())
+    throw UserError(where,
+                    "the scenario files changed since the shards ran (their sha256 differ); "
+                    "expected the same files");
+
+  for (size_t k = 0; k < shards.size(); ++k) {
+    std::string bytes = io::read_file(shards[k].dir + "/stats.bin");
+    std::string_view in = bytes;
+    for (size_t s = 0; s < runs.size(); ++s) {
+      if (in.size() < 8)
+        throw UserError(SourceLoc{shards[k].dir + "/stats.bin"},
+                        "truncated; expected a complete shard");
+      uint64_t n;
+      std::memcpy(&n, in.data(), sizeof n);
+      in.remove_prefix(sizeof n);
+      if (in.size() < n)
+        throw UserError(SourceLoc{shards[k].dir + "/stats.bin"},
+                        "truncated; expected a complete shard");
+      experiment::ScenarioRun part;
+      part.model = runs[s].model;
+      experiment::decode_partial(in.substr(0, n), part);
+      in.remove_prefix(n);
+      if (k == 0) {
+        runs[s].ok = part.ok;
+        runs[s].error = part.error;
+        runs[s].stats = std::move(part.stats);
+      } else {
+        experiment::merge_partial(runs[s], part);
+      }
+    }
+  }
+
+  prepare_out_dir(out);
+  experiment::ManifestInfo info;
+  info.command = "merge";
+  info.command_line = {"geosim"};
+  info.command_line.insert(info.command_line.end(), args.begin(), args.end());
+  info.start_time = experiment::utc_now_iso8601();
+  info.threads = static_cast<int>(first.json["threads"].as_int64());
+  info.extra = [&](io::JsonWriter& w) {
+    w.key("shards").begin_array();
+    for (const auto& s : shards) {
+      w.begin_object();
+      w.member("dir", s.dir);
+      w.member("shard", s.index);
+      w.member("start_time", s.json["start_time"].as_string());
+      w.end_object();
+    }
+    w.end_array();
+  };
+  std::vector<std::pair<std::string, int>> sources;
+  for (const auto& s : shards) sources.emplace_back(s.dir, static_cast<int>(s.index));
+  int code = kExitOk;
+  bool any_ok = false;
+  for (const auto& r : runs) {
+    any_ok |= r.ok;
+    if (!r.ok) {
+      std::fprintf(stderr, "geosim: run failed: %s\n", r.error.c_str());
+      code = kExitRunFailed;
+    }
+  }
+  if (any_ok) {
+    experiment::write_result_folder(out, runs, info, per_run ? &sources : nullptr);
+#ifdef GEOSIM_HAVE_REPORT
+    if (report) report::write_report(out, out + "/report.html");
+#endif
+  }
+  if (!quiet)
+    std::fprintf(stderr, "geosim: merged %zu shards into %s\n", shards.size(), out.c_str());
+  return code;
+}
+
+const RegisterCommand kRegister{Command{"merge", "merge SHARD_DIR... --out DIR",
+                                        "combine shard folders (run --shard I/N) into one result",
+                                        merge_main}};
+
+}  // namespace
+}  // namespace geosim::cli
