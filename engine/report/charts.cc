@@ -189,8 +189,7 @@ std::string shares_chart(const std::string& name, const std::string& title,
     const double x0 = p.px(0);
     const double x1 = p.px(e.value * scale);
     std::string text = percent ? display_percent(e.value) : display_number(e.value);
-    std::string g =
-        "<g>" + rect(std::min(x0, x1), top, std::fabs(x1 - x0), h, colour::series(i), 0.85);
+    std::string g = "<g>" + rect(std::min(x0, x1), top, std::fabs(x1 - x0), h, colour::kBlue, 0.85);
     if (e.has_interval()) {
       g += whisker(p.px(e.lo * scale), p.px(e.hi * scale), top + h / 2, h * 0.35, "#000000");
       text += percent ? " (" + display_number(100 * e.lo, 3) + "\xE2\x80\x93" +

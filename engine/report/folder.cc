@@ -1,6 +1,7 @@
 #include "report/folder.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "core/error.h"
@@ -126,8 +127,9 @@ void add_stat(std::vector<OutcomeStats>& list, const std::string& outcome,
   if (statistic.rfind("share:", 0) == 0 && !it->stats.count(statistic)) {
     it->share_labels.push_back(statistic.substr(6));
   }
-  it->stats[statistic] = e;
-  if (replicates >= 0) it->replicates = replicates;
+  // An empty value means "no replicate had one" (a {first:} never reached): no statistic.
+  if (!std::isnan(e.value)) it->stats[statistic] = e;
+  it->replicates = std::max(it->replicates, replicates);
 }
 
 ScenarioResult& scenario(ResultFolder& f, const std::string& id) {
@@ -153,7 +155,7 @@ void read_summary(ResultFolder& f, const std::string& path) {
             re = t.require_column("replicates");
   for (size_t r = 0; r < t.rows.size(); ++r) {
     add_stat(scenario(f, c.cell(r, sc)).outcomes, c.cell(r, oc), c.cell(r, st),
-             c.estimate(r, va, lo, hi, false), replicates_cell(c, r, re));
+             c.estimate(r, va, lo, hi, true), replicates_cell(c, r, re));
   }
 }
 
@@ -175,15 +177,23 @@ void read_trajectories(ResultFolder& f, const std::string& path) {
     }
     FanData& d = it->data;
     const double x = c.number(r, step, false);
+    double values[6];
+    bool complete = true;
+    for (int k = 0; k < 6; ++k) {
+      values[k] = c.number(r, cols[k], true);
+      complete = complete && !std::isnan(values[k]);
+    }
     if (!d.step.empty() && x <= d.step.back()) {
       throw UserError(t.row_loc(r), "step " + c.cell(r, step) + " of '" + name +
                                         "' does not follow step " +
                                         io::format_double(d.step.back()) +
                                         "; expected increasing steps per variable");
     }
+    // A step that no replicate reached (all stopped early) has empty statistics.
+    if (!complete) continue;
     d.step.push_back(x);
     std::vector<double>* series[] = {&d.mean, &d.p05, &d.p25, &d.p50, &d.p75, &d.p95};
-    for (int k = 0; k < 6; ++k) series[k]->push_back(c.number(r, cols[k], false));
+    for (int k = 0; k < 6; ++k) series[k]->push_back(values[k]);
   }
 }
 
@@ -267,7 +277,7 @@ void read_sweep(ResultFolder& f, const std::string& path) {
         sweep.outcome_order.end()) {
       sweep.outcome_order.push_back(outcome);
     }
-    add_stat(p.outcomes, outcome, c.cell(r, st), c.estimate(r, va, lo, hi, false),
+    add_stat(p.outcomes, outcome, c.cell(r, st), c.estimate(r, va, lo, hi, true),
              replicates_cell(c, r, re));
   }
   f.sweep = std::move(sweep);

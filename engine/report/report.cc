@@ -50,14 +50,14 @@ svg.chart { display: block; max-width: 100%; height: auto; margin-bottom: 6px; }
 svg.chart .ctitle { font-weight: 600; font-size: 12px; }
 svg.chart .axis-label { font-size: 11.5px; fill: #1a1a1a; }
 .grid { display: flex; flex-wrap: wrap; gap: 8px 24px; }
-.grid > div { flex: 0 1 560px; min-width: 280px; }
+.grid > div { flex: 1 1 460px; min-width: 280px; max-width: 640px; }
 .sig { font-weight: bold; color: #D55E00; }
 .badge { display: inline-block; font-size: 0.75em; font-weight: 600; padding: 1px 6px;
          border-radius: 3px; background: #D55E00; color: #ffffff; vertical-align: middle; }
 footer { margin-top: 40px; border-top: 1px solid #cccccc; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
-  nav { display: none; }
+  nav, .jumps { display: none; }
   section.major { break-before: page; }
   section.major.first { break-before: auto; }
   .figure, table, svg.chart, .grid > div { break-inside: avoid; }
@@ -193,7 +193,10 @@ class Page {
  private:
   void scenario_section(const std::string& id, const ScenarioInfo* info,
                         const ScenarioResult* result, bool first);
+  // Description and run facts (above the results), then parameters and sources (below).
   void info_block(const ScenarioInfo& info);
+  void assumptions_block(const ScenarioInfo& info, const std::string& parameters_anchor,
+                         const std::string& sources_anchor);
   void outcome_figure(const OutcomeStats& o, const ScenarioInfo* info, const ScenarioResult* result,
                       const std::string& step_label);
   void numbers_table(const OutcomeStats& o, const std::string& kind, bool percent);
@@ -232,16 +235,15 @@ void Page::info_block(const ScenarioInfo& info) {
              "</code>";
   }
   if (!facts.empty()) body_ += "<p class=\"meta\">" + facts + "</p>\n";
-  if (!info.sources.empty()) {
-    body_ += "<h3>Sources</h3>\n<ul class=\"sources\">\n";
-    for (const auto& s : info.sources) body_ += "<li>" + esc(s) + "</li>\n";
-    body_ += "</ul>\n";
-  }
+}
+
+void Page::assumptions_block(const ScenarioInfo& info, const std::string& parameters_anchor,
+                             const std::string& sources_anchor) {
   if (!info.parameters.empty()) {
-    body_ +=
-        "<h3>Parameters</h3>\n<table class=\"parameters\"><thead><tr><th>name</th>"
-        "<th class=\"num\">value</th><th class=\"num\">range</th><th>meaning</th></tr></thead>"
-        "<tbody>\n";
+    body_ += "<h3 id=\"" + parameters_anchor +
+             "\">Parameters</h3>\n<table class=\"parameters\"><thead><tr><th>name</th>"
+             "<th class=\"num\">value</th><th class=\"num\">range</th><th>meaning</th></tr></thead>"
+             "<tbody>\n";
     for (const auto& p : info.parameters) {
       std::string range = kDash;
       if (!std::isnan(p.min) || !std::isnan(p.max)) {
@@ -252,6 +254,11 @@ void Page::info_block(const ScenarioInfo& info) {
                "<td class=\"num\">" + range + "</td><td>" + esc(p.doc) + "</td></tr>\n";
     }
     body_ += "</tbody></table>\n";
+  }
+  if (!info.sources.empty()) {
+    body_ += "<h3 id=\"" + sources_anchor + "\">Sources</h3>\n<ul class=\"sources\">\n";
+    for (const auto& s : info.sources) body_ += "<li>" + esc(s) + "</li>\n";
+    body_ += "</ul>\n";
   }
 }
 
@@ -269,7 +276,8 @@ void Page::numbers_table(const OutcomeStats& o, const std::string& kind, bool pe
   if (const Estimate* p = o.find("probability")) row("probability", *p, true);
   if (const Estimate* p = o.find("share_reached")) row("share reached", *p, true);
   for (const auto& label : o.share_labels) row("share " + label, stat(o, "share:" + label), true);
-  if (kind != "cases") {
+  // A 0/1 outcome is told by its probability; its mean and quantiles would repeat it.
+  if (kind != "cases" && !o.find("probability")) {
     static const std::pair<const char*, const char*> kRows[] = {{"mean", "mean"},
                                                                 {"sd", "sd"},
                                                                 {"min", "min"},
@@ -364,8 +372,28 @@ void Page::scenario_section(const std::string& id, const ScenarioInfo* info,
   }
   if (info) info_block(*info);
   const std::string step_label = info ? info->step_label : "step";
-  if (result && !result->outcomes.empty()) {
-    body_ += "<h3>Outcomes</h3>\n";
+  // Links to the parts of this section, in the order they follow.
+  const bool has_outcomes = result && !result->outcomes.empty();
+  const bool has_tracks = result && !result->trajectories.empty();
+  const bool has_parameters = info && !info->parameters.empty();
+  const bool has_sources = info && !info->sources.empty();
+  const std::string a_outcomes = anchors_.make(id + "-outcomes");
+  const std::string a_tracks = anchors_.make(id + "-tracked");
+  const std::string a_parameters = anchors_.make(id + "-parameters");
+  const std::string a_sources = anchors_.make(id + "-sources");
+  std::string jumps;
+  const auto jump = [&](bool present, const std::string& anchor, const char* text) {
+    if (!present) return;
+    jumps += std::string(jumps.empty() ? "" : " \xC2\xB7 ") + "<a href=\"#" + anchor + "\">" +
+             text + "</a>";
+  };
+  jump(has_outcomes, a_outcomes, "Outcomes");
+  jump(has_tracks, a_tracks, "Tracked variables");
+  jump(has_parameters, a_parameters, "Parameters");
+  jump(has_sources, a_sources, "Sources");
+  if (!jumps.empty()) body_ += "<p class=\"meta jumps\">" + jumps + "</p>\n";
+  if (has_outcomes) {
+    body_ += "<h3 id=\"" + a_outcomes + "\">Outcomes</h3>\n";
     std::vector<const OutcomeStats*> order;
     if (info) {
       for (const auto& oi : info->outcomes) {
@@ -377,15 +405,31 @@ void Page::scenario_section(const std::string& id, const ScenarioInfo* info,
     for (const auto& o : result->outcomes) {
       if (std::find(order.begin(), order.end(), &o) == order.end()) order.push_back(&o);
     }
+    // Every 0/1 outcome in one chart first, when there are several, for a quick read.
+    std::vector<LabelledEstimate> probabilities;
+    for (const OutcomeStats* o : order) {
+      if (const Estimate* p = o->find("probability")) probabilities.push_back({o->name, *p});
+    }
+    if (probabilities.size() >= 2) {
+      body_ += "<div class=\"figure\" id=\"" + anchors_.make(id + "-probabilities") +
+               "\">\n<div class=\"charts\">\n<h4>Probabilities at a glance</h4>\n" +
+               shares_chart("probabilities", "Share of replicates where each condition holds",
+                            "probability (% of replicates)", probabilities, true) +
+               "<p class=\"caption\">Each bar is an outcome whose value is 0 or 1 in every "
+               "replicate, with its 95% Wilson interval; details follow below.</p>\n"
+               "</div>\n</div>\n";
+    }
     for (const OutcomeStats* o : order) outcome_figure(*o, info, result, step_label);
   }
-  if (result && !result->trajectories.empty()) {
-    body_ += "<h3>Tracked variables over the " + esc(step_label) + "s</h3>\n";
+  if (has_tracks) {
+    body_ +=
+        "<h3 id=\"" + a_tracks + "\">Tracked variables over the " + esc(step_label) + "s</h3>\n";
     body_ +=
         "<p class=\"caption\">Fan charts: the light band holds the middle 90% of replicates "
         "(p05\xE2\x80\x93p95), the dark band the middle half (p25\xE2\x80\x93p75); the solid line "
         "is the median and the dashed line the mean.</p>\n<div class=\"grid\">\n";
     for (const auto& t : result->trajectories) {
+      if (t.data.step.empty()) continue;
       body_ +=
           "<div>" +
           fan_chart(t.variable, t.variable + " by " + step_label, step_label, t.variable, t.data) +
@@ -393,6 +437,7 @@ void Page::scenario_section(const std::string& id, const ScenarioInfo* info,
     }
     body_ += "</div>\n";
   }
+  if (info) assumptions_block(*info, a_parameters, a_sources);
   body_ += "</section>\n";
 }
 

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "io/json.h"
 #include "report/report.h"
 
 namespace fs = std::filesystem;
@@ -124,6 +125,7 @@ const std::vector<Sample>& samples() {
       {"compare",
        {{"compare", 3}, {"difference", 3}},
        {"4 of 9 compared statistics differ significantly", "significant difference"}},
+      {"sparse", {{"shares", 1}, {"fan", 1}}, {"share reached"}},
       {"hostile",
        {{"quantiles", 1}, {"shares", 1}, {"fan", 1}},
        {"&lt;script&gt;document.title='pwned'&lt;/script&gt;", "&lt;blink&gt;boom"}},
@@ -270,6 +272,52 @@ TEST(ReportInChromium, RunReportFileOpensAndPaints) {
   EXPECT_EQ(bytes.substr(1, 3), "PNG");
   EXPECT_GT(bytes.size(), 30000u) << png << " looks blank";
 }
+
+#ifdef GEOSIM_BINARY
+// A real run of the flagship scenario through the command line, reported by `geosim
+// report`: every outcome the manifest lists has a chart and every tracked variable a fan
+// chart, judged from the browser's DOM.
+TEST(ReportInChromium, FlagshipRunReportShowsEveryOutcomeAndTrackedVariable) {
+  const std::string dir = kOut + "/flagship";
+  fs::remove_all(dir);
+  const std::string run = std::string(GEOSIM_BINARY) + " run " + GEOSIM_FLAGSHIP +
+                          " --replicates 2000 --threads 2 --per-run --quiet --out " + dir;
+  ASSERT_EQ(std::system(run.c_str()), 0) << run;
+  const std::string report = std::string(GEOSIM_BINARY) + " report " + dir + " 2>/dev/null";
+  ASSERT_EQ(std::system(report.c_str()), 0) << report;
+  const std::string html = dir + "/report.html";
+  ASSERT_TRUE(fs::exists(html));
+
+  const geosim::io::JsonValue manifest = geosim::io::read_json(dir + "/manifest.json");
+  const geosim::io::JsonValue& scenario = manifest["scenarios"].at(0);
+  const BrowserRun page = open_in_chromium(html, "--dump-dom");
+  ASSERT_EQ(page.status, 0);
+  EXPECT_EQ(page.console, "");
+  expect_inert(page.dom);
+  const std::string tags = tags_only(page.dom);
+  for (const auto& outcome : scenario["outcomes"].items()) {
+    const std::string name = outcome["name"].as_string();
+    EXPECT_NE(tags.find("data-name=\"" + name + "\""), std::string::npos) << name;
+  }
+  EXPECT_EQ(chart_counts(page.dom)["fan"], scenario["track"].size());
+  const std::string step_label = scenario["step_label"].as_string();
+  EXPECT_NE(page.dom.find("class=\"axis-label\">" + step_label + "</text>"), std::string::npos);
+
+  const std::string png = kOut + "/report-flagship.png";
+  fs::remove(png);
+  const BrowserRun shot = open_in_chromium(html, "--screenshot=" + png, "1200,1800");
+  ASSERT_EQ(shot.status, 0);
+  EXPECT_GT(fs::file_size(png), 30000u);
+}
+
+TEST(ReportCommand, ExitsWithTwoOnAFolderWithoutResults) {
+  const std::string cmd = std::string(GEOSIM_BINARY) + " report " + kData +
+                          "/bad/no-results --out " + kOut + "/none.html 2>/dev/null";
+  const int raw = std::system(cmd.c_str());
+  EXPECT_EQ(WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, 2);
+  EXPECT_FALSE(fs::exists(kOut + "/none.html"));
+}
+#endif
 
 // The checks above must be able to fail: a page that loads a remote image and runs a
 // script under the same policy is caught by the console check, and broken markup by the

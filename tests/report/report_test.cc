@@ -346,6 +346,23 @@ TEST(ResultFolder, ReadsCompareRows) {
   EXPECT_TRUE(std::isnan(f.compare[3].p_value));
 }
 
+TEST(ResultFolder, TakesEmptyStatisticsAsAbsent) {
+  const ResultFolder f = read_result_folder(kData + "/sparse");
+  ASSERT_EQ(f.scenarios.size(), 1u);
+  const ScenarioResult& r = f.scenarios[0];
+  ASSERT_EQ(r.outcomes.size(), 1u);
+  EXPECT_EQ(r.outcomes[0].find("mean"), nullptr);
+  ASSERT_NE(r.outcomes[0].find("share_reached"), nullptr);
+  EXPECT_EQ(r.outcomes[0].replicates, 200);
+  ASSERT_EQ(r.trajectories.size(), 2u);
+  EXPECT_EQ(r.trajectories[0].data.step.size(), 4u);  // steps 4 and 5 are empty
+  EXPECT_TRUE(r.trajectories[1].data.step.empty());
+  const std::string html = render_report(kData + "/sparse");
+  EXPECT_EQ(count(html, "data-chart=\"shares\""), 1u);
+  EXPECT_EQ(count(html, "data-chart=\"fan\""), 1u);
+  EXPECT_EQ(count(html, "<svg"), 2u);
+}
+
 TEST(ResultFolderErrors, NamesTheFileLineAndTheBadNumber) {
   const std::string m = user_error([] { read_result_folder(kData + "/bad/not-a-number"); });
   EXPECT_NE(m.find("not-a-number/summary.csv:3"), std::string::npos) << m;

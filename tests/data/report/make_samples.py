@@ -336,6 +336,21 @@ def make_hostile():
         json.dump(manifest, f, indent=2)
 
 
+def make_sparse():
+    """Empty statistics as geosim writes them: a {first:} outcome never reached, steps no
+    replicate reached (stopped early) and a tracked variable with no data at all."""
+    d = fresh("sparse")
+    rows = [["s", "never", st, None, None, None, 0]
+            for st in ["mean", "sd", "min", "p05", "p25", "p50", "p75", "p95", "max"]]
+    rows.append(["s", "never", "share_reached", 0, 0, 0.0184, 200])
+    write_csv(os.path.join(d, "summary.csv"), SUMMARY_HEADER, rows)
+    traj = [["s", "x", t, 1, 0, 0.5, 1, 1.5, 2] for t in range(4)]
+    traj += [["s", "x", t] + [None] * 6 for t in range(4, 6)]
+    traj += [["s", "y", t] + [None] * 6 for t in range(6)]
+    write_csv(os.path.join(d, "trajectories.csv"),
+              ["scenario", "variable", "step", "mean", "p05", "p25", "p50", "p75", "p95"], traj)
+
+
 def make_bad():
     """Malformed folders, one fault each, for the error tests."""
     def summary(name, text):
@@ -376,4 +391,5 @@ if __name__ == "__main__":
     make_morris()
     make_compare()
     make_hostile()
+    make_sparse()
     make_bad()
