@@ -660,6 +660,20 @@ void Page::compare_section(bool first) {
            " compared statistics differ significantly at the 5% level (Welch's t for means, "
            "two-proportion z for probabilities and shares). Differences are B \xE2\x88\x92 A. "
            "Significant rows are marked <span class=\"sig\">*</span>.</p>\n";
+  if (significant > 0) {
+    body_ +=
+        "<h3>Significant differences</h3>\n<table class=\"significant\"><thead><tr>"
+        "<th>outcome</th><th>statistic</th><th class=\"num\">A</th><th class=\"num\">B</th>"
+        "<th class=\"num\">B \xE2\x88\x92 A</th><th class=\"num\">95% interval</th>"
+        "<th class=\"num\">p</th></tr></thead><tbody>\n";
+    for (const auto& r : f_.compare) {
+      if (!r.significant) continue;
+      body_ += "<tr><td><code>" + esc(r.outcome) + "</code></td><td>" + esc(r.statistic) + "</td>" +
+               num_cell(r.a) + num_cell(r.b) + num_cell(r.difference.value) + "<td class=\"num\">" +
+               interval_text(r.difference, false) + "</td>" + num_cell(r.p_value) + "</tr>\n";
+    }
+    body_ += "</tbody></table>\n";
+  }
   for (const auto& outcome : outcomes) {
     std::vector<CompareRow> rows;
     bool any_sig = false;
@@ -754,6 +768,13 @@ std::string Page::render() {
     if (std::find(ids.begin(), ids.end(), s.id) == ids.end()) ids.push_back(s.id);
   }
   bool first = true;
+  // Results first: a sweep's charts come before the description of its scenario (whose
+  // own section then holds only the description and the assumptions).
+  const bool sweep_first = f_.sweep.has_value() && f_.scenarios.empty();
+  if (sweep_first) {
+    sweep_section(first), first = false;
+    if (f_.has_sensitivity) sensitivity_section(first);
+  }
   for (const auto& id : ids) {
     const ScenarioResult* result = nullptr;
     for (const auto& s : f_.scenarios) {
@@ -762,8 +783,8 @@ std::string Page::render() {
     scenario_section(id, f_.scenario_info(id), result, first);
     first = false;
   }
-  if (f_.sweep) sweep_section(first), first = false;
-  if (f_.has_sensitivity) sensitivity_section(first), first = false;
+  if (f_.sweep && !sweep_first) sweep_section(first), first = false;
+  if (f_.has_sensitivity && !sweep_first) sensitivity_section(first), first = false;
   if (f_.has_compare) compare_section(first), first = false;
   if (f_.manifest) manifest_section(first), first = false;
 

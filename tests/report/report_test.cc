@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -466,6 +467,39 @@ TEST(RenderReport, SortsSensitivityBarsByTheTotalEffect) {
   ASSERT_NE(a, std::string::npos);
   EXPECT_LT(a, b);
   EXPECT_LT(b, c);
+}
+
+TEST(RenderReport, PutsResultsBeforeAssumptions) {
+  const std::string run = render_report(kData + "/run");
+  EXPECT_LT(run.find(">Outcomes</h3>"), run.find(">Parameters</h3>"));
+  EXPECT_LT(run.find(">Tracked variables"), run.find(">Sources</h3>"));
+  const std::string sweep = render_report(kData + "/sweep-sobol");
+  EXPECT_LT(sweep.find("<h2>Sweep</h2>"), sweep.find(">Parameters</h3>"));
+  EXPECT_LT(sweep.find("<h2>Sensitivity</h2>"), sweep.find(">Parameters</h3>"));
+}
+
+TEST(RenderReport, ListsSignificantComparisonsTogether) {
+  const std::string html = render_report(kData + "/compare");
+  const size_t table = html.find("<table class=\"significant\">");
+  ASSERT_NE(table, std::string::npos);
+  const std::string rows = html.substr(table, html.find("</table>", table) - table);
+  EXPECT_EQ(count(rows, "<tr><td>"), 4u);
+  EXPECT_EQ(rows.find("share:contested"), std::string::npos);
+}
+
+TEST(RenderReport, GroupsSeveralProbabilitiesInOneChart) {
+  // The run sample has one 0/1 outcome: no overview. The summary-only sample has one per
+  // scenario: none either. A folder with two gets one.
+  EXPECT_EQ(count(render_report(kData + "/run"), "data-name=\"probabilities\""), 0u);
+  const fs::path dir = fs::temp_directory_path() / "geosim-report-two-probabilities";
+  fs::create_directories(dir);
+  std::ofstream(dir / "summary.csv")
+      << "scenario,outcome,statistic,value,ci_low,ci_high,replicates\n"
+         "s,a,probability,0.25,0.2,0.3,100\ns,b,probability,0.75,0.7,0.8,100\n";
+  const std::string html = render_report(dir.string());
+  EXPECT_EQ(count(html, "data-name=\"probabilities\""), 1u);
+  EXPECT_EQ(count(html, "data-chart=\"shares\""), 3u);
+  fs::remove_all(dir);
 }
 
 TEST(WriteReport, FailsWithAUserErrorWhenTheFileCannotBeWritten) {
