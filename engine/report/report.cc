@@ -1,9 +1,13 @@
 #include "report/report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "io/atomic_file.h"
@@ -199,7 +203,7 @@ class Page {
                          const std::string& sources_anchor);
   void outcome_figure(const OutcomeStats& o, const ScenarioInfo* info, const ScenarioResult* result,
                       const std::string& step_label);
-  void numbers_table(const OutcomeStats& o, const std::string& kind, bool percent);
+  void numbers_table(const OutcomeStats& o, const std::string& kind);
   void sweep_section(bool first);
   void sensitivity_section(bool first);
   void compare_section(bool first);
@@ -262,7 +266,7 @@ void Page::assumptions_block(const ScenarioInfo& info, const std::string& parame
   }
 }
 
-void Page::numbers_table(const OutcomeStats& o, const std::string& kind, bool percent) {
+void Page::numbers_table(const OutcomeStats& o, const std::string& kind) {
   body_ +=
       "<table class=\"numbers-table\"><thead><tr><th>statistic</th><th class=\"num\">value"
       "</th><th class=\"num\">95% interval</th></tr></thead><tbody>\n";
@@ -272,7 +276,6 @@ void Page::numbers_table(const OutcomeStats& o, const std::string& kind, bool pe
              "</td><td class=\"num\">" + (e.has_interval() ? interval_text(e, pct) : "") +
              "</td></tr>\n";
   };
-  (void)percent;
   if (const Estimate* p = o.find("probability")) row("probability", *p, true);
   if (const Estimate* p = o.find("share_reached")) row("share reached", *p, true);
   for (const auto& label : o.share_labels) row("share " + label, stat(o, "share:" + label), true);
@@ -354,7 +357,7 @@ void Page::outcome_figure(const OutcomeStats& o, const ScenarioInfo* info,
   }
   if (!caption.empty()) body_ += "<p class=\"caption\">" + esc(caption) + "</p>\n";
   body_ += "</div>\n<div class=\"numbers\">\n";
-  numbers_table(o, kind, false);
+  numbers_table(o, kind);
   body_ += "</div>\n</div>\n";
 }
 

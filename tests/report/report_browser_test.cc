@@ -249,8 +249,8 @@ TEST(ReportInChromium, EverySampleReportIsWellFormedXhtml) {
 }
 
 // The run report as written by write_report, opened as it is: every chart, no console
-// message, and a screenshot kept in the build folder (a blank page compresses to a few
-// kilobytes; charts and text make it much larger).
+// message, a screenshot kept in the build folder (a blank page compresses to a few
+// kilobytes; charts and text make it much larger) and a printed PDF.
 TEST(ReportInChromium, RunReportFileOpensAndPaints) {
   const Sample& run = samples().front();
   const std::string html = kOut + "/report-run.html";
@@ -271,6 +271,20 @@ TEST(ReportInChromium, RunReportFileOpensAndPaints) {
   ASSERT_GT(bytes.size(), 24u);
   EXPECT_EQ(bytes.substr(1, 3), "PNG");
   EXPECT_GT(bytes.size(), 30000u) << png << " looks blank";
+
+  // Printed (the print style sheet applies): a PDF of several pages, since each major
+  // section starts a new page.
+  const std::string pdf = kOut + "/report-run.pdf";
+  fs::remove(pdf);
+  const BrowserRun print =
+      open_in_chromium(html, "--no-pdf-header-footer --print-to-pdf=" + pdf, "1200,1800");
+  ASSERT_EQ(print.status, 0);
+  EXPECT_EQ(print.console, "");
+  const std::string doc = slurp(pdf);
+  ASSERT_EQ(doc.substr(0, 5), "%PDF-");
+  const size_t at = doc.find("/Count ");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_GE(std::stoi(doc.substr(at + 7, 4)), 2);
 }
 
 #ifdef GEOSIM_BINARY
