@@ -19,8 +19,11 @@ inline Counter counter(const DrawContext& cx, int lane, uint32_t site, uint32_t 
 // Philox4x32-10 for many consecutive replicates at once, laid out so that the compiler
 // vectorises the rounds across lanes. Bit-identical to uniform() (tested).
 constexpr int kBatch = 64;
-void unit_batch(uint64_t seed, uint32_t replicate0, uint32_t step, uint32_t site, uint32_t k,
-                double* out, int n) {
+// Integer arithmetic only, so the AVX2 clone gives the same bits as the baseline one.
+__attribute__((target_clones("avx2", "default"))) void unit_batch(uint64_t seed,
+                                                                  uint32_t replicate0,
+                                                                  uint32_t step, uint32_t site,
+                                                                  uint32_t k, double* out, int n) {
   alignas(64) uint32_t c0[kBatch], c1[kBatch], c2[kBatch], c3[kBatch];
   for (int base = 0; base < n; base += kBatch) {
     const int m = n - base < kBatch ? n - base : kBatch;
