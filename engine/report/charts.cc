@@ -53,12 +53,6 @@ std::string whisker(double x1, double x2, double y, double cap, const std::strin
          line(x2, y - cap, x2, y + cap, stroke, 1.5);
 }
 
-// Vertical whisker with end caps at x.
-std::string vwhisker(double x, double y1, double y2, double cap, const std::string& stroke) {
-  return line(x, y1, x, y2, stroke, 1.2) + line(x - cap, y1, x + cap, y1, stroke, 1.2) +
-         line(x - cap, y2, x + cap, y2, stroke, 1.2);
-}
-
 std::string polyline(const std::vector<std::pair<double, double>>& pts, const std::string& stroke,
                      double width, const std::string& extra = "") {
   std::string s = "<polyline fill=\"none\" stroke=\"" + stroke + "\" stroke-width=\"" +
@@ -103,9 +97,10 @@ std::string histogram_chart(const std::string& name, const std::string& title,
     const double gap = std::min(1.0, (x2 - x1) * 0.1);
     g += "<g>" +
          rect(x1 + gap / 2, p.py(pct), x2 - x1 - gap, p.py(0) - p.py(pct), colour::kBlue, 0.85);
-    g += tip("[" + display_number(h.edge(i)) + ", " + display_number(h.edge(i + 1)) + "): " +
-             std::to_string(h.counts[i]) + " replicates (" + display_number(pct, 3) + "%)") +
-         "</g>";
+    std::string text = "[";
+    text += display_number(h.edge(i)) + ", " + display_number(h.edge(i + 1)) +
+            "): " + std::to_string(h.counts[i]) + " replicates (" + display_number(pct, 3) + "%)";
+    g += tip(text) + "</g>";
   }
   g += "</g>";
   p.add(g);
@@ -269,15 +264,28 @@ std::string sweep_chart(const std::string& name, const std::string& title,
     if (has_inner) p.add(band(p, xs, ilo, ihi, c, 0.3)), any_inner = true;
     if (has_ci) p.add(band(p, xs, clo, chi, c, has_band ? 0.5 : 0.3));
     std::vector<std::pair<double, double>> pts;
-    std::string dots = "<g>";
+    // Large designs (hundreds of points per chart) get neither tooltips nor a group per
+    // point, and all whiskers of a series share one path, to keep the page light.
+    const bool tooltips = s.points.size() <= 150;
+    std::string whiskers;
+    std::string dots = "<g fill=\"" + c + "\">";
     for (const auto& pt : s.points) {
       if (std::isnan(pt.estimate.value)) continue;
       const double x = p.px(pt.x), y = p.py(pt.estimate.value * scale);
       pts.emplace_back(x, y);
       if (!s.connected && pt.estimate.has_interval()) {
-        dots += vwhisker(x, p.py(pt.estimate.lo * scale), p.py(pt.estimate.hi * scale), 2.5, c);
+        const double y1 = p.py(pt.estimate.lo * scale), y2 = p.py(pt.estimate.hi * scale);
+        whiskers.append("M").append(coord(x)).append(" ").append(coord(y1));
+        whiskers.append("V").append(coord(y2));
+        whiskers.append("M").append(coord(x - 2.5)).append(" ").append(coord(y1)).append("h5");
+        whiskers.append("M").append(coord(x - 2.5)).append(" ").append(coord(y2)).append("h5");
       }
-      dots += "<g>" + circle(x, y, s.connected ? 2.5 : 3, c);
+      const std::string dot = "<circle cx=\"" + coord(x) + "\" cy=\"" + coord(y) + "\" r=\"" +
+                              (s.connected ? "2.5" : "3") + "\"/>";
+      if (!tooltips) {
+        dots += dot;
+        continue;
+      }
       std::string t =
           x_label + " = " + display_number(pt.x) + ": " +
           (percent ? display_percent(pt.estimate.value) : display_number(pt.estimate.value));
@@ -287,9 +295,13 @@ std::string sweep_chart(const std::string& name, const std::string& title,
                      : " [" + display_number(pt.estimate.lo) + ", " +
                            display_number(pt.estimate.hi) + "]";
       }
-      dots += tip(t) + "</g>";
+      dots += "<g>" + dot + tip(t) + "</g>";
     }
     dots += "</g>";
+    if (!whiskers.empty()) {
+      p.add("<path fill=\"none\" stroke=\"" + c + "\" stroke-width=\"1.2\" d=\"" + whiskers +
+            "\"/>");
+    }
     if (s.connected) p.add(polyline(pts, c, 2));
     p.add(dots);
     if (series.size() > 1) p.add_legend("line", c, truncate_text(s.label, 24));

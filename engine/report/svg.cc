@@ -116,7 +116,9 @@ std::string svg_text(double x, double y, std::string_view text, std::string_view
   std::string s = "<text x=\"" + coord(x) + "\" y=\"" + coord(y) + "\"";
   if (anchor != "start") s += " text-anchor=\"" + std::string(anchor) + "\"";
   if (!css_class.empty()) s += " class=\"" + std::string(css_class) + "\"";
-  s += ">" + escape_html(text) + "</text>";
+  s += '>';
+  s += escape_html(text);
+  s += "</text>";
   return s;
 }
 
