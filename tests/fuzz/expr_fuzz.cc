@@ -19,7 +19,7 @@ namespace {
 
 using namespace geosim::expr;
 
-constexpr int32_t kState = 5;      // rows 0..4: world.x, world.y, a.v, b.v, rel[a, b]
+// Rows 0..4: world.x, world.y, a.v, b.v, rel[a, b].
 constexpr int32_t kParam = 5;      // p
 constexpr int32_t kMask = 6;       // all-ones mask for statements
 constexpr int32_t kConstBase = 7;  // constants from here

@@ -185,6 +185,35 @@ def case_replicates_flag_too_large(binary, d):
            max_seconds=5)
 
 
+def case_threads_flag_out_of_range(binary, d):
+    f = valid(d)
+    geosim(binary, ["run", f, "--threads", "5000"], 2, "--threads 5000 is out of range",
+           max_seconds=5)
+    geosim(binary, ["run", f, "--threads", "-1"], 2, "--threads -1 is out of range", max_seconds=5)
+
+
+def case_seed_flag_out_of_range(binary, d):
+    f = valid(d)
+    geosim(binary, ["run", f, "--seed", "99999999999999999999999"], 2, "--seed", max_seconds=5)
+    # A negative seed must not wrap around to 2^64 - 1.
+    geosim(binary, ["run", f, "--seed", "-1"], 2, "--seed", max_seconds=5)
+
+
+def case_sweep_designs_too_large(binary, d):
+    f = write(d, "sw.yaml", HEADER + "parameters: {p: 0.5, q: 1}\nworld: {x: p}\n"
+              "outcomes: {x: world.x}\n")
+    out = os.path.join(d, "out")
+    for args in (["--vary", "p=0:1:1e-300"],
+                 ["--vary", "p=0:1:0.001", "--vary", "q=0:1:0.0001"],
+                 ["--design", "lhs", "--vary", "p=0:1", "--samples", "99999999999"],
+                 ["--design", "sobol", "--vary", "p=0:1", "--vary", "q=0:1", "--samples",
+                  "9999999999999"]):
+        geosim(binary, ["sweep", f, "-n", "2", "--quiet", "--out", out] + args, 2,
+               "1000000", max_seconds=5)
+        if os.path.exists(out) and os.listdir(out):
+            sys.exit(f"FAIL: files written: {os.listdir(out)}")
+
+
 def case_replicates_in_file_too_large(binary, d):
     f = write(d, "reps.yaml", "geosim: 1\nscenario: {id: r, steps: 3, replicates: 99999999999}\n")
     geosim(binary, ["validate", f], 2, "reps.yaml:2:", max_seconds=5)
