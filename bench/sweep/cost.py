@@ -8,7 +8,8 @@ For each thread count K and point count P, times
 
 over the same P values and replicates, and prints the ratio sweep / runs for wall time
 and for CPU time (user + system of the child processes, which the other programs on a
-shared machine do not inflate). Each measurement is the best of --repeats tries.
+shared machine do not inflate). Each measurement is the best of --repeats tries, the
+two kinds taken in turn.
 
 Usage: cost.py GEOSIM [--scenario FILE] [--param NAME=LO:HI] [--points 4,16,64]
                [--threads 1,2] [--replicates 2000] [--repeats 3]
@@ -42,9 +43,14 @@ def timed(cmd):
     return wall, cpu
 
 
-def best(repeats, measure):
-    tries = [measure() for _ in range(repeats)]
-    return min(t[0] for t in tries), min(t[1] for t in tries)
+def best_of(repeats, first, second):
+    """Alternates the two measurements (so that a burst of load elsewhere hits both alike)
+    and returns the best (wall, CPU) of each."""
+    a, b = [], []
+    for _ in range(repeats):
+        a.append(first())
+        b.append(second())
+    return [(min(t[0] for t in x), min(t[1] for t in x)) for x in (a, b)]
 
 
 def main():
@@ -90,8 +96,7 @@ def main():
                         return timed([args.geosim, "sweep", args.scenario, "--vary",
                                       f"{name}={','.join(values)}", "--out", out] + common)
 
-                    rw, rc = best(args.repeats, runs)
-                    sw, sc = best(args.repeats, sweep)
+                    (rw, rc), (sw, sc) = best_of(args.repeats, runs, sweep)
                     print(f"| {k} | {p} | {reps} | {rw:.3f} | {sw:.3f} | {sw / rw:.2f} "
                           f"| {rc:.3f} | {sc:.3f} | {sc / rc:.2f} |", flush=True)
     finally:
