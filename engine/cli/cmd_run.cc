@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/interrupt.h"
 #include "cli/scenario_args.h"
 #include "cli/shard.h"
 #include "core/error.h"
@@ -78,6 +79,8 @@ int run_main(const std::vector<std::string>& args) {
         std::make_unique<experiment::RunsWriter>(a.out, model_ptrs, static_cast<int>(shard.index));
 
   std::vector<experiment::ScenarioRun> runs;
+  install_interrupt_handler();
+  std::string interrupted_in;
   for (size_t s = 0; s < models.size(); ++s) {
     sim::Model& m = *models[s];
     experiment::ScenarioRun r;
@@ -93,6 +96,7 @@ int run_main(const std::vector<std::string>& args) {
     o.progress_label = m.id;
     o.shard_index = shard.index;
     o.shard_count = shard.count;
+    o.stop = &interrupt_flag();
     const auto s0 = std::chrono::steady_clock::now();
     if (runs_writer) runs_writer->begin_scenario(s);
     try {
@@ -102,10 +106,36 @@ int run_main(const std::vector<std::string>& args) {
       r.ok = true;
     } catch (const RunError& e) {
       r.error = e.what();
+    } catch (const Interrupted&) {
+      interrupted_in = m.id;
+      if (runs_writer) runs_writer->end_scenario(false);
+      break;
     }
     if (runs_writer) runs_writer->end_scenario(r.ok);
     r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
     runs.push_back(std::move(r));
+  }
+
+  if (!interrupted_in.empty()) {
+    // Keep what finished (complete files for complete scenarios), drop the rest.
+    std::vector<experiment::ScenarioRun> done;
+    for (auto& r : runs)
+      if (r.ok) done.push_back(std::move(r));
+    std::string kept = "nothing was written";
+    if (!a.out.empty() && !done.empty() && !sharded && !dist::active()) {
+      std::vector<const sim::Model*> done_models;
+      for (const auto& r : done) done_models.push_back(r.model);
+      info.wall_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::vector<std::pair<std::string, int>> sources;
+      sources.emplace_back(a.out, 0);
+      experiment::write_summary(a.out + "/summary.csv", done);
+      experiment::write_trajectories(a.out + "/trajectories.csv", done);
+      experiment::write_manifest(a.out + "/manifest.json", info, done);
+      kept = "kept the results of " + std::to_string(done.size()) + " finished scenario(s) in " +
+             a.out + (a.per_run ? " (runs.csv not written)" : "");
+    }
+    throw Interrupted("scenario '" + interrupted_in + "' did not finish; " + kept);
   }
 
   if (sharded) {

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/command.h"
+#include "cli/interrupt.h"
 #include "cli/scenario_args.h"
 #include "core/error.h"
 #include "dist/dist.h"
@@ -85,6 +86,8 @@ int sweep_main(const std::vector<std::string>& args) {
   so.resume = resume;
   so.per_run = a.per_run;
   so.progress = !a.quiet;
+  install_interrupt_handler();
+  so.stop = &interrupt_flag();
   so.vary_texts = vary;
   so.points_file = points_file;
   so.samples = samples;

@@ -61,6 +61,9 @@ int dispatch(const std::vector<std::string>& args) {
     if (dist::rank() == 0)
       for (const Diagnostic& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.str().c_str());
     return kExitUsage;
+  } catch (const Interrupted& e) {
+    if (dist::rank() == 0) std::fprintf(stderr, "geosim: interrupted: %s\n", e.what());
+    return 130;
   } catch (const RunError& e) {
     if (dist::rank() == 0) std::fprintf(stderr, "geosim: run failed: %s\n", e.what());
     return kExitRunFailed;

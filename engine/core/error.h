@@ -45,6 +45,13 @@ class RunError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The user asked the run to stop (SIGINT/SIGTERM). what() says what was kept; the
+// command line exits with 130.
+class Interrupted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Collects diagnostics so that a checker can report every error in a file at once.
 class DiagnosticList {
  public:
@@ -66,7 +73,7 @@ class DiagnosticList {
 }  // namespace geosim
 
 // An engine invariant: failing it is a bug in geosim, reported with the values.
-#define GEOSIM_ASSERT(cond, detail)                                        \
-  do {                                                                     \
+#define GEOSIM_ASSERT(cond, detail)                                               \
+  do {                                                                            \
     if (!(cond)) ::geosim::assertion_failed(#cond, __FILE__, __LINE__, (detail)); \
   } while (0)

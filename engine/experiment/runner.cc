@@ -208,6 +208,7 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
     Collector collector(model, static_cast<bool>(on_rows));
     sim::Block block(model);
     for (;;) {
+      if (options.stop && options.stop->load()) break;
       int64_t b = next.fetch_add(1);
       if (b >= end_block || b > failed_block.load()) break;
       if (on_rows) {
@@ -274,6 +275,9 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
   if (progress.joinable()) progress.join();
 
   if (failed_block.load() != INT64_MAX) throw RunError(failure);
+  if (options.stop && options.stop->load() && done.load() < end_block - first_block)
+    throw Interrupted("stopped after " + std::to_string(done.load()) + " of " +
+                      std::to_string(end_block - first_block) + " blocks");
   RunStats result = std::move(partial[0]);
   for (size_t w = 1; w < partial.size(); ++w) result.merge(partial[w]);
   return result;

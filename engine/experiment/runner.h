@@ -6,6 +6,7 @@
 // replicate count.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -26,6 +27,9 @@ struct RunOptions {
   // Split of the work for shards and MPI ranks: this process runs the shard_index-th of
   // shard_count contiguous ranges of blocks. The default runs everything.
   int64_t shard_index = 0, shard_count = 1;
+  // When set and it becomes true, no new block starts and run_replicates throws
+  // Interrupted (blocks already running finish first).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // The statistics of one numeric series (an outcome, or a tracked variable at one step).

@@ -140,6 +140,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   std::exception_ptr fatal;
   auto worker = [&] {
     for (;;) {
+      if (o.stop && o.stop->load()) return;
       size_t p = next.fetch_add(1);
       if (p >= design.points.size()) return;
       if (!todo[p]) continue;
@@ -151,6 +152,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
         ro.replicates = o.replicates;
         ro.seed = o.seed;
         ro.threads = threads_per_point;
+        ro.stop = o.stop;
         std::ostringstream runs_text;
         RowsCallback cb;
         if (o.per_run)
@@ -202,6 +204,8 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
           std::fprintf(stderr, "\rsweep: %zu/%zu points", d, design.points.size());
           std::fflush(stderr);
         }
+      } catch (const Interrupted&) {
+        return;  // the point is not written; --resume will run it
       } catch (...) {
         std::lock_guard<std::mutex> lock(mu);
         if (!fatal) fatal = std::current_exception();
@@ -216,6 +220,10 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   for (auto& t : pool) t.join();
   if (o.progress) std::fprintf(stderr, "\r%40s\r", "");
   if (fatal) std::rethrow_exception(fatal);
+  if (o.stop && o.stop->load() && done.load() < design.points.size())
+    throw Interrupted(std::to_string(done.load()) + " of " + std::to_string(design.points.size()) +
+                      " points finished and are kept in " + dir +
+                      "; run the same command with --resume to continue");
   dist::barrier();
   if (rank != 0) return result;
 

@@ -10,6 +10,7 @@
 // sweep goes on and reports the failure at the end.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct SweepOptions {
   bool resume = false;
   bool per_run = false;
   bool progress = false;
+  const std::atomic<bool>* stop = nullptr;  // set: finish running points, start no more
   // For manifest.json: how the design was asked for.
   std::vector<std::string> vary_texts;
   std::string points_file;
