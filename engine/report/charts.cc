@@ -71,6 +71,45 @@ std::string band(const Plot& p, const std::vector<double>& x, const std::vector<
   return s + "\"/>";
 }
 
+// The marginal trend of a scatter: the points split into equal-width bins along x (about
+// eight points per bin, at most ten bins); per bin with at least three points, the median
+// of the values and the band from the 25th to the 75th percentile, at the bin's centre.
+struct BinnedTrend {
+  std::vector<double> x, mid, lo, hi;
+};
+
+double sorted_quantile(const std::vector<double>& v, double q) {
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const auto i = static_cast<size_t>(std::floor(pos));
+  const size_t j = std::min(i + 1, v.size() - 1);
+  return v[i] + (v[j] - v[i]) * (pos - static_cast<double>(i));
+}
+
+BinnedTrend binned_trend(const std::vector<SweepXY>& points, double scale) {
+  BinnedTrend t;
+  if (points.size() < 20) return t;
+  double lo = kInf, hi = -kInf;
+  for (const auto& pt : points) widen(lo, hi, pt.x);
+  if (!(hi > lo)) return t;
+  const size_t bins = std::min<size_t>(10, points.size() / 8);
+  std::vector<std::vector<double>> values(bins);
+  for (const auto& pt : points) {
+    if (std::isnan(pt.estimate.value)) continue;
+    auto b = static_cast<size_t>((pt.x - lo) / (hi - lo) * static_cast<double>(bins));
+    values[std::min(b, bins - 1)].push_back(pt.estimate.value * scale);
+  }
+  for (size_t b = 0; b < bins; ++b) {
+    std::vector<double>& v = values[b];
+    if (v.size() < 3) continue;
+    std::sort(v.begin(), v.end());
+    t.x.push_back(lo + (hi - lo) * (static_cast<double>(b) + 0.5) / static_cast<double>(bins));
+    t.mid.push_back(sorted_quantile(v, 0.5));
+    t.lo.push_back(sorted_quantile(v, 0.25));
+    t.hi.push_back(sorted_quantile(v, 0.75));
+  }
+  return t;
+}
+
 double left_margin_for(const std::vector<std::string>& labels) {
   size_t longest = 0;
   for (const auto& l : labels) longest = std::max(longest, l.size());
@@ -245,7 +284,7 @@ std::string sweep_chart(const std::string& name, const std::string& title,
   } else {
     p.set_y(nice_ticks(ylo, yhi, 5), y_label);
   }
-  bool any_band = false, any_inner = false;
+  bool any_band = false, any_inner = false, any_binned = false;
   for (size_t si = 0; si < series.size(); ++si) {
     const SweepSeries& s = series[si];
     const std::string c = colour::series(si);
@@ -263,12 +302,29 @@ std::string sweep_chart(const std::string& name, const std::string& title,
     if (has_band) p.add(band(p, xs, blo, bhi, c, 0.15)), any_band = true;
     if (has_inner) p.add(band(p, xs, ilo, ihi, c, 0.3)), any_inner = true;
     if (has_ci) p.add(band(p, xs, clo, chi, c, has_band ? 0.5 : 0.3));
+    // Drawn over the points: the binned trend of a scatter, with a white halo.
+    std::string trend_markup;
+    if (!s.connected) {
+      const BinnedTrend trend = binned_trend(s.points, scale);
+      if (!trend.x.empty()) {
+        trend_markup = band(p, trend.x, trend.lo, trend.hi, c, 0.25);
+        std::vector<std::pair<double, double>> line;
+        for (size_t i = 0; i < trend.x.size(); ++i) {
+          line.emplace_back(p.px(trend.x[i]), p.py(trend.mid[i]));
+        }
+        trend_markup += polyline(line, "#ffffff", 5);
+        trend_markup += polyline(line, c, 2.5, " stroke-dasharray=\"6 3\"");
+        any_binned = true;
+      }
+    }
     std::vector<std::pair<double, double>> pts;
     // Large designs (hundreds of points per chart) get neither tooltips nor a group per
-    // point, and all whiskers of a series share one path, to keep the page light.
+    // point, and all whiskers of a series share one path, to keep the page light; past 60
+    // points the dots and whiskers fade so that the trend shows through.
     const bool tooltips = s.points.size() <= 150;
+    const bool crowded = s.points.size() > 60;
     std::string whiskers;
-    std::string dots = "<g fill=\"" + c + "\">";
+    std::string dots = "<g fill=\"" + c + "\"" + (crowded ? " fill-opacity=\"0.45\"" : "") + ">";
     for (const auto& pt : s.points) {
       if (std::isnan(pt.estimate.value)) continue;
       const double x = p.px(pt.x), y = p.py(pt.estimate.value * scale);
@@ -277,11 +333,13 @@ std::string sweep_chart(const std::string& name, const std::string& title,
         const double y1 = p.py(pt.estimate.lo * scale), y2 = p.py(pt.estimate.hi * scale);
         whiskers.append("M").append(coord(x)).append(" ").append(coord(y1));
         whiskers.append("V").append(coord(y2));
-        whiskers.append("M").append(coord(x - 2.5)).append(" ").append(coord(y1)).append("h5");
-        whiskers.append("M").append(coord(x - 2.5)).append(" ").append(coord(y2)).append("h5");
+        if (!crowded) {
+          whiskers.append("M").append(coord(x - 2.5)).append(" ").append(coord(y1)).append("h5");
+          whiskers.append("M").append(coord(x - 2.5)).append(" ").append(coord(y2)).append("h5");
+        }
       }
       const std::string dot = "<circle cx=\"" + coord(x) + "\" cy=\"" + coord(y) + "\" r=\"" +
-                              (s.connected ? "2.5" : "3") + "\"/>";
+                              (s.connected || crowded ? "2.5" : "3") + "\"/>";
       if (!tooltips) {
         dots += dot;
         continue;
@@ -299,11 +357,12 @@ std::string sweep_chart(const std::string& name, const std::string& title,
     }
     dots += "</g>";
     if (!whiskers.empty()) {
-      p.add("<path fill=\"none\" stroke=\"" + c + "\" stroke-width=\"1.2\" d=\"" + whiskers +
-            "\"/>");
+      p.add("<path fill=\"none\" stroke=\"" + c + "\" stroke-width=\"1.2\"" +
+            (crowded ? " stroke-opacity=\"0.3\"" : "") + " d=\"" + whiskers + "\"/>");
     }
     if (s.connected) p.add(polyline(pts, c, 2));
     p.add(dots);
+    p.add(trend_markup);
     if (series.size() > 1) p.add_legend("line", c, truncate_text(s.label, 24));
   }
   if (series.size() == 1) {
@@ -312,6 +371,7 @@ std::string sweep_chart(const std::string& name, const std::string& title,
   if (any_band) p.add_legend("box:0.15", "#555555", "p05\xE2\x80\x93p95");
   if (any_inner) p.add_legend("box:0.3", "#555555", "p25\xE2\x80\x93p75");
   p.add_legend("box:0.5", "#555555", "95% interval");
+  if (any_binned) p.add_legend("dash", "#555555", "binned median, middle half of points");
   return p.svg();
 }
 

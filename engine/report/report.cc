@@ -483,7 +483,10 @@ void Page::sweep_section(bool first) {
       "<p class=\"caption\">Each chart shows one outcome against one varied parameter. With a "
       "single varied parameter the points are joined, with bands for the middle 90% and middle "
       "half of replicates and the 95% interval of the mean; when several parameters vary "
-      "together each point is a dot with its 95% interval.</p>\n";
+      "together each point is a dot with its 95% interval, and with 20 points or more a "
+      "dashed line follows the median of the points in bins along the axis, inside a band "
+      "holding the middle half of them (the parameter's effect averaged over the others)."
+      "</p>\n";
   for (size_t j = 0; j < s.parameters.size(); ++j) {
     // Joined lines only when no other parameter changes between points.
     bool others_constant = true;

@@ -281,6 +281,24 @@ TEST(Charts, SweepChartJoinsOneDimensionalSweepsAndNotOthers) {
   EXPECT_EQ(count(dots, "<circle"), 4u);
 }
 
+TEST(Charts, SweepChartDrawsABinnedTrendThroughAScatterOfTwentyOrMorePoints) {
+  SweepSeries s;
+  s.label = "mean";
+  s.connected = false;
+  for (int i = 0; i < 40; ++i) {
+    SweepXY p;
+    p.x = i * 0.025;
+    p.estimate = {2.0 * p.x + (i % 3) * 0.1, kMissing, kMissing};
+    s.points.push_back(p);
+  }
+  const std::string svg = sweep_chart("o", "o", "x", "o (mean)", {s}, false);
+  EXPECT_EQ(count(svg, "<polyline"), 1u);
+  EXPECT_NE(svg.find("stroke-dasharray=\"6 3\""), std::string::npos);
+  EXPECT_NE(svg.find("binned median"), std::string::npos);
+  s.points.resize(19);
+  EXPECT_EQ(count(sweep_chart("o", "o", "x", "o (mean)", {s}, false), "<polyline"), 0u);
+}
+
 TEST(Charts, DifferenceChartMarksSignificantRowsBySymbolNotOnlyColour) {
   std::vector<CompareRow> rows = {{"mean", 1, 2, {1, 0.5, 1.5}, true},
                                   {"p50", 1, 1, {0, kMissing, kMissing}, false}};
