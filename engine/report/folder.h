@@ -59,12 +59,13 @@ struct Manifest {
   std::optional<SweepInfo> sweep;
 };
 
-// The statistics of one outcome (summary.csv rows, or one sweep point's rows).
+// The statistics of one outcome (summary.csv rows, or one sweep point's rows). A row with
+// an empty value (no replicate had one, as for a {first:} never reached) is left out.
 struct OutcomeStats {
   std::string name;
   std::map<std::string, Estimate> stats;  // "mean", "p05", "probability", "share:a", ...
   std::vector<std::string> share_labels;  // labels of share:LABEL rows, in file order
-  int64_t replicates = -1;
+  int64_t replicates = -1;  // the largest replicate count among its rows (-1: none given)
   const Estimate* find(const std::string& statistic) const;
 };
 
