@@ -16,17 +16,19 @@ Usage: examples_test.py CASE, with the geosim binary in the GEOSIM environment v
                        inverses 1/2, 1/4, 3/4 (base 2) and 1/3, 2/3, 1/9 (base 3)
   compare_changed      compare-variants.sh with a real change: exit 3, compare.csv flags
                        the intervention probability, with the sign of the change
-  compare_unchanged    compare-variants.sh with a parameter set to its default: exit 0,
-                       identical summaries, no significant row
+  compare_unchanged    compare-variants.sh with a parameter set to the value the file
+                       gives it: exit 0, identical summaries, no significant row
 """
 import csv
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts", "examples")
+ROOT = os.path.dirname(os.path.dirname(HERE))
+EXAMPLES = os.path.join(ROOT, "scripts", "examples")
 
 
 def run(script, args, env_extra, expect):
@@ -132,8 +134,19 @@ def test_compare_changed():
           f"intervention probability not flagged as lower:\n{out}")
 
 
+def default_value(parameter):
+    """The flagship's own value of `parameter`, as `geosim describe` lists it."""
+    flagship = os.path.join(ROOT, "scenarios", "kazakhstan-2022", "intervention-request.yaml")
+    text = subprocess.run([os.environ["GEOSIM"], "describe", flagship], capture_output=True,
+                          text=True, check=True).stdout
+    m = re.search(rf"^  {parameter} = (\S+)", text, re.M)
+    check(m is not None, f"describe does not list {parameter}:\n{text}")
+    return m.group(1)
+
+
 def test_compare_unchanged():
-    out = run("compare-variants.sh", ["kremlin_resolve=0.8"],
+    value = default_value("kremlin_resolve")
+    out = run("compare-variants.sh", [f"kremlin_resolve={value}"],
               {"REPLICATES": "2000", "OUT": "cv"}, 0)
     check("0 of" in out and "no significant difference" in out, out)
     with open("cv/baseline/summary.csv", encoding="utf-8") as a, \
