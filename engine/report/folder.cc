@@ -136,7 +136,9 @@ ScenarioResult& scenario(ResultFolder& f, const std::string& id) {
   for (auto& s : f.scenarios) {
     if (s.id == id) return s;
   }
-  f.scenarios.push_back(ScenarioResult{id, {}, {}, {}, 0});
+  ScenarioResult fresh;
+  fresh.id = id;
+  f.scenarios.push_back(std::move(fresh));
   return f.scenarios.back();
 }
 
@@ -197,19 +199,25 @@ void read_trajectories(ResultFolder& f, const std::string& path) {
   }
 }
 
-bool is_cases(const ResultFolder& f, const std::string& scenario_id, const std::string& outcome) {
+// What a runs.csv column of a scenario holds, as far as the manifest or summary.csv tell.
+enum class ColumnKind { kNumbers, kLabels, kUnknown };
+
+ColumnKind column_kind(const ResultFolder& f, const std::string& scenario_id,
+                       const std::string& outcome) {
   if (const ScenarioInfo* info = f.scenario_info(scenario_id)) {
     for (const auto& o : info->outcomes) {
-      if (o.name == outcome) return o.kind == "cases";
+      if (o.name == outcome) return o.kind == "cases" ? ColumnKind::kLabels : ColumnKind::kNumbers;
     }
   }
   for (const auto& s : f.scenarios) {
     if (s.id != scenario_id) continue;
     for (const auto& o : s.outcomes) {
-      if (o.name == outcome) return !o.share_labels.empty();
+      if (o.name == outcome) {
+        return o.share_labels.empty() ? ColumnKind::kNumbers : ColumnKind::kLabels;
+      }
     }
   }
-  return false;
+  return ColumnKind::kUnknown;
 }
 
 void read_runs(ResultFolder& f, const std::string& path) {
@@ -219,25 +227,86 @@ void read_runs(ResultFolder& f, const std::string& path) {
   if (!t.header.empty() && t.header[0] == "point") return;
   const Columns c{t};
   const int sc = t.require_column("scenario");
-  t.require_column("replicate");
-  std::map<std::string, std::vector<bool>> cases;  // scenario -> per column
+  const int rep = t.require_column("replicate");
+  std::map<std::string, std::vector<ColumnKind>> kinds;       // scenario -> per column
+  std::map<std::string, std::vector<size_t>> unknown_labels;  // scenario -> label columns
   for (size_t r = 0; r < t.rows.size(); ++r) {
     const std::string& id = c.cell(r, sc);
     ScenarioResult& s = scenario(f, id);
     ++s.run_rows;
-    auto [it, fresh] = cases.try_emplace(id);
+    auto [it, fresh] = kinds.try_emplace(id);
     if (fresh) {
       for (size_t k = 0; k < t.header.size(); ++k) {
-        it->second.push_back(k < 2 || is_cases(f, id, t.header[k]));
+        const bool key = static_cast<int>(k) == sc || static_cast<int>(k) == rep;
+        it->second.push_back(key ? ColumnKind::kLabels : column_kind(f, id, t.header[k]));
       }
     }
-    for (size_t k = 2; k < t.header.size(); ++k) {
-      if (it->second[k]) continue;
+    for (size_t k = 0; k < t.header.size(); ++k) {
+      ColumnKind& kind = it->second[k];
       const std::string& text = t.rows[r][k];
-      if (text.empty()) continue;
+      if (kind == ColumnKind::kLabels || text.empty()) continue;
+      // A column of a known numeric outcome must hold numbers; one that neither the
+      // manifest nor summary.csv describes may be a `cases` outcome's labels.
+      if (kind == ColumnKind::kUnknown && !io::try_parse_double(text)) {
+        s.runs.erase(t.header[k]);
+        kind = ColumnKind::kLabels;
+        unknown_labels[id].push_back(k);
+        continue;
+      }
       s.runs[t.header[k]].push_back(
           io::parse_double(text, t.row_loc(r), "a number in column '" + t.header[k] + "'"));
     }
+  }
+  // Columns of labels that summary.csv does not describe: count each label.
+  for (const auto& [id, columns] : unknown_labels) {
+    ScenarioResult& s = scenario(f, id);
+    for (size_t k : columns) {
+      auto& counts = s.run_labels[t.header[k]];
+      for (size_t r = 0; r < t.rows.size(); ++r) {
+        if (c.cell(r, sc) != id || t.rows[r][k].empty()) continue;
+        auto at = std::find_if(counts.begin(), counts.end(),
+                               [&](const auto& p) { return p.first == t.rows[r][k]; });
+        if (at == counts.end()) {
+          counts.emplace_back(t.rows[r][k], 1);
+        } else {
+          ++at->second;
+        }
+      }
+    }
+  }
+}
+
+// Outcomes that only runs.csv holds (no summary.csv row) get statistics computed from
+// their values: mean, min, median and max of a numeric column, each label's share of a
+// label column (without intervals: those are summary.csv's to give).
+void outcomes_from_runs(ScenarioResult& s) {
+  const auto known = [&](const std::string& name) {
+    return std::any_of(s.outcomes.begin(), s.outcomes.end(),
+                       [&](const OutcomeStats& o) { return o.name == name; });
+  };
+  for (const auto& [name, values] : s.runs) {
+    if (known(name) || values.empty()) continue;
+    std::vector<double> v = values;
+    std::sort(v.begin(), v.end());
+    double sum = 0;
+    for (double x : v) sum += x;
+    OutcomeStats o{name, {}, {}, s.run_rows};
+    o.stats["mean"] = Estimate{sum / static_cast<double>(v.size())};
+    o.stats["min"] = Estimate{v.front()};
+    o.stats["p50"] =
+        Estimate{v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2};
+    o.stats["max"] = Estimate{v.back()};
+    s.outcomes.push_back(std::move(o));
+  }
+  for (const auto& [name, counts] : s.run_labels) {
+    if (known(name)) continue;
+    OutcomeStats o{name, {}, {}, s.run_rows};
+    for (const auto& [label, n] : counts) {
+      o.share_labels.push_back(label);
+      o.stats["share:" + label] =
+          Estimate{static_cast<double>(n) / static_cast<double>(std::max<int64_t>(s.run_rows, 1))};
+    }
+    s.outcomes.push_back(std::move(o));
   }
 }
 
@@ -385,7 +454,10 @@ ResultFolder read_result_folder(const std::string& dir) {
   }
   if (present("summary.csv")) read_summary(f, path("summary.csv"));
   if (present("trajectories.csv")) read_trajectories(f, path("trajectories.csv"));
-  if (present("runs.csv")) read_runs(f, path("runs.csv"));
+  if (present("runs.csv")) {
+    read_runs(f, path("runs.csv"));
+    for (auto& s : f.scenarios) outcomes_from_runs(s);
+  }
   if (present("sweep.csv")) read_sweep(f, path("sweep.csv"));
   if (present("sensitivity.csv")) read_sensitivity(f, path("sensitivity.csv"));
   if (present("compare.csv")) read_compare(f, path("compare.csv"));

@@ -74,13 +74,16 @@ struct Trajectory {
   FanData data;
 };
 
-// Everything the folder holds about one scenario id.
+// Everything the folder holds about one scenario id. An outcome found only in runs.csv
+// gets an OutcomeStats computed from its values.
 struct ScenarioResult {
   std::string id;
   std::vector<OutcomeStats> outcomes;  // summary.csv order
   std::vector<Trajectory> trajectories;
-  // runs.csv: the numeric values of each non-`cases` outcome (empty cells skipped).
+  // runs.csv: the numeric values of each non-`cases` outcome (empty cells skipped), and
+  // for label columns that summary.csv does not describe, each label's count.
   std::map<std::string, std::vector<double>> runs;
+  std::map<std::string, std::vector<std::pair<std::string, int64_t>>> run_labels;
   int64_t run_rows = 0;
 };
 

@@ -126,6 +126,7 @@ const std::vector<Sample>& samples() {
        {{"compare", 3}, {"difference", 3}},
        {"4 of 9 compared statistics differ significantly", "significant difference"}},
       {"sparse", {{"shares", 1}, {"fan", 1}}, {"share reached"}},
+      {"runs-only", {{"histogram", 1}, {"shares", 1}}, {"Scenario only", "share calm"}},
       {"hostile",
        {{"quantiles", 1}, {"shares", 1}, {"fan", 1}},
        {"&lt;script&gt;document.title='pwned'&lt;/script&gt;", "&lt;blink&gt;boom"}},

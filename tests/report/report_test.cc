@@ -292,7 +292,7 @@ TEST(Charts, SweepChartDrawsABinnedTrendThroughAScatterOfTwentyOrMorePoints) {
     s.points.push_back(p);
   }
   const std::string svg = sweep_chart("o", "o", "x", "o (mean)", {s}, false);
-  EXPECT_EQ(count(svg, "<polyline"), 1u);
+  EXPECT_EQ(count(svg, "<polyline"), 2u);  // the dashed median over a white halo
   EXPECT_NE(svg.find("stroke-dasharray=\"6 3\""), std::string::npos);
   EXPECT_NE(svg.find("binned median"), std::string::npos);
   s.points.resize(19);
@@ -380,6 +380,26 @@ TEST(ResultFolder, TakesEmptyStatisticsAsAbsent) {
   EXPECT_EQ(count(html, "data-chart=\"shares\""), 1u);
   EXPECT_EQ(count(html, "data-chart=\"fan\""), 1u);
   EXPECT_EQ(count(html, "<svg"), 2u);
+}
+
+TEST(ResultFolder, DrawsOutcomesThatOnlyRunsCsvHolds) {
+  const ResultFolder f = read_result_folder(kData + "/runs-only");
+  ASSERT_EQ(f.scenarios.size(), 1u);
+  const ScenarioResult& r = f.scenarios[0];
+  ASSERT_EQ(r.outcomes.size(), 2u);
+  EXPECT_EQ(r.outcomes[0].name, "level");
+  EXPECT_EQ(r.runs.at("level").size(), 200u);
+  EXPECT_NE(r.outcomes[0].find("p50"), nullptr);
+  EXPECT_EQ(r.outcomes[1].name, "state");
+  EXPECT_EQ(r.runs.count("state"), 0u);
+  double total = 0;
+  for (const auto& label : r.outcomes[1].share_labels) {
+    total += r.outcomes[1].find("share:" + label)->value;
+  }
+  EXPECT_DOUBLE_EQ(total, 1.0);
+  const std::string html = render_report(kData + "/runs-only");
+  EXPECT_EQ(count(html, "data-chart=\"histogram\""), 1u);
+  EXPECT_EQ(count(html, "data-chart=\"shares\""), 1u);
 }
 
 TEST(ResultFolderErrors, NamesTheFileLineAndTheBadNumber) {

@@ -351,6 +351,15 @@ def make_sparse():
               ["scenario", "variable", "step", "mean", "p05", "p25", "p50", "p75", "p95"], traj)
 
 
+def make_runs_only():
+    """runs.csv alone: nothing says which columns are numbers and which are case labels."""
+    d = fresh("runs-only")
+    rng = random.Random(5)
+    rows = [["only", i, round(rng.uniform(0, 10), 3), rng.choice(["calm", "unrest"])]
+            for i in range(200)]
+    write_csv(os.path.join(d, "runs.csv"), ["scenario", "replicate", "level", "state"], rows)
+
+
 def make_bad():
     """Malformed folders, one fault each, for the error tests."""
     def summary(name, text):
@@ -392,4 +401,5 @@ if __name__ == "__main__":
     make_compare()
     make_hostile()
     make_sparse()
+    make_runs_only()
     make_bad()
