@@ -9,6 +9,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "bargain/smp_options.h"
 #include "core/text.h"
 
 namespace geosim::loader {
@@ -24,9 +25,10 @@ const std::vector<std::string> kReservedNames = {
     "log",     "pow",    "logistic",  "sum",       "mean",  "count",     "any",  "all",
     "uniform", "normal", "lognormal", "bernoulli", "beta",  "triangular"};
 
-const std::vector<std::string> kTopKeys = {
-    "geosim",    "extends",   "remove", "scenario", "parameters", "world", "actors",
-    "relations", "decisions", "events", "dynamics", "outcomes",   "track", "stop_when"};
+const std::vector<std::string> kTopKeys = {"geosim",     "extends",   "remove",    "scenario",
+                                           "parameters", "world",     "actors",    "relations",
+                                           "decisions",  "events",    "dynamics",  "outcomes",
+                                           "track",      "stop_when", "bargaining"};
 
 std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
 
@@ -99,6 +101,7 @@ class Builder {
     if (const Node* n = root.find("stop_when")) {
       if (auto e = expr(*n, "stop_when")) spec_.stop_when = *e;
     }
+    if (const Node* n = root.find("bargaining")) build_bargaining(*n);
     check_name_clashes();
   }
 
@@ -885,6 +888,221 @@ class Builder {
     for (size_t i = 0; i < n.items.size(); ++i) {
       if (auto e = expr(n.items[i], "track[" + std::to_string(i) + "]")) spec_.track.push_back(*e);
     }
+  }
+
+  // ---- bargaining (docs/bargaining-in-scenarios.md) ----
+
+  void build_bargaining(const Node& n) {
+    if (!want_map(n, "bargaining", "a mapping of issue-set names", true)) return;
+    // (actor, variable) -> where the variable was declared by an earlier issue set
+    std::vector<std::pair<std::string, std::string>> taken;
+    for (size_t i = 0; i < n.keys.size(); ++i) {
+      const std::string& name = n.keys[i];
+      const Node& v = n.items[i];
+      const std::string path = "bargaining." + name;
+      const std::string where = "in bargaining " + q(name);
+      BargainingSpec b;
+      b.name = name;
+      b.loc = n.key_locs[i];
+      bool ok = name_ok(name, b.loc, "issue set");
+      if (!want_map(v, path, "a mapping with dimensions, model and actors")) continue;
+      unknown_keys(v, {"dimensions", "model", "actors"}, where);
+      ok = bargaining_dimensions(v, path, name, b) && ok;
+      if (const Node* m = v.find("model")) ok = bargaining_model(*m, path, name, b) && ok;
+      const Node* actors = v.find("actors");
+      if (!actors) {
+        error(v.loc, "bargaining " + q(name) +
+                         " has no 'actors'; expected actors: a mapping of at least two actor "
+                         "ids to capability, position and salience");
+        continue;
+      }
+      if (!want_map(*actors, path + ".actors",
+                    "a mapping of actor ids to capability, position and salience")) {
+        continue;
+      }
+      if (actors->keys.size() < 2) {
+        error(actors->loc, path + ".actors lists " + std::to_string(actors->keys.size()) +
+                               " actor" + (actors->keys.size() == 1 ? "" : "s") +
+                               "; expected at least two");
+        ok = false;
+      }
+      for (size_t k = 0; k < actors->keys.size(); ++k) {
+        ok = bargaining_actor(actors->keys[k], actors->key_locs[k], actors->items[k], path, name, b,
+                              taken) &&
+             ok;
+      }
+      if (ok) spec_.bargaining.push_back(b);
+    }
+  }
+
+  bool bargaining_dimensions(const Node& v, const std::string& path, const std::string& name,
+                             BargainingSpec& b) {
+    const Node* d = v.find("dimensions");
+    if (!d) {
+      error(v.loc, "bargaining " + q(name) +
+                       " has no 'dimensions'; expected dimensions: a list of dimension names");
+      return false;
+    }
+    if (!d->is_seq() || d->items.empty()) {
+      error(d->loc, path + ".dimensions is " + (d->is_seq() ? "an empty list" : describe(*d)) +
+                        "; expected a list of at least one dimension name");
+      return false;
+    }
+    bool ok = true;
+    for (size_t k = 0; k < d->items.size(); ++k) {
+      const Node& item = d->items[k];
+      auto s = text(item, path + ".dimensions[" + std::to_string(k) + "]");
+      if (!s || !name_ok(*s, item.text_loc, "dimension")) {
+        ok = false;
+        continue;
+      }
+      if (std::find(b.dimensions.begin(), b.dimensions.end(), *s) != b.dimensions.end()) {
+        error(item.text_loc, "dimension " + q(*s) + " listed twice in bargaining " + q(name) +
+                                 "; expected each dimension once");
+        ok = false;
+        continue;
+      }
+      b.dimensions.push_back(*s);
+      b.dimension_locs.push_back(item.text_loc);
+    }
+    return ok;
+  }
+
+  bool bargaining_model(const Node& m, const std::string& path, const std::string& name,
+                        BargainingSpec& b) {
+    if (m.is_null()) return true;
+    if (!want_map(m, path + ".model", "a mapping of KTAB model parameters to value names")) {
+      return false;
+    }
+    const auto& choices = bargain::smp_choices();
+    std::vector<std::string> keys;
+    for (const auto& c : choices) keys.push_back(c.ktab_name);
+    bool ok = true;
+    std::vector<const bargain::SmpChoice*> seen;
+    for (size_t k = 0; k < m.keys.size(); ++k) {
+      const std::string& key = m.keys[k];
+      const bargain::SmpChoice* choice = nullptr;
+      for (const auto& c : choices)
+        if (c.ktab_name == key || c.key == key) choice = &c;
+      if (!choice) {
+        std::string hint = did_you_mean(key, keys);
+        error(m.key_locs[k], "unknown model parameter " + q(key) + " in bargaining " + q(name) +
+                                 (hint.empty() ? "; expected one of " + quoted_list(keys) : hint));
+        ok = false;
+        continue;
+      }
+      if (std::find(seen.begin(), seen.end(), choice) != seen.end()) {
+        error(m.key_locs[k], "model parameter " + q(choice->ktab_name) +
+                                 " set twice in bargaining " + q(name) + "; expected it once");
+        ok = false;
+        continue;
+      }
+      seen.push_back(choice);
+      const Node& val = m.items[k];
+      auto s = text(val, path + ".model." + key);
+      if (!s) {
+        ok = false;
+        continue;
+      }
+      if (std::find(choice->values.begin(), choice->values.end(), *s) == choice->values.end()) {
+        std::string hint = did_you_mean(*s, choice->values);
+        error(val.text_loc,
+              "unknown " + choice->ktab_name + " " + q(*s) + " in bargaining " + q(name) +
+                  (hint.empty() ? "; expected " + quoted_list(choice->values) : hint));
+        ok = false;
+        continue;
+      }
+      b.model.push_back(BargainingOptionSpec{choice->ktab_name, *s, m.key_locs[k], val.text_loc});
+    }
+    return ok;
+  }
+
+  // A list of one expression per dimension.
+  bool per_dimension(const Node& actor, const char* key, const std::string& apath,
+                     const std::string& who, size_t n_dims, std::vector<ExprText>& out) {
+    const Node* x = actor.find(key);
+    if (!x) {
+      error(actor.loc, who + " has no '" + key + "'; expected " + key + ": a list of " +
+                           std::to_string(n_dims) + " expression" + (n_dims == 1 ? "" : "s") +
+                           ", one per dimension");
+      return false;
+    }
+    const std::string xpath = apath + "." + key;
+    if (!x->is_seq() || (n_dims > 0 && x->items.size() != n_dims)) {
+      std::string found = x->is_seq() ? "a list of " + std::to_string(x->items.size()) + " value" +
+                                            (x->items.size() == 1 ? "" : "s")
+                                      : describe(*x);
+      error(x->loc, xpath + " is " + found + "; expected a list of " + std::to_string(n_dims) +
+                        " expression" + (n_dims == 1 ? "" : "s") + ", one per dimension");
+      return false;
+    }
+    bool ok = true;
+    for (size_t d = 0; d < x->items.size(); ++d) {
+      auto e = expr(x->items[d], xpath + "[" + std::to_string(d) + "]");
+      if (e) {
+        out.push_back(*e);
+      } else {
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  bool bargaining_actor(const std::string& id, const SourceLoc& loc, const Node& v,
+                        const std::string& path, const std::string& name, BargainingSpec& b,
+                        std::vector<std::pair<std::string, std::string>>& taken) {
+    const std::string apath = path + ".actors." + id;
+    const std::string who = "actor " + q(id) + " of bargaining " + q(name);
+    if (!known_actor(id, loc, "in bargaining " + q(name))) return false;
+    if (!want_map(v, apath, "a mapping with capability, position and salience")) return false;
+    unknown_keys(v, {"capability", "position", "salience"}, "in " + who);
+    BargainingActorSpec a;
+    a.actor = id;
+    a.loc = loc;
+    bool ok = true;
+    if (const Node* c = v.find("capability")) {
+      if (auto e = expr(*c, apath + ".capability")) {
+        a.capability = *e;
+      } else {
+        ok = false;
+      }
+    } else {
+      error(v.loc, who + " has no 'capability'; expected capability: an expression >= 0");
+      ok = false;
+    }
+    ok = per_dimension(v, "position", apath, who, b.dimensions.size(), a.position) && ok;
+    ok = per_dimension(v, "salience", apath, who, b.dimensions.size(), a.salience) && ok;
+    // The new state variables of this actor: one per dimension, and <name>_win.
+    const ActorSpec* actor = nullptr;
+    for (const auto& x : spec_.actors)
+      if (x.id == id) actor = &x;
+    std::vector<std::pair<std::string, SourceLoc>> vars;
+    for (size_t d = 0; d < b.dimensions.size(); ++d)
+      vars.emplace_back(b.dimensions[d], b.dimension_locs[d]);
+    vars.emplace_back(name + "_win", b.loc);
+    for (const auto& [var, vloc] : vars) {
+      bool clash = std::any_of(actor->state.begin(), actor->state.end(),
+                               [&](const VariableSpec& s) { return s.name == var; });
+      if (clash) {
+        error(vloc, "bargaining " + q(name) + " adds " + q(id + "." + var) + ", which actor " +
+                        q(id) +
+                        " already has as a state variable; expected a name that is not a state "
+                        "variable of any listed actor");
+        ok = false;
+        continue;
+      }
+      auto key = std::make_pair(id, var);
+      if (std::find(taken.begin(), taken.end(), key) != taken.end()) {
+        error(vloc, "bargaining " + q(name) + " adds " + q(id + "." + var) +
+                        ", which an earlier issue set already adds; expected dimension names "
+                        "distinct across the issue sets an actor takes part in");
+        ok = false;
+        continue;
+      }
+      taken.push_back(key);
+    }
+    if (ok) b.actors.push_back(a);
+    return ok;
   }
 
   // A bare name in an expression must mean one thing: parameters may not share a name

@@ -121,6 +121,33 @@ struct OutcomeSpec {
   std::vector<CaseSpec> cases;  // kCases
 };
 
+// One actor's inputs to an issue set of `bargaining:` (docs/bargaining-in-scenarios.md).
+// position and salience hold one expression per dimension of the issue set.
+struct BargainingActorSpec {
+  std::string actor;  // actor id
+  SourceLoc loc;
+  ExprText capability;
+  std::vector<ExprText> position, salience;
+};
+
+// A model choice of an issue set as written: KTAB's parameter name (or the `geosim smp`
+// option key) and KTAB's value name; the loader has checked both.
+struct BargainingOptionSpec {
+  std::string key, value;
+  SourceLoc key_loc, value_loc;
+};
+
+// An issue set: one spatial model of politics over named dimensions, each dimension a
+// state variable of every listed actor, and `<name>_win` each actor's winning probability.
+struct BargainingSpec {
+  std::string name;
+  SourceLoc loc;
+  std::vector<std::string> dimensions;
+  std::vector<SourceLoc> dimension_locs;  // parallel to dimensions
+  std::vector<BargainingOptionSpec> model;
+  std::vector<BargainingActorSpec> actors;  // in file order
+};
+
 struct ScenarioSpec {
   std::string path;                // the file given by the user
   std::vector<std::string> files;  // every file read (the user's file first, then bases)
@@ -144,7 +171,8 @@ struct ScenarioSpec {
   std::vector<DynamicsSpec> dynamics;
   std::vector<OutcomeSpec> outcomes;
   std::vector<ExprText> track;
-  ExprText stop_when;  // empty: never
+  ExprText stop_when;                      // empty: never
+  std::vector<BargainingSpec> bargaining;  // extension of format v1
 };
 
 }  // namespace geosim

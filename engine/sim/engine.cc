@@ -1,12 +1,14 @@
 #include "sim/engine.h"
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <new>
 
+#include "bargain/smp.h"
 #include "expr/vm.h"
 #include "random/distributions.h"
 #include "random/stream.h"
@@ -213,6 +215,65 @@ void Block::run_decisions() {
   }
 }
 
+void Block::run_bargaining() {
+  const double* alive = row(model_.alive_row);
+  for (const BargainingModel& b : model_.bargaining) {
+    for (const auto& p : b.capability) exec(p);
+    for (const auto& p : b.salience) exec(p);
+    const int na = b.n_actors, nd = b.n_dims;
+    Eigen::VectorXd capability(na);
+    Eigen::MatrixXd salience(na, nd), positions(na, nd);
+    for (int i = 0; i < valid_; ++i) {
+      if (alive[i] == 0) continue;
+      for (int a = 0; a < na; ++a) {
+        const double c = row(b.capability_rows[static_cast<size_t>(a)])[i];
+        if (!(c >= 0))
+          fail_at(i,
+                  "capability of " + b.actor_ids[static_cast<size_t>(a)] + " in bargaining '" +
+                      b.name + "' is " + std::to_string(c) + "; expected a value >= 0",
+                  b.loc.str());
+        capability(a) = c;
+        double sum = 0;
+        for (int d = 0; d < nd; ++d) {
+          const size_t k = static_cast<size_t>(a * nd + d);
+          const double s = row(b.salience_rows[k])[i];
+          if (!(s >= 0 && s <= 1))
+            fail_at(i,
+                    "salience of " + b.actor_ids[static_cast<size_t>(a)] + " on " +
+                        b.dimensions[static_cast<size_t>(d)] + " in bargaining '" + b.name +
+                        "' is " + std::to_string(s) + "; expected a value within [0, 1]",
+                    b.loc.str());
+          sum += s;
+          salience(a, d) = s;
+          positions(a, d) = std::clamp(row(b.position_rows[k])[i], 0.0, 1.0);
+        }
+        if (sum > 1 + 1e-9)
+          fail_at(i,
+                  "saliences of " + b.actor_ids[static_cast<size_t>(a)] + " in bargaining '" +
+                      b.name + "' sum to " + std::to_string(sum) + "; expected a sum <= 1",
+                  b.loc.str());
+      }
+      const bargain::Smp smp(capability, salience, b.options);
+      const uint64_t seed = draw_.seed;
+      const rnd::Counter base{draw_.replicate0 + static_cast<uint32_t>(i), draw_.step, b.site, 0};
+      // Draw `draw` of actor `actor`: counter k = actor * 2^16 + draw, so that the stream is
+      // a function of (seed, replicate, step, issue set) alone.
+      const bargain::UniformSource uniforms = [seed, base](uint32_t, uint32_t actor,
+                                                           uint32_t draw) {
+        rnd::Counter c = base;
+        c.k = (actor << 16) | (draw & 0xFFFFu);
+        return rnd::uniform(seed, c);
+      };
+      const bargain::SmpRound r = smp.round(positions, draw_.step, uniforms);
+      for (int a = 0; a < na; ++a) {
+        row(b.win_rows[static_cast<size_t>(a)])[i] = r.probabilities(a);
+        for (int d = 0; d < nd; ++d)
+          row(b.position_rows[static_cast<size_t>(a * nd + d)])[i] = r.next_positions(a, d);
+      }
+    }
+  }
+}
+
 void Block::record_outcome_accumulators() {
   const double* al = row(model_.alive_row);
   for (const OutcomeModel& o : model_.outcomes) {
@@ -279,6 +340,7 @@ void Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t fir
       run_events();
       run_decisions();
       for (const auto& s : model_.dynamics) exec(s);
+      if (!model_.bargaining.empty()) run_bargaining();
       for (const Bound& b : model_.bounds) {
         Lane r(row(b.row));
         r = r.max(b.lo).min(b.hi);

@@ -42,6 +42,7 @@ class Block {
   [[noreturn]] void fail_at(int lane, const std::string& what, const std::string& where);
   void run_events();
   void run_decisions();
+  void run_bargaining();
   void record_outcome_accumulators();
 
   const Model& model_;

@@ -378,6 +378,20 @@ Model Builder::build() {
         for (int k : groups_[g]) ids.push_back(actors_[k].id);
         m.groups.emplace_back(g, ids);
       }
+  // Bargaining: each dimension and <issue>_win become state variables of each listed actor.
+  for (const auto& b : spec_.bargaining) {
+    for (const auto& ba : b.actors) {
+      int a = actor_index(ba.actor);
+      if (a < 0) continue;
+      std::vector<std::string> names = b.dimensions;
+      names.push_back(b.name + "_win");
+      for (const auto& v : names) {
+        actors_[a].vars[v] = tag(kState, n_state_++);
+        actors_[a].var_names.push_back(v);
+        state_names_.push_back(ba.actor + "." + v);
+      }
+    }
+  }
   for (const auto& r : spec_.relations) relations_[r.name] = &r;
   scan_relation_targets();
 
@@ -411,6 +425,18 @@ Model Builder::build() {
         m.bounds.push_back(Bound{row, v.min.value_or(-INFINITY), v.max.value_or(INFINITY)});
     }
   }
+  // Initial positions, after the actors' own state, in file order.
+  for (const auto& b : spec_.bargaining) {
+    for (const auto& ba : b.actors) {
+      int a = actor_index(ba.actor);
+      if (a < 0) continue;
+      for (size_t d = 0; d < b.dimensions.size() && d < ba.position.size(); ++d) {
+        const std::string& dim = b.dimensions[d];
+        m.init.push_back(assign_init(ba.position[d], a, actors_[a].vars[dim],
+                                     "initial position of " + ba.actor + "." + dim));
+      }
+    }
+  }
   for (const auto& [key, row] : written_rel_) {
     const auto& [rel, ia, ib] = key;
     Lookup saved = Lookup{row, true, ""};
@@ -440,14 +466,15 @@ Model Builder::build() {
     }
     if (!ev.when.empty()) {
       em.when = expression(ev.when, -1);
-      check(em.when, em.when.result, alive, "condition 'when' of event '" + ev.name + "' (" + ev.when.text + ")",
-            ev.when.loc);
+      check(em.when, em.when.result, alive,
+            "condition 'when' of event '" + ev.name + "' (" + ev.when.text + ")", ev.when.loc);
     } else {
       em.when.result = -1;
     }
     if (!ev.probability.empty()) {
       em.probability = expression(ev.probability, -1);
-      check(em.probability, em.probability.result, alive, "probability of event '" + ev.name + "' (" + ev.probability.text + ")",
+      check(em.probability, em.probability.result, alive,
+            "probability of event '" + ev.name + "' (" + ev.probability.text + ")",
             ev.probability.loc);
       em.site = new_site();
     } else {
@@ -543,6 +570,49 @@ Model Builder::build() {
       for (const auto& s : dy.statements) m.dynamics.push_back(statement(s, mem, alive));
   }
 
+  // Bargaining: capability and salience per actor, on the state after dynamics.
+  for (const auto& b : spec_.bargaining) {
+    BargainingModel bm;
+    bm.name = b.name;
+    bm.loc = b.loc;
+    for (const auto& o : b.model) {
+      try {
+        bargain::set_smp_choice(bm.options, o.key, o.value, o.value_loc);
+      } catch (const UserError& err) {
+        diags_.add(err);
+      }
+    }
+    bm.n_dims = static_cast<int>(b.dimensions.size());
+    bm.dimensions = b.dimensions;
+    for (const auto& ba : b.actors) {
+      int a = actor_index(ba.actor);
+      if (a < 0) continue;
+      bm.actor_ids.push_back(ba.actor);
+      int32_t crow = special();
+      Program cp = expression(ba.capability, a, crow);
+      check(cp, crow, alive, "capability of " + ba.actor + " in bargaining '" + b.name + "'",
+            ba.capability.loc);
+      bm.capability.push_back(std::move(cp));
+      bm.capability_rows.push_back(crow);
+      for (size_t d = 0; d < b.dimensions.size(); ++d) {
+        int32_t srow = special();
+        Program sp = d < ba.salience.size() ? expression(ba.salience[d], a, srow) : Program{};
+        if (d < ba.salience.size())
+          check(sp, srow, alive,
+                "salience of " + ba.actor + " on " + b.dimensions[d] + " in bargaining '" + b.name +
+                    "'",
+                ba.salience[d].loc);
+        bm.salience.push_back(std::move(sp));
+        bm.salience_rows.push_back(srow);
+        bm.position_rows.push_back(actors_[a].vars[b.dimensions[d]]);
+      }
+      bm.win_rows.push_back(actors_[a].vars[b.name + "_win"]);
+    }
+    bm.n_actors = static_cast<int>(bm.actor_ids.size());
+    bm.site = new_site();
+    m.bargaining.push_back(std::move(bm));
+  }
+
   for (const auto& tr : spec_.track) {
     TrackModel tm;
     tm.name = tr.text;
@@ -560,13 +630,15 @@ Model Builder::build() {
       for (const auto& c : o.cases) {
         om.labels.push_back(c.label);
         Program p = expression(c.condition, -1);
-        check(p, p.result, alive, "case '" + c.label + "' of outcome '" + o.name + "' (" + c.condition.text + ")",
+        check(p, p.result, alive,
+              "case '" + c.label + "' of outcome '" + o.name + "' (" + c.condition.text + ")",
               c.condition.loc);
         om.conditions.push_back(std::move(p));
       }
     } else {
       om.expr = expression(o.expr, -1);
-      check(om.expr, om.expr.result, alive, "outcome '" + o.name + "' (" + o.expr.text + ")", o.expr.loc);
+      check(om.expr, om.expr.result, alive, "outcome '" + o.name + "' (" + o.expr.text + ")",
+            o.expr.loc);
       if (o.kind != OutcomeKind::kFinal) om.acc_row = special();
       if (o.kind == OutcomeKind::kMean) om.count_row = special();
     }
@@ -575,7 +647,8 @@ Model Builder::build() {
 
   if (!spec_.stop_when.empty()) {
     m.stop_when = expression(spec_.stop_when, -1);
-    check(m.stop_when, m.stop_when.result, alive, "stop_when (" + spec_.stop_when.text + ")", spec_.stop_when.loc);
+    check(m.stop_when, m.stop_when.result, alive, "stop_when (" + spec_.stop_when.text + ")",
+          spec_.stop_when.loc);
   } else {
     m.stop_when.result = -1;
   }
@@ -646,6 +719,12 @@ void Builder::relocate(Model& m) {
     }
   }
   for (auto& p : m.dynamics) fix_program(p);
+  for (auto& bm : m.bargaining) {
+    for (auto& p : bm.capability) fix_program(p);
+    for (auto& p : bm.salience) fix_program(p);
+    for (auto* rows : {&bm.capability_rows, &bm.salience_rows, &bm.position_rows, &bm.win_rows})
+      for (auto& r : *rows) fix(r);
+  }
   for (auto& b : m.bounds) fix(b.row);
   for (auto& t : m.track) fix_program(t.expr);
   for (auto& o : m.outcomes) {

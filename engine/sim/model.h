@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bargain/smp_options.h"
 #include "expr/program.h"
 #include "scenario/spec.h"
 
@@ -78,6 +79,23 @@ struct TrackModel {
   Program expr;
 };
 
+// An issue set of `bargaining:` compiled: everything per actor is indexed by the actor's
+// place in the issue set (file order), per (actor, dimension) by actor * dims + dimension.
+struct BargainingModel {
+  std::string name;
+  SourceLoc loc;
+  bargain::SmpOptions options;
+  int n_actors = 0, n_dims = 0;
+  std::vector<std::string> actor_ids, dimensions;  // for messages
+  std::vector<Program> capability;                 // into capability_rows
+  std::vector<int32_t> capability_rows;
+  std::vector<Program> salience;  // into salience_rows
+  std::vector<int32_t> salience_rows;
+  std::vector<int32_t> position_rows;  // state rows
+  std::vector<int32_t> win_rows;       // state rows, per actor
+  uint32_t site = 0;                   // stochastic transitions' draws
+};
+
 struct ParameterInfo {
   std::string name;
   double value;
@@ -112,6 +130,7 @@ struct Model {
   std::vector<EventModel> events;
   std::vector<DecisionModel> decisions;
   std::vector<Program> dynamics;
+  std::vector<BargainingModel> bargaining;  // phase 3b, after dynamics
   std::vector<Bound> bounds;
   std::vector<TrackModel> track;
   std::vector<OutcomeModel> outcomes;
