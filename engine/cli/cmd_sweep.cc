@@ -1,4 +1,6 @@
 // geosim sweep FILE --vary NAME=SPEC... : runs one scenario at many parameter points.
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "cli/command.h"
@@ -85,7 +87,7 @@ int sweep_main(const std::vector<std::string>& args) {
   so.out = a.out;
   so.resume = resume;
   so.per_run = a.per_run;
-  so.progress = !a.quiet;
+  so.progress = !a.quiet && isatty(STDERR_FILENO);
   install_interrupt_handler();
   so.stop = &interrupt_flag();
   so.vary_texts = vary;

@@ -1,6 +1,7 @@
 #include "cli/options.h"
 
 #include <iostream>
+#include <set>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -13,16 +14,24 @@ bool parse_options(const std::vector<std::string>& args, const po::options_descr
   po::options_description all(desc);
   all.add_options()("help,h", "show this help");
   std::vector<std::string> rest(args.begin() + 1, args.end());
+  std::set<std::string> positional_names;
+  for (unsigned i = 0; i < positional.max_total_count() && i < 64; ++i)
+    positional_names.insert(positional.name_for_position(i));
   try {
     po::store(po::command_line_parser(rest).options(all).positional(positional).run(), vm);
     if (vm.count("help")) {
-      std::cout << "usage: geosim " << usage << "\n\n" << all << "\n";
+      // Positional arguments appear in the usage line, not as --options.
+      po::options_description visible(all.get_option_column_width() ? "options" : "options");
+      for (const auto& o : all.options())
+        if (!positional_names.count(o->long_name())) visible.add(o);
+      std::cout << "usage: geosim " << usage << "\n\n" << visible << "\n";
       return false;
     }
     po::notify(vm);
   } catch (const po::unknown_option& e) {
     std::vector<std::string> names;
-    for (const auto& o : all.options()) names.push_back("--" + o->long_name());
+    for (const auto& o : all.options())
+      if (!positional_names.count(o->long_name())) names.push_back("--" + o->long_name());
     std::string opt = e.get_option_name();
     throw UserError(SourceLoc{"geosim " + args[0]}, "unknown option '" + opt + "'" +
                                                         did_you_mean(opt, names) + "; see geosim " +

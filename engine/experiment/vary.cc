@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 #include "core/error.h"
@@ -10,6 +12,15 @@
 namespace geosim::experiment {
 
 namespace {
+
+// LO + i*STEP in binary floating point lands a unit in the last place off the decimal a
+// user means (0.3 + 0.1 = 0.30000000000000004). Snap to the nearest 15-significant-digit
+// decimal, which is what was written whenever LO and STEP were short decimals.
+double snap_decimal(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return std::strtod(buf, nullptr);
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -59,7 +70,7 @@ std::vector<double> expand_step_range(const std::string& arg, double lo, double 
     double v = lands && steps > 0
                    ? lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(steps)
                    : lo + step * static_cast<double>(i);
-    values.push_back(v);
+    values.push_back(snap_decimal(v));
   }
   if (lands) values.back() = hi;
   return values;
