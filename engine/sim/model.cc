@@ -435,6 +435,13 @@ Model Builder::build() {
         m.init.push_back(assign_init(ba.position[d], a, actors_[a].vars[dim],
                                      "initial position of " + ba.actor + "." + dim));
       }
+      Program zero;  // <issue>_win is 0 until the first round
+      Instr in;
+      in.op = Op::kCopy;
+      in.dst = actors_[a].vars[b.name + "_win"];
+      in.a = constant(0.0);
+      zero.code.push_back(in);
+      m.init.push_back(std::move(zero));
     }
   }
   for (const auto& [key, row] : written_rel_) {

@@ -236,6 +236,23 @@ TEST(Bargaining, PositionsAreStateForExpressions) {
   EXPECT_LT(r.tracks[1][0][0], 1);
 }
 
+TEST(Bargaining, WinProbabilityIsZeroBeforeTheFirstRound) {
+  // A Block is reused for successive blocks: the second block must not see the first's
+  // probabilities before its own first round.
+  std::string y = kCoupled;
+  y += "world: {seen: 0}\n";
+  y.replace(y.find("dynamics:\n"), 10,
+            "dynamics:\n  - \"world.seen = if(t == 0, a.order_win, world.seen)\"\n");
+  y.replace(y.find("outcomes:\n"), 10, "outcomes:\n  seen: world.seen\n");
+  sim::Model m = compile(y);
+  sim::Block block(m);
+  Recorder first, second;
+  block.run(m.uniforms, 1, 0, 1, first);
+  block.run(m.uniforms, 1, 1, 1, second);
+  EXPECT_EQ(first.outcomes[0][0], 0);
+  EXPECT_EQ(second.outcomes[0][0], 0);
+}
+
 TEST(Bargaining, UnknownDimensionInAnExpressionNamesTheActorsVariables) {
   std::string y = kCoupled;
   y += "track: [a.y]\n";
