@@ -45,6 +45,12 @@
 // relations, decisions, events, dynamics, outcomes and track, an actor's body, state,
 // groups, a relation and scenario.sources may be left empty (`events:`): they are then
 // empty; `remove:` left empty removes nothing.
+//
+// The `bargaining:` section (an extension of format v1, docs/bargaining-in-scenarios.md) is
+// checked here too: issue-set and dimension names, declared actors, one position and one
+// salience per dimension, KTAB model parameter names and values (with the nearest valid
+// ones), and dimensions (or <issue>_win) that would clash with an actor's state. It may be
+// left empty; `remove:` does not reach into it.
 #pragma once
 
 #include <string>
