@@ -126,6 +126,25 @@ int describe_main(const std::vector<std::string>& args) {
     o << "\n";
   }
   o << "\ndynamics: " << m.dynamics.size() << " statement(s) per step\n";
+  if (!s.bargaining.empty()) {
+    o << "\nbargaining (" << s.bargaining.size() << " issue set(s), one round per step):\n";
+    for (const auto& b : s.bargaining) {
+      o << "  " << b.name << "  dimensions: " << join(b.dimensions);
+      if (!b.model.empty()) {
+        std::vector<std::string> opts;
+        for (const auto& x : b.model) opts.push_back(x.key + "=" + x.value);
+        o << "  model: " << join(opts);
+      }
+      o << "\n";
+      for (const auto& a : b.actors) {
+        std::vector<std::string> vars;
+        for (const auto& d : b.dimensions) vars.push_back(a.actor + "." + d);
+        vars.push_back(a.actor + "." + b.name + "_win");
+        o << "    " << a.actor << "  capability " << a.capability.text << "  state: " << join(vars)
+          << "\n";
+      }
+    }
+  }
   o << "\noutcomes (" << s.outcomes.size() << "):\n";
   for (const auto& out : s.outcomes) {
     o << "  " << out.name << "  " << kind_name(out.kind);
