@@ -77,6 +77,12 @@ FULL = {
                  "kind": {"cases": {"big": "world.x > 2", "other": "true"}}},
     "track": ["world.x", "sum(g.v)"],
     "stop_when": "world.x > 9",
+    "bargaining": {"issues": {
+        "dimensions": ["d1", "d2"],
+        "model": {"VictoryProbModel": "Square"},
+        "actors": {"a": {"capability": "1 + self.v", "position": [0.2, "uniform(0.1, 0.3)"],
+                         "salience": [0.5, 0.3]},
+                   "b": {"capability": 2, "position": [0.8, 0.6], "salience": [0.4, "p / 2"]}}}},
 }
 
 # Where each closed section sits in FULL, and how geosim names it in "unknown key" messages.
@@ -93,6 +99,9 @@ SECTIONS = [
     ("event", "event", ["events", "e"], "in event 'e'"),
     ("dynamics group", "dynamicsGroup", ["dynamics", 1], "in dynamics[1]"),
     ("outcome", "outcome", ["outcomes", "hi"], "in outcome 'hi'"),
+    ("issue set", "bargainingSet", ["bargaining", "issues"], "in bargaining 'issues'"),
+    ("bargaining actor", "bargainingActor", ["bargaining", "issues", "actors", "a"],
+     "in actor 'a' of bargaining 'issues'"),
 ]
 
 
@@ -186,6 +195,35 @@ if loader_rules != set(rules):
     fail(f"rules: geosim lists {sorted(loader_rules)}, the schema {sorted(rules)}: {msgs}")
 else:
     print(f"ok: rule enum {sorted(rules)} agrees")
+
+# Bargaining model parameters: each schema key with each of its values is accepted; a
+# made-up key lists KTAB's names, which must be the schema's (it also lists the
+# command-line spellings, with dashes); a made-up value lists the schema's enum.
+model_props = DEFS["bargainingModel"]["properties"]
+for key, prop in model_props.items():
+    for value in prop["enum"]:
+        doc = copy.deepcopy(FULL)
+        doc["bargaining"]["issues"]["model"] = {key: value}
+        code, msgs = validate(doc)
+        if code != 0:
+            fail(f"bargaining model {key}: {value} (in the schema) is refused: {msgs}")
+    doc = copy.deepcopy(FULL)
+    doc["bargaining"]["issues"]["model"] = {key: "ZzValue"}
+    code, msgs = validate(doc)
+    m = [x for x in msgs if "'ZzValue'" in x and "expected" in x]
+    listed = set(re.findall(r"'([^']*)'", m[0].split("expected", 1)[1])) if m else None
+    if listed != set(prop["enum"]):
+        fail(f"bargaining model {key}: geosim lists {listed}, the schema {prop['enum']}: {msgs}")
+doc = copy.deepcopy(FULL)
+doc["bargaining"]["issues"]["model"] = {MADE_UP: "Linear"}
+code, msgs = validate(doc)
+m = [x for x in msgs if f"unknown model parameter '{MADE_UP}'" in x]
+ktab_names = {k for k in model_props if "-" not in k}
+if not m or expected_list(m[0]) != ktab_names:
+    fail(f"bargaining model: geosim lists {expected_list(m[0]) if m else None}, the schema "
+         f"{sorted(ktab_names)}: {msgs}")
+else:
+    print(f"ok: bargaining model: {len(ktab_names)} parameters and their values agree")
 
 sections = re.match(r"\^\((.*)\)", SCHEMA["properties"]["remove"]["items"]["pattern"]).group(1)
 for sec in sections.split("|"):
