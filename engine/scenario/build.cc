@@ -1082,7 +1082,7 @@ class Builder {
     vars.emplace_back(name + "_win", b.loc);
     for (const auto& [var, vloc] : vars) {
       bool clash = std::any_of(actor->state.begin(), actor->state.end(),
-                               [&](const VariableSpec& s) { return s.name == var; });
+                               [&v = var](const VariableSpec& s) { return s.name == v; });
       if (clash) {
         error(vloc, "bargaining " + q(name) + " adds " + q(id + "." + var) + ", which actor " +
                         q(id) +
