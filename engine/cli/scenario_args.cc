@@ -1,5 +1,6 @@
 #include "cli/scenario_args.h"
 
+#include <charconv>
 #include <filesystem>
 #include <thread>
 
@@ -25,13 +26,23 @@ std::vector<std::unique_ptr<sim::Model>> load_models(const std::vector<std::stri
   return models;
 }
 
+uint64_t parse_seed(const std::string& text) {
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || p != text.data() + text.size())
+    throw UserError(SourceLoc{"--seed " + text},
+                    "expected a whole number from 0 to 18446744073709551615, found '" + text + "'");
+  return v;
+}
+
 void RunArgs::add_options(po::options_description& desc) {
   desc.add_options()("replicates,n",
                      po::value<int64_t>()->notifier([this](int64_t v) { replicates = v; }),
                      "replicates per scenario (default: the file's)")(
-      "seed,s", po::value<uint64_t>()->notifier([this](uint64_t v) { seed = v; }),
-      "random seed (default: the file's)")("threads,j", po::value<int>(&threads)->default_value(0),
-                                           "worker threads (0: all cores)")(
+      "seed,s",
+      po::value<std::string>()->notifier([this](const std::string& v) { seed = parse_seed(v); }),
+      "random seed, 0 to 18446744073709551615 (default: the file's)")(
+      "threads,j", po::value<int>(&threads)->default_value(0), "worker threads (0: all cores)")(
       "set", po::value<std::vector<std::string>>(&sets)->composing(),
       "NAME=VALUE: set a parameter (repeatable)")("out,o", po::value<std::string>(&out),
                                                   "write result files into this folder")(

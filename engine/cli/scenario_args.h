@@ -36,6 +36,9 @@ struct RunArgs {
   int thread_count() const;
 };
 
+// Parses a --seed value: digits only, 0 to 2^64 - 1 (a sign or overflow is refused).
+uint64_t parse_seed(const std::string& text);
+
 // Parses NAME=VALUE.
 std::pair<std::string, double> parse_set(const std::string& text);
 

@@ -23,6 +23,7 @@ enum class BinaryOp { kAdd, kSub, kMul, kDiv, kPow, kLt, kLe, kGt, kGe, kEq, kNe
 struct Node {
   NodeKind kind;
   int offset = 0;            // byte offset of the node's first character in the text
+  int depth = 1;             // height of the subtree (1 for a leaf)
   double number = 0;         // kNumber
   std::string scope;         // kVar: world/self/actor/group; kRel: relation name; kCall: function
   std::string name;          // kName, kVar: variable name

@@ -1,5 +1,6 @@
 #include "expr/parser.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -233,11 +234,33 @@ class Parser {
     return n;
   }
 
+  // Every composite node checks its height, so recursion over the tree stays bounded.
+  void set_depth(Node& n) {
+    int d = 0;
+    for (const auto& k : n.kids) d = std::max(d, k->depth);
+    n.depth = d + 1;
+    if (n.depth > kMaxExpressionDepth) too_deep(n.offset);
+  }
+  [[noreturn]] void too_deep(int offset) {
+    fail(offset, "expression nested more than " + std::to_string(kMaxExpressionDepth) +
+                     " levels deep; expected a simpler expression (split it with intermediate "
+                     "variables)");
+  }
+  // Guards the parser's own recursion (parentheses, unary operators, call arguments).
+  struct Nesting {
+    Parser& p;
+    explicit Nesting(Parser& parser, int offset) : p(parser) {
+      if (++p.nesting_ > kMaxExpressionDepth) p.too_deep(offset);
+    }
+    ~Nesting() { --p.nesting_; }
+  };
+
   NodePtr binary(BinaryOp op, NodePtr l, NodePtr r, int offset) {
     auto n = make(NodeKind::kBinary, offset);
     n->binary = op;
     n->kids.push_back(std::move(l));
     n->kids.push_back(std::move(r));
+    set_depth(*n);
     return n;
   }
 
@@ -264,10 +287,12 @@ class Parser {
   NodePtr parse_not() {
     if (is_keyword("not")) {
       int off = tok_.offset;
+      Nesting guard(*this, off);
       advance();
       auto n = make(NodeKind::kUnary, off);
       n->unary = '!';
       n->kids.push_back(parse_not());
+      set_depth(*n);
       return n;
     }
     return parse_comparison();
@@ -335,12 +360,14 @@ class Parser {
     if (tok_.kind == Tok::kMinus || tok_.kind == Tok::kPlus) {
       bool neg = tok_.kind == Tok::kMinus;
       int off = tok_.offset;
+      Nesting guard(*this, off);
       advance();
       NodePtr operand = parse_unary();
       if (!neg) return operand;
       auto n = make(NodeKind::kUnary, off);
       n->unary = '-';
       n->kids.push_back(std::move(operand));
+      set_depth(*n);
       return n;
     }
     return parse_power();
@@ -375,6 +402,7 @@ class Parser {
         return n;
       }
       case Tok::kLParen: {
+        Nesting guard(*this, off);
         advance();
         NodePtr inner = expression();
         if (tok_.kind != Tok::kRParen)
@@ -426,6 +454,7 @@ class Parser {
       return n;
     }
     if (tok_.kind == Tok::kLParen) {
+      Nesting guard(*this, off);
       advance();
       auto n = make(NodeKind::kCall, off);
       n->scope = id;
@@ -442,6 +471,7 @@ class Parser {
         }
       }
       advance();
+      set_depth(*n);
       return n;
     }
     auto n = make(NodeKind::kName, off);
@@ -451,6 +481,7 @@ class Parser {
 
   std::string_view text_;
   SourceLoc loc_;
+  int nesting_ = 0;
   size_t pos_ = 0;
   Token tok_;
 };

@@ -1,3 +1,7 @@
+// Expressions nested deeper than this (parentheses, operators, calls) are refused with a
+// clear message rather than risking the stack of the parser and compiler (both recursive).
+inline constexpr int kMaxExpressionDepth = 200;
+
 // Parses the expression language of scenario-format-v1 (docs/format.md):
 //   or  <  and  <  not  <  comparisons  <  + -  <  * /  <  unary -  <  ^ (right-assoc)
 // Errors are UserErrors positioned at loc + the offending token's offset.

@@ -23,6 +23,9 @@ using expr::Op;
 
 namespace {
 
+// Tracked expressions times steps, at most (see the check in build()).
+constexpr double kMaxTrackedValues = 100000;
+
 // Rows are handed out in regions while compiling and relocated into the final layout at
 // the end, because the number of uniform rows is only known once everything is compiled.
 constexpr int32_t kRegionShift = 24;
@@ -620,6 +623,18 @@ Model Builder::build() {
     m.bargaining.push_back(std::move(bm));
   }
 
+  // Trajectories keep exact moments and a quantile sketch per tracked expression and step
+  // (a few KB each, per thread): bound their number so that memory stays reasonable.
+  if (!spec_.track.empty() &&
+      static_cast<double>(spec_.track.size()) * static_cast<double>(spec_.steps) >
+          kMaxTrackedValues)
+    diags_.add(spec_.track[0].loc,
+               "track records " + std::to_string(spec_.track.size()) +
+                   " expression(s) at each of " + std::to_string(spec_.steps) +
+                   " steps, above the limit of " +
+                   std::to_string(static_cast<int64_t>(kMaxTrackedValues)) +
+                   " step values; expected fewer tracked expressions or steps ({max:}, {min:} and "
+                   "{mean:} outcomes summarise long runs without tracking)");
   for (const auto& tr : spec_.track) {
     TrackModel tm;
     tm.name = tr.text;

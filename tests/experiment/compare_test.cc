@@ -111,7 +111,8 @@ TEST(Compare, ASummaryAgainstItselfFlagsNothing) {
 TEST(Compare, OtherStatisticsGetTheDifferenceOnly) {
   auto a = parse_summary(summary_text("base", 0.5, 100), "a.csv");
   auto b = parse_summary(summary_text("base", 0.6, 100), "b.csv");
-  const CompareRow& x = row(compare_summaries(a, b), "p05");
+  const CompareResult r = compare_summaries(a, b);  // keeps the row alive
+  const CompareRow& x = row(r, "p05");
   EXPECT_EQ(x.difference, 0.0);
   EXPECT_TRUE(std::isnan(x.p_value));
   EXPECT_TRUE(std::isnan(x.ci_low));
