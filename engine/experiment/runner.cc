@@ -179,7 +179,10 @@ RunStats empty_stats(const sim::Model& model) {
   for (size_t i = 0; i < model.outcomes.size(); ++i)
     if (model.outcomes[i].kind == OutcomeKind::kCases)
       s.outcomes[i].case_counts.assign(model.outcomes[i].labels.size(), 0);
-  s.track.assign(model.track.size(), std::vector<SeriesStats>(static_cast<size_t>(model.steps)));
+  // No per-step statistics at all without `track` (a step count near the limit would
+  // otherwise ask for gigabytes of empty sketches).
+  s.track.resize(model.track.size());
+  for (auto& series : s.track) series.resize(static_cast<size_t>(model.steps));
   return s;
 }
 
@@ -219,7 +222,9 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
       const uint64_t first = static_cast<uint64_t>(b) * kLanes;
       const int n = static_cast<int>(std::min<int64_t>(kLanes, options.replicates - b * kLanes));
       try {
-        block.run(uniforms, options.seed, first, n, collector);
+        // A block of a very long scenario can take minutes: the stop flag is polled inside
+        // it too, and an abandoned block is neither counted nor emitted.
+        if (!block.run(uniforms, options.seed, first, n, collector, options.stop)) break;
       } catch (const RunError& e) {
         std::lock_guard<std::mutex> lock(mu);
         if (b < failed_block.load()) {

@@ -306,8 +306,8 @@ void Block::record_outcome_accumulators() {
   }
 }
 
-void Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t first_replicate, int n,
-                Sink& sink) {
+bool Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t first_replicate, int n,
+                Sink& sink, const std::atomic<bool>* stop) {
   valid_ = n;
   first_replicate_ = first_replicate;
   draw_.seed = seed;
@@ -333,6 +333,8 @@ void Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t fir
 
   bool any_alive = n > 0;
   for (int64_t t = 0; t < model_.steps; ++t) {
+    if (stop && t % kStopCheckSteps == kStopCheckSteps - 1 && stop->load(std::memory_order_relaxed))
+      return false;
     t_ = t;
     draw_.step = static_cast<uint32_t>(t);
     Lane(row(model_.t_row)).setConstant(static_cast<double>(t));
@@ -412,6 +414,7 @@ void Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t fir
       }
     }
   }
+  return true;
 }
 
 }  // namespace geosim::sim

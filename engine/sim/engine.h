@@ -3,6 +3,7 @@
 // its row space; the same Block object is reused for successive blocks of a thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -32,9 +33,12 @@ class Block {
   explicit Block(const Model& model);
   // Runs replicates [first_replicate, first_replicate + n), n <= kLanes, with `uniforms`
   // (the model's uniform row values, possibly with swept parameters). Throws RunError on a
-  // non-finite value, naming the statement, the step and the replicate.
-  void run(const std::vector<double>& uniforms, uint64_t seed, uint64_t first_replicate, int n,
-           Sink& sink);
+  // non-finite value, naming the statement, the step and the replicate. When `stop` is given
+  // and becomes true, the run is abandoned within kStopCheckSteps steps and returns false
+  // (what the sink received is then incomplete and must be discarded); otherwise true.
+  bool run(const std::vector<double>& uniforms, uint64_t seed, uint64_t first_replicate, int n,
+           Sink& sink, const std::atomic<bool>* stop = nullptr);
+  static constexpr int64_t kStopCheckSteps = 1024;
 
  private:
   double* row(int32_t r) { return rows_.get() + static_cast<size_t>(r) * expr::kLanes; }

@@ -26,6 +26,14 @@ dynamics:
 outcomes: {x: world.x, big: "world.x > 10"}
 track: [world.x]
 """
+# One block of one replicate over the step limit: minutes inside a single block, so the
+# signal must be noticed between steps, not only between blocks.
+ENDLESS = """geosim: 1
+scenario: {id: endless, steps: 100000000, replicates: 1}
+world: {x: 0}
+dynamics: ["world.x = world.x * 0.5 + normal(0, 1)"]
+outcomes: {x: world.x}
+"""
 SHORT = """geosim: 1
 scenario: {id: short-run, steps: 10, replicates: 500}
 world: {x: 0}
@@ -62,6 +70,7 @@ def interrupt(label, args, expect_files, expect_message):
     with tempfile.TemporaryDirectory(prefix="geosim-sigint-") as d:
         open(os.path.join(d, "long.yaml"), "w").write(LONG)
         open(os.path.join(d, "short.yaml"), "w").write(SHORT)
+        open(os.path.join(d, "endless.yaml"), "w").write(ENDLESS)
         out = os.path.join(d, "out")
         err_path = os.path.join(d, "stderr")
         with open(err_path, "wb") as err:
@@ -117,6 +126,8 @@ interrupt("run --per-run", ["run", "long.yaml", "--per-run"], [], nothing)
 interrupt("run, first scenario finished", ["run", "short.yaml", "long.yaml"],
           ["summary.csv", "trajectories.csv", "manifest.json"],
           r"interrupted: scenario 'long-run' did not finish; kept the results of 1 finished")
+interrupt("run, inside one long block", ["run", "endless.yaml"], [],
+          r"interrupted: scenario 'endless' did not finish; nothing was written")
 # Short points, so that some finish before the signal and the one running does not.
 interrupt("sweep --per-run", ["sweep", "long.yaml", "-n", "2000", "--vary", "p=0:1:0.001",
                               "--per-run"], [],
