@@ -45,6 +45,11 @@ void QuantileSketch::Store::reserve_keys(int32_t low, int32_t high) {
 
 void QuantileSketch::Store::add(int32_t key, int64_t n) {
   if (n == 0) return;
+  if (total_ > 0 && key >= min_key_ && key <= max_key_) {  // the common case: a known bin
+    counts_[key - offset_] += n;
+    total_ += n;
+    return;
+  }
   if (total_ == 0) {
     reserve_keys(key, key);
     min_key_ = max_key_ = key;
@@ -153,7 +158,46 @@ void QuantileSketch::add(double x) {
 }
 
 void QuantileSketch::add(const double* x, size_t n) {
-  for (size_t i = 0; i < n; ++i) add(x[i]);
+  // The same result as add(x[i]) for each i (the sketch does not depend on the order of its
+  // observations), faster on the lanes of a block, which often repeat a value (0/1 outcomes,
+  // stopped replicates, clamped variables): a repeat of the previous value skips the search.
+  size_t i = 0;
+  while (i < n && (count_ == 0 || !exact_)) add(x[i++]);  // first value, or sketch mode
+  if (i == n) return;
+  double last = std::numeric_limits<double>::quiet_NaN();
+  size_t last_at = 0;
+  for (; i < n; ++i) {
+    double v = x[i];
+    if (v == last) {  // only once `last` is set: NaN equals nothing
+      ++values_[last_at].second;
+      ++count_;
+      continue;
+    }
+    GEOSIM_ASSERT(std::isfinite(v), "non-finite observation " + std::to_string(v));
+    v += 0.0;  // -0 becomes +0
+    min_ = std::min(min_, v);
+    max_ = std::max(max_, v);
+    ++count_;
+    size_t first = 0, len = values_.size();
+    while (len > 1) {
+      size_t half = len / 2;
+      first = values_[first + half].first < v ? first + half : first;
+      len -= half;
+    }
+    first += (len == 1 && values_[first].first < v) ? 1 : 0;
+    if (first < values_.size() && values_[first].first == v) {
+      ++values_[first].second;
+    } else if (values_.size() < kMaxExactValues) {
+      values_.insert(values_.begin() + static_cast<std::ptrdiff_t>(first), {v, 1});
+    } else {
+      switch_to_sketch();
+      add_to_bins(v, 1);
+      for (++i; i < n; ++i) add(x[i]);
+      return;
+    }
+    last = v;
+    last_at = first;
+  }
 }
 
 void QuantileSketch::add_to_bins(double x, int64_t n) {

@@ -259,9 +259,37 @@ TEST(QuantileSketch, CorruptedBytesNeverCrash) {
   }
 }
 
+// add(const double*, n) has a fast path for repeated values; it must give exactly the sketch
+// of adding one value at a time, in exact mode, across the switch to sketch mode, and with
+// -0 beside +0.
+TEST(QuantileSketch, BatchAddEqualsOneAtATime) {
+  std::mt19937_64 rng(11);
+  for (int distinct : {1, 2, 7, 300, 600, 5000}) {
+    std::vector<double> xs;
+    for (int i = 0; i < 4096; ++i) {
+      double v = static_cast<double>(rng() % static_cast<uint64_t>(distinct)) - distinct / 2;
+      if (v == 0 && rng() % 2) v = -0.0;
+      xs.push_back(v * 0.37);
+      if (rng() % 3 == 0) xs.push_back(xs.back());  // runs of repeats
+    }
+    QuantileSketch one, batch;
+    for (double x : xs) one.add(x);
+    for (size_t at = 0; at < xs.size(); at += 256)
+      batch.add(xs.data() + at, std::min<size_t>(256, xs.size() - at));
+    EXPECT_EQ(bytes_of(one), bytes_of(batch)) << distinct << " distinct values";
+    EXPECT_EQ(one.exact(), batch.exact());
+    EXPECT_EQ(one.min(), batch.min());
+    EXPECT_EQ(one.max(), batch.max());
+    EXPECT_EQ(one.count(), batch.count());
+  }
+}
+
 TEST(QuantileSketchDeathTest, NonFiniteObservationIsABug) {
   QuantileSketch s;
   EXPECT_DEATH(s.add(NAN), "non-finite observation");
+  const double xs[] = {1, 1, NAN};
+  QuantileSketch t;
+  EXPECT_DEATH(t.add(xs, 3), "non-finite observation");
 }
 
 }  // namespace
