@@ -78,6 +78,7 @@ int sweep_main(const std::vector<std::string>& args) {
     design = kind == experiment::DesignKind::kGrid ? experiment::grid_design(specs)
                                                    : experiment::build_design(kind, specs, dopt);
   }
+  experiment::check_design(model, design);  // before --out is created: a refusal writes nothing
   prepare_out_dir(a.out);
 
   experiment::SweepOptions so;

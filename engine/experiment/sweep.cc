@@ -65,11 +65,10 @@ std::vector<std::string> sweep_header(const Design& design) {
   return h;
 }
 
-SweepResult run_sweep(const sim::Model& model, const Design& design, const SweepOptions& o,
-                      ManifestInfo info) {
-  const auto t0 = std::chrono::steady_clock::now();
-  // Check the design against the model before anything runs.
-  std::vector<int32_t> rows;
+// Every varied name is a parameter of the model, and every point lies inside every
+// parameter's declared range; a design that fails is refused as a whole, naming the first
+// point that does.
+void check_design(const sim::Model& model, const Design& design) {
   for (const auto& name : design.names) {
     const sim::ParameterInfo* p = model.find_parameter(name);
     if (!p) {
@@ -78,16 +77,22 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
       throw UserError(SourceLoc{"--vary"}, "scenario '" + model.id + "' has no parameter '" + name +
                                                "'" + did_you_mean(name, names));
     }
-    rows.push_back(p->row);
   }
   if (design.points.empty()) throw UserError(SourceLoc{"sweep"}, "the design has no points");
-  {
-    sim::Model probe = model;
-    for (size_t p = 0; p < design.points.size(); ++p)
-      for (size_t j = 0; j < design.names.size(); ++j)
-        probe.set_parameter(design.names[j], design.points[p][j],
-                            SourceLoc{"sweep point " + std::to_string(p)});
-  }
+  sim::Model probe = model;
+  for (size_t p = 0; p < design.points.size(); ++p)
+    for (size_t j = 0; j < design.names.size(); ++j)
+      probe.set_parameter(design.names[j], design.points[p][j],
+                          SourceLoc{"sweep point " + std::to_string(p) + " of " +
+                                    std::to_string(design.points.size())});
+}
+
+SweepResult run_sweep(const sim::Model& model, const Design& design, const SweepOptions& o,
+                      ManifestInfo info) {
+  const auto t0 = std::chrono::steady_clock::now();
+  check_design(model, design);
+  std::vector<int32_t> rows;
+  for (const auto& name : design.names) rows.push_back(model.find_parameter(name)->row);
 
   const std::string dir = o.out + "/.sweep";
   const std::string key = sweep_key(model, design, o);

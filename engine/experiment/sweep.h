@@ -42,6 +42,10 @@ struct SweepResult {
   size_t resumed = 0;  // points found finished and skipped
 };
 
+// Checks that every design name is a parameter of `model` and every point lies inside
+// every parameter's declared range; throws UserError naming the first point that does not.
+void check_design(const sim::Model& model, const Design& design);
+
 // Checks that every design name is a parameter of `model` and every value lies in its
 // range (UserError otherwise, before anything runs), then runs, writes sweep.csv,
 // sensitivity.csv (sobol, morris), runs.csv (per_run) and manifest.json into options.out.

@@ -1,6 +1,7 @@
 #include "sim/model.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -789,12 +790,15 @@ void Model::set_parameter(const std::string& name, double value, const SourceLoc
     throw UserError(where,
                     "parameter '" + name + "' set to a non-finite value; expected a finite number");
   if ((p->min && value < *p->min) || (p->max && value > *p->max)) {
-    auto fmt = [](std::optional<double> v) {
-      return v ? std::to_string(*v) : std::string("unbounded");
+    auto shortest = [](double v) {  // the shortest text that reads back to v
+      char buf[32];
+      auto r = std::to_chars(buf, buf + sizeof buf, v);
+      return std::string(buf, r.ptr);
     };
-    throw UserError(where, "parameter '" + name + "' set to " + std::to_string(value) +
+    auto fmt = [&](std::optional<double> v) { return v ? shortest(*v) : std::string("unbounded"); };
+    throw UserError(where, "parameter '" + name + "' set to " + shortest(value) +
                                ", outside its declared range [" + fmt(p->min) + ", " + fmt(p->max) +
-                               "]");
+                               "]; expected a value inside it (the scenario's min and max)");
   }
   p->value = value;
   uniforms[static_cast<size_t>(p->row - uniform_base)] = value;

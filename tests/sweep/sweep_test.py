@@ -110,12 +110,29 @@ def test_hazard(tmp, scenario):
     print("grid of 4 hazards within 4 standard errors")
 
 
+def test_out_of_range(tmp, scenario):
+    # A design leaving a parameter's declared range is refused before anything runs: exit 2,
+    # the first offending point and the range in the message, no output folder.
+    for design in (["--vary", "p=0.5:1.5:0.5"], ["--design", "lhs", "--samples", "8",
+                                                  "--vary", "p=-1:1"]):
+        out = os.path.join(tmp, "out-" + design[1])
+        r = run(["sweep", scenario, "-n", "100", "-q", "--out", out] + design)
+        assert r.returncode == 2, (design, r.returncode, r.stderr)
+        assert "outside its declared range [0, 1]" in r.stderr, r.stderr
+        assert "sweep point " in r.stderr and " of " in r.stderr, r.stderr
+        assert not os.path.exists(out), os.listdir(out)
+    r = run(["sweep", scenario, "-n", "100", "-q", "--out", os.path.join(tmp, "g"),
+             "--vary", "p=0.5:1.5:0.5"])
+    assert "set to 1.5," in r.stderr, r.stderr  # shortest form, not 1.500000
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         scenario = os.path.join(tmp, "hazard.yaml")
         with open(scenario, "w", encoding="utf-8") as f:
             f.write(HAZARD)
-        {"resume": test_resume, "failure": test_failure, "hazard": test_hazard}[sys.argv[2]](tmp, scenario)
+        {"resume": test_resume, "failure": test_failure, "hazard": test_hazard,
+         "range": test_out_of_range}[sys.argv[2]](tmp, scenario)
     print("1 passed, 0 failed")
     return 0
 
