@@ -104,8 +104,12 @@ std::string display_number(double x, int significant) {
     return mant + s.substr(e);
   }
   const int exponent = static_cast<int>(std::floor(std::log10(mag)));
-  const int decimals = std::max(0, significant - 1 - exponent);
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
+  return fixed_trimmed(x, std::max(0, significant - 1 - exponent));
+}
+
+std::string fixed_trimmed(double x, int decimals) {
+  char buf[400];  // %f of the largest double has 309 digits before the point
+  std::snprintf(buf, sizeof buf, "%.*f", std::min(decimals, 40), x);
   std::string s(buf);
   if (s.find('.') != std::string::npos) {
     while (s.back() == '0') s.pop_back();

@@ -18,6 +18,10 @@ std::string escape_html(std::string_view text);
 // notation only for very large or very small magnitudes; "–" for NaN (a missing value).
 std::string display_number(double x, int significant = 4);
 
+// `x` with `decimals` digits after the point, then trailing zeros (and a bare point)
+// dropped, and "-0" shown as "0": fixed_trimmed(2.50, 2) is "2.5".
+std::string fixed_trimmed(double x, int decimals);
+
 // 0.5531 -> "55.3%"; "–" for NaN.
 std::string display_percent(double p, int decimals = 1);
 

@@ -91,14 +91,7 @@ std::string tick_label(double value, double step) {
   // A step of 2.5 x 10^k needs one more decimal than its power of ten suggests.
   const double scaled = step / std::pow(10.0, std::floor(std::log10(step) + 1e-9));
   if (std::fabs(scaled - 2.5) < 1e-6) ++decimals;
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
-  std::string s(buf);
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  if (s == "-0") s = "0";
-  return s;
+  return fixed_trimmed(value, decimals);
 }
 
 std::string coord(double v) {

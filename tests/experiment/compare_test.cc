@@ -9,10 +9,13 @@
 
 #include "cli/command.h"
 #include "core/error.h"
+#include "helpers.h"
 #include "io/read_file.h"
 
 namespace geosim::experiment {
 namespace {
+
+using test::error_of;
 
 namespace fs = std::filesystem;
 
@@ -44,15 +47,6 @@ const CompareRow& row(const CompareResult& r, const std::string& statistic) {
   ADD_FAILURE() << "no row " << statistic;
   static CompareRow none;
   return none;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 // Two-sided normal p-value, the large-n limit of both tests.

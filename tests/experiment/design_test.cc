@@ -6,24 +6,13 @@
 #include <set>
 
 #include "core/error.h"
+#include "helpers.h"
 
 namespace geosim::experiment {
 namespace {
 
-std::vector<VarySpec> specs(const std::vector<std::string>& args) {
-  std::vector<VarySpec> out;
-  for (const std::string& a : args) out.push_back(parse_vary(a));
-  return out;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using test::error_of;
+using test::specs;
 
 TEST(GridDesign, IsTheCartesianProductWithTheFirstParameterSlowest) {
   Design d = grid_design(specs({"a=1,2", "b=10:30:10", "c=5"}));

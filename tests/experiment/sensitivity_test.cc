@@ -6,14 +6,12 @@
 #include <functional>
 #include <numbers>
 
+#include "helpers.h"
+
 namespace geosim::experiment {
 namespace {
 
-std::vector<VarySpec> specs(const std::vector<std::string>& args) {
-  std::vector<VarySpec> out;
-  for (const std::string& a : args) out.push_back(parse_vary(a));
-  return out;
-}
+using test::specs;
 
 std::vector<double> evaluate(const Design& d,
                              const std::function<double(const std::vector<double>&)>& f) {

@@ -5,19 +5,15 @@
 #include <filesystem>
 #include <string>
 
+#include "bad_file.h"
 #include "scenario/load.h"
 
 namespace geosim {
 namespace {
 
-const std::string kBad = std::string(GEOSIM_TEST_DATA_DIR) + "/bad/";
+using test::BadFile;
 
-struct BadFile {
-  const char* file;      // in tests/data/bad/
-  const char* reported;  // the file named by the first diagnostic ("" = `file`)
-  int line, column;
-  const char* message;
-};
+const std::string kBad = std::string(GEOSIM_TEST_DATA_DIR) + "/bad/";
 
 const BadFile kBadFiles[] = {
     // clang-format off
@@ -105,30 +101,11 @@ const BadFile kBadFiles[] = {
 class BadFileTest : public ::testing::TestWithParam<BadFile> {};
 
 TEST_P(BadFileTest, IsRefusedWithTheExpectedMessageAndPosition) {
-  const BadFile& b = GetParam();
-  try {
-    load_scenario_spec(kBad + b.file);
-    FAIL() << b.file << " was accepted";
-  } catch (const UserError& e) {
-    ASSERT_FALSE(e.diagnostics().empty());
-    const Diagnostic& d = e.diagnostics()[0];
-    EXPECT_EQ(d.loc.file, kBad + (*b.reported ? b.reported : b.file));
-    EXPECT_EQ(d.loc.line, b.line) << e.what();
-    EXPECT_EQ(d.loc.column, b.column) << e.what();
-    EXPECT_EQ(d.message, b.message);
-  }
+  test::expect_refused(kBad, GetParam());
 }
 
-std::string test_name(const ::testing::TestParamInfo<BadFile>& info) {
-  std::string name = info.param.file;
-  name = name.substr(0, name.find('.'));
-  for (char& c : name) {
-    if (c == '-') c = '_';
-  }
-  return name;
-}
-
-INSTANTIATE_TEST_SUITE_P(Loader, BadFileTest, ::testing::ValuesIn(kBadFiles), test_name);
+INSTANTIATE_TEST_SUITE_P(Loader, BadFileTest, ::testing::ValuesIn(kBadFiles),
+                         test::bad_file_test_name);
 
 TEST(BadFiles, EveryBadFileIsCoveredByTheTable) {
   size_t files = 0;
