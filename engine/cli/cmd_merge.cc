@@ -1,5 +1,5 @@
-// geosim merge DIR... --out OUT : combines shard folders (run --shard I/N) into exactly
-// the files one process running everything writes.
+// geosim merge DIR... --out OUT : combines shard folders (run --shard I/N, or
+// sweep --shard I/N) into exactly the files one process running everything writes.
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -9,8 +9,11 @@
 #include "cli/command.h"
 #include "cli/scenario_args.h"
 #include "cli/shard.h"
+#include "cli/sweep_command.h"
 #include "core/error.h"
 #include "experiment/output.h"
+#include "experiment/sweep.h"
+#include "io/atomic_file.h"
 #include "io/json.h"
 #include "io/read_file.h"
 #if __has_include("report/report.h")
@@ -26,6 +29,71 @@ struct Shard {
   io::JsonValue json;
   int64_t index = 0, count = 0;
 };
+
+std::string kind_name(const Shard& s) {
+  return s.json["kind"].as_string() == "sweep-shard" ? "sweep" : "run";
+}
+
+// Sweep shards (sweep --shard I/N): every shard must hold all of its points; they are
+// gathered into OUT/.sweep and the sweep is assembled by the sweep command itself, which
+// finds every point finished (--resume) and writes exactly what one sweep writes.
+int merge_sweep(const std::vector<Shard>& shards, const std::string& out, bool quiet, bool report,
+                const std::vector<std::string>& args) {
+  namespace fs = std::filesystem;
+  const Shard& first = shards[0];
+  const auto points = static_cast<size_t>(first.json["points"].as_int64());
+  std::vector<std::pair<std::string, std::string>> copies;  // from, to (file names)
+  for (const auto& s : shards) {
+    const std::string from = s.dir + "/.sweep";
+    for (size_t p = 0; p < points; ++p) {
+      if (!experiment::in_shard(p, s.index, s.count)) continue;
+      for (const char* suffix : {".csv", ".runs.csv"}) {
+        std::string f = experiment::sweep_point_path(from, p, suffix);
+        if (fs::exists(f)) {
+          copies.emplace_back(f, experiment::sweep_point_path(out + "/.sweep", p, suffix));
+        } else if (std::string(suffix) == ".csv" || first.json["per_run"].as_bool()) {
+          throw UserError(SourceLoc{s.dir}, "shard " + std::to_string(s.index) + "/" +
+                                                std::to_string(s.count) + " did not finish point " +
+                                                std::to_string(p) + " (no " + f +
+                                                "); expected a finished shard: run its command "
+                                                "again with --resume");
+        }
+      }
+    }
+  }
+  const bool existed = fs::exists(out);
+  prepare_out_dir(out);
+  const std::string work = out + "/.sweep";
+  std::error_code ec;
+  try {
+    fs::remove_all(work, ec);
+    fs::create_directories(work, ec);
+    if (ec) throw UserError(SourceLoc{work}, "cannot create the folder: " + ec.message());
+    io::write_file_atomically(work + "/key", first.json["key"].as_string() + "\n");
+    for (const auto& [from, to] : copies) {
+      fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
+      if (ec) throw UserError(SourceLoc{from}, "cannot copy the point file: " + ec.message());
+    }
+    std::vector<std::string> sweep_args = {"sweep"};
+    for (const auto& x : first.json["sweep_args"].items()) sweep_args.push_back(x.as_string());
+    sweep_args.insert(sweep_args.end(), {"--out", out, "--resume", "--quiet"});
+    if (report) sweep_args.push_back("--report");
+    SweepMerge merge;
+    for (const auto& s : shards) merge.shards.emplace_back(s.dir, s.index);
+    merge.command_line = {"geosim"};
+    merge.command_line.insert(merge.command_line.end(), args.begin(), args.end());
+    const int code = sweep_command(sweep_args, &merge);
+    if (!quiet)
+      std::fprintf(stderr, "geosim: merged %zu sweep shards (%zu points) into %s\n", shards.size(),
+                   points, out.c_str());
+    return code;
+  } catch (...) {
+    // Nothing partial: the gathered points go, and the folder too if this merge made it.
+    fs::remove_all(work, ec);
+    if (!existed) fs::remove(out, ec);  // only if empty
+    throw;
+  }
+}
 
 int merge_main(const std::vector<std::string>& args) {
   std::vector<std::string> dirs;
@@ -63,6 +131,10 @@ int merge_main(const std::vector<std::string>& args) {
   const Shard& first = shards[0];
   std::map<int64_t, std::string> seen;
   for (const auto& s : shards) {
+    if (s.json["kind"].as_string() != first.json["kind"].as_string())
+      throw UserError(SourceLoc{s.dir}, "a shard of a " + kind_name(s) + ", but " + first.dir +
+                                            " is a shard of a " + kind_name(first) +
+                                            "; expected shards of one run");
     if (s.count != first.count)
       throw UserError(SourceLoc{s.dir}, "shard " + std::to_string(s.index) + "/" +
                                             std::to_string(s.count) + " belongs to a split into " +
@@ -92,6 +164,8 @@ int merge_main(const std::vector<std::string>& args) {
   }
   std::sort(shards.begin(), shards.end(),
             [](const Shard& x, const Shard& y) { return x.index < y.index; });
+  if (first.json["kind"].as_string() == "sweep-shard")
+    return merge_sweep(shards, out, quiet, report, args);
 
   // Recompile the scenarios the shards ran and check nothing changed since.
   std::vector<std::string> files, sets;
@@ -180,9 +254,9 @@ int merge_main(const std::vector<std::string>& args) {
   return code;
 }
 
-const RegisterCommand kRegister{Command{"merge", "merge SHARD_DIR... --out DIR",
-                                        "combine shard folders (run --shard I/N) into one result",
-                                        merge_main}};
+const RegisterCommand kRegister{
+    Command{"merge", "merge SHARD_DIR... --out DIR",
+            "combine shard folders (run or sweep --shard I/N) into one result", merge_main}};
 
 }  // namespace
 }  // namespace geosim::cli

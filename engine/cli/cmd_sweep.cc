@@ -2,15 +2,21 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "cli/command.h"
 #include "cli/interrupt.h"
 #include "cli/scenario_args.h"
+#include "cli/shard.h"
+#include "cli/sweep_command.h"
 #include "core/error.h"
 #include "dist/dist.h"
 #include "experiment/design.h"
 #include "experiment/sweep.h"
 #include "experiment/vary.h"
+#include "io/atomic_file.h"
+#include "io/json.h"
+#include "io/read_file.h"
 #if __has_include("report/report.h")
 #include "report/report.h"
 #define GEOSIM_HAVE_REPORT 1
@@ -19,8 +25,15 @@
 namespace geosim::cli {
 namespace {
 
-int sweep_main(const std::vector<std::string>& args) {
+std::string absolute_path(const std::string& path) {
+  return std::filesystem::absolute(path).lexically_normal().string();
+}
+
+}  // namespace
+
+int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge) {
   RunArgs a;
+  std::string shard_text;
   std::vector<std::string> vary;
   std::string design_text = "grid", points_file;
   size_t samples = 0;
@@ -38,6 +51,8 @@ int sweep_main(const std::vector<std::string>& args) {
       "levels", po::value<int>(&levels)->default_value(0), "morris: grid levels (even; 0: 4)")(
       "points", po::value<std::string>(&points_file), "CSV of points (header: parameter names)")(
       "resume", po::bool_switch(&resume), "skip points already finished in --out")(
+      "shard", po::value<std::string>(&shard_text),
+      "I/N: run only the points p with p % N == I into --out (combine with geosim merge)")(
       "file", po::value<std::vector<std::string>>(&a.files), "scenario file");
   po::positional_options_description pos;
   pos.add("file", -1);
@@ -57,6 +72,16 @@ int sweep_main(const std::vector<std::string>& args) {
   if (!vary.empty() && !points_file.empty())
     throw UserError(where, "give either --vary or --points, not both");
   a.validate();
+  const bool sharded = !shard_text.empty();
+  ShardSpec shard;
+  if (sharded) {
+    shard = parse_shard(shard_text);
+    if (dist::active())
+      throw UserError(where, "--shard and mpirun both split the work; use one of them");
+    if (a.report)
+      throw UserError(where,
+                      "--report applies to merged results; run geosim report after geosim merge");
+  }
 
   auto models = load_models(a.files);
   apply_sets(a.sets, models);
@@ -95,13 +120,64 @@ int sweep_main(const std::vector<std::string>& args) {
   so.points_file = points_file;
   so.samples = samples;
   so.levels = levels;
+  so.shard_index = shard.index;
+  so.shard_count = shard.count;
   experiment::ManifestInfo info;
   info.command = "sweep";
   info.command_line = {"geosim"};
   info.command_line.insert(info.command_line.end(), args.begin(), args.end());
+  if (merge) {
+    so.merged_shards = merge->shards;
+    info.command = "merge";
+    info.command_line = merge->command_line;
+  }
   info.start_time = experiment::utc_now_iso8601();
   info.threads = so.threads;
   experiment::SweepResult r = experiment::run_sweep(model, design, so, info);
+  if (sharded) {
+    // What `geosim merge` needs: which share this is, the sweep's key (as in .sweep/key),
+    // and the sweep's own arguments, with absolute paths, to assemble the points again.
+    std::vector<std::string> sweep_args = {absolute_path(a.files[0])};
+    for (const auto& v : vary) sweep_args.insert(sweep_args.end(), {"--vary", v});
+    if (!points_file.empty())
+      sweep_args.insert(sweep_args.end(), {"--points", absolute_path(points_file)});
+    if (!vm["design"].defaulted()) sweep_args.insert(sweep_args.end(), {"--design", design_text});
+    if (samples) sweep_args.insert(sweep_args.end(), {"--samples", std::to_string(samples)});
+    if (levels) sweep_args.insert(sweep_args.end(), {"--levels", std::to_string(levels)});
+    for (const auto& s : a.sets) sweep_args.insert(sweep_args.end(), {"--set", s});
+    sweep_args.insert(sweep_args.end(), {"--replicates", std::to_string(so.replicates)});
+    sweep_args.insert(sweep_args.end(), {"--seed", std::to_string(so.seed)});
+    if (a.per_run) sweep_args.push_back("--per-run");
+    io::JsonWriter w;
+    w.begin_object();
+    w.member("program", std::string("geosim"));
+    w.member("version", std::string(GEOSIM_VERSION));
+    w.member("kind", std::string("sweep-shard"));
+    w.member("shard", shard.index);
+    w.member("of", shard.count);
+    std::string key = io::read_file(a.out + "/.sweep/key");
+    while (!key.empty() && key.back() == '\n') key.pop_back();
+    w.member("key", key);
+    w.member("points", static_cast<int64_t>(design.points.size()));
+    w.member("per_run", a.per_run);
+    w.member("start_time", info.start_time);
+    w.key("command_line").begin_array();
+    for (const auto& x : info.command_line) w.value(x);
+    w.end_array();
+    w.key("sweep_args").begin_array();
+    for (const auto& x : sweep_args) w.value(x);
+    w.end_array();
+    w.end_object();
+    io::write_file_atomically(a.out + "/shard.json", w.str());
+    if (!a.quiet)
+      std::fprintf(stderr,
+                   "geosim: shard %lld/%lld: %zu of %zu points (%zu resumed, %zu failed) in %s; "
+                   "combine the %lld shards with geosim merge\n",
+                   static_cast<long long>(shard.index), static_cast<long long>(shard.count),
+                   r.points, design.points.size(), r.resumed, r.failed, a.out.c_str(),
+                   static_cast<long long>(shard.count));
+    return r.failed ? kExitRunFailed : kExitOk;
+  }
 #ifdef GEOSIM_HAVE_REPORT
   if (a.report && dist::rank() == 0) report::write_report(a.out, a.out + "/report.html");
 #endif
@@ -116,6 +192,10 @@ int sweep_main(const std::vector<std::string>& args) {
   }
   return dist::max_over_ranks(r.failed ? kExitRunFailed : kExitOk);
 }
+
+namespace {
+
+int sweep_main(const std::vector<std::string>& args) { return sweep_command(args); }
 
 const RegisterCommand kRegister{Command{
     "sweep",

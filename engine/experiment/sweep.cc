@@ -32,15 +32,16 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string point_path(const std::string& dir, size_t p, const char* suffix) {
-  char name[64];
-  std::snprintf(name, sizeof name, "/point-%08zu%s", p, suffix);
-  return dir + name;
+  return sweep_point_path(dir, p, suffix);
 }
 
 // Everything that determines a sweep's numbers; a resumed sweep must match it.
 std::string sweep_key(const sim::Model& model, const Design& design, const SweepOptions& o) {
   std::string k = "geosim-sweep 1\n";
-  for (const auto& f : model.files) k += f + " " + io::sha256_file(f) + "\n";
+  // Absolute paths: the same files named from another folder (a shard's job, its merge)
+  // give the same key.
+  for (const auto& f : model.files)
+    k += fs::absolute(f).lexically_normal().string() + " " + io::sha256_file(f) + "\n";
   for (double u : model.uniforms) k += io::format_double(u) + ",";
   k += "\nseed " + std::to_string(o.seed) + " replicates " + std::to_string(o.replicates) +
        " per_run " + std::to_string(o.per_run) + "\n";
@@ -55,6 +56,12 @@ std::string sweep_key(const sim::Model& model, const Design& design, const Sweep
 }
 
 }  // namespace
+
+std::string sweep_point_path(const std::string& sweep_dir, size_t p, const char* suffix) {
+  char name[64];
+  std::snprintf(name, sizeof name, "/point-%08zu%s", p, suffix);
+  return sweep_dir + name;
+}
 
 std::vector<std::string> sweep_header(const Design& design) {
   std::vector<std::string> h = {"point"};
@@ -104,9 +111,11 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   if (rank == 0) {
     if (o.resume && fs::exists(dir + "/key")) {
       if (io::read_file(dir + "/key") != key + "\n")
-        refusal =
-            "--resume: this folder holds a different sweep (scenario, parameters, seed, "
-            "replicates or design changed); run without --resume to start again";
+        refusal = o.merged_shards.empty()
+                      ? "--resume: this folder holds a different sweep (scenario, parameters, "
+                        "seed, replicates or design changed); run without --resume to start again"
+                      : "the scenario files changed since the shards ran (their sha256 differ), "
+                        "or the shards belong to another sweep; expected the files the shards ran";
     } else {
       fs::remove_all(dir, ec);
     }
@@ -124,10 +133,15 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   SweepResult result;
   result.points = design.points.size();
   std::vector<char> todo(design.points.size(), 1);
+  size_t mine = 0;  // the points this process is responsible for
   for (size_t p = 0; p < todo.size(); ++p) {
-    if (static_cast<int>(p % static_cast<size_t>(ranks)) != rank) {
+    if (static_cast<int>(p % static_cast<size_t>(ranks)) != rank ||
+        !in_shard(p, o.shard_index, o.shard_count)) {
       todo[p] = 0;
-    } else if (o.resume && fs::exists(point_path(dir, p, ".csv"))) {
+      continue;
+    }
+    ++mine;
+    if (o.resume && fs::exists(point_path(dir, p, ".csv"))) {
       todo[p] = 0;
       ++result.resumed;
     }
@@ -225,12 +239,25 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   for (auto& t : pool) t.join();
   if (o.progress) std::fprintf(stderr, "\r%40s\r", "");
   if (fatal) std::rethrow_exception(fatal);
-  if (o.stop && o.stop->load() && done.load() < design.points.size())
-    throw Interrupted(std::to_string(done.load()) + " of " + std::to_string(design.points.size()) +
+  if (o.stop && o.stop->load() && done.load() < mine)
+    throw Interrupted(std::to_string(done.load()) + " of " + std::to_string(mine) +
                       " points finished and are kept in " + dir +
                       "; run the same command with --resume to continue");
   dist::barrier();
   if (rank != 0) return result;
+
+  if (o.shard_count > 1) {  // a shard: its points stay in .sweep for geosim merge
+    result.points = mine;
+    for (size_t p = 0; p < design.points.size(); ++p) {
+      if (!in_shard(p, o.shard_index, o.shard_count)) continue;
+      io::CsvTable t = io::parse_csv(
+          io::csv_line(sweep_header(design)) + "\n" + io::read_file(point_path(dir, p, ".csv")),
+          point_path(dir, p, ".csv"));
+      const int c_status = t.column("status");
+      if (!t.rows.empty() && t.rows[0][static_cast<size_t>(c_status)] != "ok") ++result.failed;
+    }
+    return result;
+  }
 
   // Assemble the final files from the point files, in point order.
   std::string sweep_text = io::csv_line(sweep_header(design)) + "\n";
@@ -305,7 +332,17 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
     if (!o.points_file.empty()) w.member("points_file", o.points_file);
     w.member("points", static_cast<int64_t>(design.points.size()));
     w.member("failed_points", static_cast<int64_t>(result.failed));
-    w.member("resumed_points", static_cast<int64_t>(result.resumed));
+    w.member("resumed_points", static_cast<int64_t>(o.merged_shards.empty() ? result.resumed : 0));
+    if (!o.merged_shards.empty()) {
+      w.key("shards").begin_array();
+      for (const auto& [shard_dir, index] : o.merged_shards) {
+        w.begin_object();
+        w.member("dir", shard_dir);
+        w.member("shard", index);
+        w.end_object();
+      }
+      w.end_array();
+    }
     w.end_object();
   };
   ScenarioRun sr;

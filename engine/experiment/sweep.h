@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "experiment/design.h"
@@ -34,6 +35,13 @@ struct SweepOptions {
   std::string points_file;
   size_t samples = 0;
   int levels = 0;
+  // A shard (`sweep --shard I/N`): this process runs the points p with
+  // p % shard_count == shard_index into OUT/.sweep and assembles nothing; `geosim merge`
+  // gathers the shards' point files and assembles them as one sweep would.
+  int64_t shard_index = 0, shard_count = 1;
+  // Set by `geosim merge`: the shard folders and indices the points came from (recorded
+  // in manifest.json).
+  std::vector<std::pair<std::string, int64_t>> merged_shards;
 };
 
 struct SweepResult {
@@ -41,6 +49,15 @@ struct SweepResult {
   size_t failed = 0;
   size_t resumed = 0;  // points found finished and skipped
 };
+
+// The file of point p in a sweep's working folder (OUT/.sweep): suffix ".csv" (its rows of
+// sweep.csv) or ".runs.csv" (its rows of runs.csv, with --per-run).
+std::string sweep_point_path(const std::string& sweep_dir, size_t p, const char* suffix);
+
+// The points a shard runs: p with p % shard_count == shard_index.
+inline bool in_shard(size_t p, int64_t shard_index, int64_t shard_count) {
+  return static_cast<int64_t>(p % static_cast<size_t>(shard_count)) == shard_index;
+}
 
 // Checks that every design name is a parameter of `model` and every point lies inside
 // every parameter's declared range; throws UserError naming the first point that does not.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scale-out must not change a byte: shards merged and MPI ranks against one process.
 
-Usage: dist_test.py GEOSIM {shards|refusals|mpi} SCENARIO.yaml
+Usage: dist_test.py GEOSIM {shards|refusals|sweep_shards|mpi} SCENARIO.yaml
 """
 import os
 import shutil
@@ -67,6 +67,64 @@ def refusals(tmp):
     print("missing, duplicate and foreign shards refused")
 
 
+def sweep_shards(tmp):
+    # sweep --shard I/N: shards of 2 and 3 merge to the single sweep's files; an unfinished,
+    # missing or foreign shard, or a run shard among sweep shards, is refused and the merge
+    # writes nothing; an interrupted shard resumes.
+    scen = os.path.join(tmp, "scenario.yaml")
+    shutil.copy(SCEN, scen)
+    design = ["--design", "sobol", "--vary", "protest0=0.3:0.7", "--vary", "kremlin_resolve=0.3:1",
+              "--samples", "8", "-n", "400", "--per-run", "-q", "--seed", "5"]
+    ref = os.path.join(tmp, "single")
+    r = run(["sweep", scen, "--out", ref, "-j", "1"] + design)
+    assert r.returncode == 0, r.stderr
+    outputs = ("sweep.csv", "sensitivity.csv", "runs.csv")
+    for n in (2, 3):
+        dirs = [os.path.join(tmp, f"n{n}-s{i}") for i in range(n)]
+        for i, d in enumerate(dirs):
+            r = run(["sweep", scen, "--out", d, "--shard", f"{i}/{n}", "-j", "2"] + design)
+            assert r.returncode == 0, r.stderr
+            assert not os.path.exists(os.path.join(d, "sweep.csv")), "a shard assembles nothing"
+        merged = os.path.join(tmp, f"merged{n}")
+        r = run(["merge"] + dirs[::-1] + ["--out", merged, "-q"])
+        assert r.returncode == 0, r.stderr
+        for f in outputs:
+            with open(os.path.join(ref, f), "rb") as x, open(os.path.join(merged, f), "rb") as y:
+                assert x.read() == y.read(), f"{f} differs: {n} sweep shards merged"
+        assert not os.path.exists(os.path.join(merged, ".sweep")), "working folder left behind"
+    dirs = [os.path.join(tmp, f"n3-s{i}") for i in range(3)]
+    m = os.path.join(tmp, "m")
+
+    def refused(args, text):
+        r = run(["merge"] + args + ["--out", m])
+        assert r.returncode == 2 and text in r.stderr, (args, r.returncode, r.stderr)
+        assert not os.path.exists(m), "a refused merge must write nothing"
+
+    refused([dirs[0], dirs[2]], "1 of 3 shards missing (1)")
+    run_shard = os.path.join(tmp, "run-shard")
+    assert run(["run", scen, "--out", run_shard, "--shard", "1/3", "-q"]).returncode == 0
+    refused([dirs[0], run_shard, dirs[2]], "expected shards of one run")
+    # An unfinished shard: one point file gone.
+    point = os.path.join(dirs[1], ".sweep", "point-00000001.csv")
+    os.rename(point, point + ".away")
+    refused(dirs, "did not finish point 1")
+    os.rename(point + ".away", point)
+    # The scenario changed after the shards ran.
+    with open(scen, "a") as f:
+        f.write("# edited\n")
+    refused(dirs, "the scenario files changed since the shards ran")
+    shutil.copy(SCEN, scen)
+    r = run(["merge"] + dirs + ["--out", m, "-q"])
+    assert r.returncode == 0, r.stderr
+    # --resume on a shard recomputes none of its finished points.
+    loud = [a for a in design if a != "-q"]
+    r = run(["sweep", scen, "--out", dirs[0], "--shard", "0/3", "--resume"] + loud)
+    assert r.returncode == 0 and "11 of 32 points (11 resumed, 0 failed)" in r.stderr, r.stderr
+    r = run(["sweep", scen, "--out", os.path.join(tmp, "x"), "--shard", "0/2", "--report"] + design)
+    assert r.returncode == 2 and "--report applies to merged results" in r.stderr, r.stderr
+    print("sweep shards of 2 and 3 merge to the single sweep's files; bad merges refused")
+
+
 def mpi(tmp):
     ref = single(tmp)
     mpirun = shutil.which("mpirun")
@@ -93,7 +151,7 @@ def mpi(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        {"shards": shards, "refusals": refusals, "mpi": mpi}[MODE](tmp)
+        {"shards": shards, "refusals": refusals, "mpi": mpi, "sweep_shards": sweep_shards}[MODE](tmp)
     print("1 passed, 0 failed")
     return 0
 
