@@ -61,7 +61,7 @@ int compare_main(const std::vector<std::string>& args) {
 }
 
 RegisterCommand reg({"compare", kUsage,
-                     "compares two result folders (or summary.csv files) outcome by outcome",
+                     "compare two result folders (or summary.csv files) outcome by outcome",
                      compare_main});
 
 }  // namespace

@@ -42,7 +42,7 @@ int report_main(const std::vector<std::string>& args) {
 }
 
 RegisterCommand reg({"report", kUsage,
-                     "writes a self-contained HTML report (inline SVG charts) of a result folder",
+                     "write a self-contained HTML report (inline SVG charts) of a result folder",
                      report_main});
 
 }  // namespace
