@@ -41,7 +41,19 @@ int merge_sweep(const std::vector<Shard>& shards, const std::string& out, bool q
                 const std::vector<std::string>& args) {
   namespace fs = std::filesystem;
   const Shard& first = shards[0];
-  const auto points = static_cast<size_t>(first.json["points"].as_int64());
+  const int64_t declared = first.json["points"].as_int64();
+  if (declared < 1 || declared > 1000000)
+    throw UserError(SourceLoc{first.dir + "/shard.json"},
+                    "'points' is " + std::to_string(declared) +
+                        "; expected 1 to 1000000 (a damaged shard.json?)");
+  const auto points = static_cast<size_t>(declared);
+  for (const auto& s : shards) {
+    // Gathering into a shard's own folder would delete its points before copying them.
+    std::error_code ec;
+    if (fs::exists(out, ec) && fs::equivalent(out, s.dir, ec))
+      throw UserError(SourceLoc{out}, "--out is the shard folder " + s.dir +
+                                          "; expected a folder of its own for the merged sweep");
+  }
   std::vector<std::pair<std::string, std::string>> copies;  // from, to (file names)
   for (const auto& s : shards) {
     const std::string from = s.dir + "/.sweep";

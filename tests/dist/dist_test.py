@@ -101,6 +101,9 @@ def sweep_shards(tmp):
         assert not os.path.exists(m), "a refused merge must write nothing"
 
     refused([dirs[0], dirs[2]], "1 of 3 shards missing (1)")
+    r = run(["merge"] + dirs + ["--out", dirs[1]])
+    assert r.returncode == 2 and "is the shard folder" in r.stderr, r.stderr
+    assert os.listdir(os.path.join(dirs[1], ".sweep")), "the shard's points must survive"
     run_shard = os.path.join(tmp, "run-shard")
     assert run(["run", scen, "--out", run_shard, "--shard", "1/3", "-q"]).returncode == 0
     refused([dirs[0], run_shard, dirs[2]], "expected shards of one run")
