@@ -132,9 +132,9 @@ int merge_main(const std::vector<std::string>& args) {
     Shard s;
     s.dir = d;
     if (!std::filesystem::exists(d + "/shard.json"))
-      throw UserError(
-          SourceLoc{d},
-          "no shard.json here; expected a folder written by geosim run --shard I/N --out DIR");
+      throw UserError(SourceLoc{d},
+                      "no shard.json here; expected a finished shard: a folder written by geosim "
+                      "run or sweep --shard I/N --out DIR");
     s.json = io::read_json(d + "/shard.json");
     s.index = s.json["shard"].as_int64();
     s.count = s.json["of"].as_int64();
