@@ -22,12 +22,13 @@ using loader::Node;
 
 constexpr uintmax_t kMaxFileBytes = 64u << 20;
 
-const std::vector<std::string> kRemovableSections = {"parameters", "world",  "actors",  "relations",
-                                                     "decisions",  "events", "outcomes"};
+const std::vector<std::string> kRemovableSections = {
+    "parameters", "world", "actors", "relations", "decisions", "events", "outcomes", "bargaining"};
 
 std::string singular(const std::string& section) {
   if (section == "world") return "world variable";
   if (section == "parameters") return "parameter";
+  if (section == "bargaining") return "issue set";
   return section.substr(0, section.size() - 1);  // actors -> actor, ...
 }
 
@@ -226,7 +227,24 @@ class Loader {
       return;
     }
     map->erase(static_cast<size_t>(at));
-    if (section == "actors") drop_relation_entries(merged, name);
+    if (section == "actors") {
+      drop_relation_entries(merged, name);
+      drop_bargaining_entries(merged, name);
+    }
+  }
+
+  // An issue set lists its actors by id: a removed actor leaves every issue set.
+  static void drop_bargaining_entries(Node& merged, const std::string& actor) {
+    int b = merged.index_of("bargaining");
+    if (b < 0 || !merged.items[static_cast<size_t>(b)].is_map()) return;
+    for (Node& set : merged.items[static_cast<size_t>(b)].items) {
+      if (!set.is_map()) continue;
+      int a = set.index_of("actors");
+      if (a < 0) continue;
+      Node& actors = set.items[static_cast<size_t>(a)];
+      if (!actors.is_map()) continue;
+      if (int at = actors.index_of(actor); at >= 0) actors.erase(static_cast<size_t>(at));
+    }
   }
 
   // Relations are the one place an actor id is a key outside `actors`.

@@ -48,6 +48,51 @@ bargaining:
   EXPECT_EQ(b.actors[1].salience[1].text, "0.7");
 }
 
+TEST(Bargaining, RemoveDropsAnIssueSet) {
+  ScenarioSpec s = load_scenario_spec_from_string(
+      "geosim: 1\nextends: bargaining-base.yaml\nremove: [bargaining.alignment]\n",
+      std::string(GEOSIM_TEST_DATA_DIR) + "/good/child.yaml");
+  ASSERT_EQ(s.bargaining.size(), 1u);
+  EXPECT_EQ(s.bargaining[0].name, "order");
+  EXPECT_EQ(s.bargaining[0].actors.size(), 3u);
+}
+
+TEST(Bargaining, ARemovedActorLeavesEveryIssueSet) {
+  ScenarioSpec s = load_scenario_spec_from_string(
+      "geosim: 1\nextends: bargaining-base.yaml\nremove: [actors.nazarbayev]\n",
+      std::string(GEOSIM_TEST_DATA_DIR) + "/good/child.yaml");
+  ASSERT_EQ(s.bargaining.size(), 2u);
+  for (const BargainingSpec& b : s.bargaining)
+    for (const auto& a : b.actors) EXPECT_NE(a.actor, "nazarbayev") << b.name;
+  EXPECT_EQ(s.bargaining[0].actors.size(), 2u);
+  EXPECT_EQ(s.bargaining[1].actors.size(), 2u);
+  // An issue set left with one actor is refused, as if written so.
+  try {
+    load_scenario_spec_from_string(
+        "geosim: 1\nextends: bargaining-base.yaml\nremove: [actors.kremlin]\n",
+        std::string(GEOSIM_TEST_DATA_DIR) + "/good/child.yaml");
+    FAIL() << "accepted";
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.diagnostics()[0].message,
+              "bargaining.alignment.actors lists 1 actor; expected at least two");
+  }
+}
+
+TEST(Bargaining, RemovingAnIssueSetThatDoesNotExistNamesTheNearest) {
+  try {
+    load_scenario_spec_from_string(
+        "geosim: 1\nextends: bargaining-base.yaml\nremove: [bargaining.alignmnet]\n",
+        std::string(GEOSIM_TEST_DATA_DIR) + "/good/child.yaml");
+    FAIL() << "accepted";
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.diagnostics()[0].message,
+              "remove entry 'bargaining.alignmnet' names no issue set (after merging); expected "
+              "an existing issue set (did you mean 'bargaining.alignment'?)");
+    EXPECT_EQ(e.diagnostics()[0].loc.line, 3);
+    EXPECT_EQ(e.diagnostics()[0].loc.column, 10);
+  }
+}
+
 using test::BadFile;
 
 const BadFile kBadFiles[] = {

@@ -229,7 +229,7 @@ sections = re.match(r"\^\((.*)\)", SCHEMA["properties"]["remove"]["items"]["patt
 for sec in sections.split("|"):
     # Entries nothing else refers to, so that removing them leaves a valid scenario.
     name = {"parameters": "q", "world": "z", "actors": "c", "relations": "rel2", "decisions":
-            "d_argmax", "events": "e2", "outcomes": "final"}.get(sec)
+            "d_argmax", "events": "e2", "outcomes": "final", "bargaining": "issues"}.get(sec)
     doc = copy.deepcopy(FULL)
     doc["remove"] = [f"{sec}.{name}"]
     code, msgs = validate(doc)
