@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/isa.h"
 #include "random/detmath.h"
 
 namespace geosim::expr {
@@ -63,11 +64,13 @@ int first_bad_lane(const double* value, const double* mask, int valid) {
 
 }  // namespace
 
-// An AVX2 clone for machines that have it: no FMA is enabled and contraction is off, so
-// every operation rounds exactly as in the baseline clone (same bits, faster loops).
-__attribute__((target_clones("avx2", "default"))) Failure run(const Program& program, double* rows,
-                                                              const rnd::DrawContext& draw,
-                                                              int valid_lanes) {
+namespace {
+
+// The interpreter's body, inlined into a baseline and an AVX2 entry point (core/isa.h): no
+// FMA is enabled and contraction is off, so every operation rounds exactly as in the
+// baseline (same bits, faster loops).
+[[gnu::always_inline]] inline Failure run_body(const Program& program, double* rows,
+                                               const rnd::DrawContext& draw, int valid_lanes) {
   for (const Instr& in : program.code) {
     double* d = ptr(rows, in.dst);
     const double* a = ptr(rows, in.a);
@@ -185,6 +188,23 @@ __attribute__((target_clones("avx2", "default"))) Failure run(const Program& pro
     }
   }
   return Failure{};
+}
+
+[[gnu::target("avx2")]] Failure run_avx2(const Program& program, double* rows,
+                                         const rnd::DrawContext& draw, int valid_lanes) {
+  return run_body(program, rows, draw, valid_lanes);
+}
+
+Failure run_baseline(const Program& program, double* rows, const rnd::DrawContext& draw,
+                     int valid_lanes) {
+  return run_body(program, rows, draw, valid_lanes);
+}
+
+}  // namespace
+
+Failure run(const Program& program, double* rows, const rnd::DrawContext& draw, int valid_lanes) {
+  static const auto path = core::use_avx2() ? run_avx2 : run_baseline;
+  return path(program, rows, draw, valid_lanes);
 }
 
 }  // namespace geosim::expr

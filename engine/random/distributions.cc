@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/isa.h"
 #include "random/detmath.h"
 #include "random/stream.h"
 
@@ -48,11 +49,11 @@ inline Counter counter(const DrawContext& cx, int lane, uint32_t site, uint32_t 
 // Philox4x32-10 for many consecutive replicates at once, laid out so that the compiler
 // vectorises the rounds across lanes. Bit-identical to uniform() (tested).
 constexpr int kBatch = 64;
-// Integer arithmetic only, so the AVX2 clone gives the same bits as the baseline one.
-__attribute__((target_clones("avx2", "default"))) void unit_batch(uint64_t seed,
-                                                                  uint32_t replicate0,
-                                                                  uint32_t step, uint32_t site,
-                                                                  uint32_t k, double* out, int n) {
+// Integer arithmetic only (and one exact conversion), so the AVX2 path gives the same bits
+// as the baseline one (core/isa.h).
+[[gnu::always_inline]] inline void unit_batch_body(uint64_t seed, uint32_t replicate0,
+                                                   uint32_t step, uint32_t site, uint32_t k,
+                                                   double* out, int n) {
   alignas(64) uint32_t c0[kBatch], c1[kBatch], c2[kBatch], c3[kBatch];
   for (int base = 0; base < n; base += kBatch) {
     const int m = n - base < kBatch ? n - base : kBatch;
@@ -85,6 +86,22 @@ __attribute__((target_clones("avx2", "default"))) void unit_batch(uint64_t seed,
       out[base + i] = (static_cast<double>(a >> 11) + 0.5) * kScale;
     }
   }
+}
+
+[[gnu::target("avx2")]] void unit_batch_avx2(uint64_t seed, uint32_t replicate0, uint32_t step,
+                                             uint32_t site, uint32_t k, double* out, int n) {
+  unit_batch_body(seed, replicate0, step, site, k, out, n);
+}
+
+void unit_batch_baseline(uint64_t seed, uint32_t replicate0, uint32_t step, uint32_t site,
+                         uint32_t k, double* out, int n) {
+  unit_batch_body(seed, replicate0, step, site, k, out, n);
+}
+
+void unit_batch(uint64_t seed, uint32_t replicate0, uint32_t step, uint32_t site, uint32_t k,
+                double* out, int n) {
+  static const auto path = core::use_avx2() ? unit_batch_avx2 : unit_batch_baseline;
+  path(seed, replicate0, step, site, k, out, n);
 }
 
 inline void units(const DrawContext& cx, uint32_t site, double* out, int n) {
