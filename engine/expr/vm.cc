@@ -141,10 +141,10 @@ namespace {
         map2(d, a, b, [](double x, double y) { return x != y ? 1.0 : 0.0; });
         break;
       case Op::kAnd:
-        map2(d, a, b, [](double x, double y) { return (x != 0) & (y != 0) ? 1.0 : 0.0; });
+        map2(d, a, b, [](double x, double y) { return ((x != 0) & (y != 0)) ? 1.0 : 0.0; });
         break;
       case Op::kOr:
-        map2(d, a, b, [](double x, double y) { return (x != 0) | (y != 0) ? 1.0 : 0.0; });
+        map2(d, a, b, [](double x, double y) { return ((x != 0) | (y != 0)) ? 1.0 : 0.0; });
         break;
       case Op::kSelect:
         map3(d, a, b, c, [](double cond, double x, double y) { return cond != 0 ? x : y; });
