@@ -207,6 +207,7 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
   const int64_t window = 4 * threads;  // bounds `pending`: memory stays flat
 
   std::vector<RunStats> partial(static_cast<size_t>(threads));
+  auto stopped = [&] { return options.stop && options.stop->load(); };
   auto worker = [&](int w) {
     Collector collector(model, static_cast<bool>(on_rows));
     sim::Block block(model);
@@ -216,15 +217,22 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
       if (b >= end_block || b > failed_block.load()) break;
       if (on_rows) {
         std::unique_lock<std::mutex> lock(mu);
-        cv.wait(lock, [&] { return b < next_to_emit + window || failed_block.load() < b; });
-        if (failed_block.load() < b) break;
+        // Woken by every emission, failure and abandoned block: a thread waiting for a block
+        // that was abandoned (stop) must not wait for ever.
+        cv.wait(lock,
+                [&] { return b < next_to_emit + window || failed_block.load() < b || stopped(); });
+        if (failed_block.load() < b || stopped()) break;
       }
       const uint64_t first = static_cast<uint64_t>(b) * kLanes;
       const int n = static_cast<int>(std::min<int64_t>(kLanes, options.replicates - b * kLanes));
       try {
         // A block of a very long scenario can take minutes: the stop flag is polled inside
         // it too, and an abandoned block is neither counted nor emitted.
-        if (!block.run(uniforms, options.seed, first, n, collector, options.stop)) break;
+        if (!block.run(uniforms, options.seed, first, n, collector, options.stop)) {
+          std::lock_guard<std::mutex> lock(mu);
+          cv.notify_all();
+          break;
+        }
       } catch (const RunError& e) {
         std::lock_guard<std::mutex> lock(mu);
         if (b < failed_block.load()) {

@@ -27,8 +27,8 @@ struct RunOptions {
   // Split of the work for shards and MPI ranks: this process runs the shard_index-th of
   // shard_count contiguous ranges of blocks. The default runs everything.
   int64_t shard_index = 0, shard_count = 1;
-  // When set and it becomes true, no new block starts and run_replicates throws
-  // Interrupted (blocks already running finish first).
+  // When set and it becomes true, no new block starts, blocks already running are abandoned
+  // within sim::Block::kStopCheckSteps steps, and run_replicates throws Interrupted.
   const std::atomic<bool>* stop = nullptr;
 };
 

@@ -360,6 +360,14 @@ bool Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t fir
       for_lanes([&](int i) { alive[i] = flag((alive[i] != 0) & (stop[i] == 0)); });
       any_alive = any_set(alive);
     }
+    if (!any_alive && model_.track.empty() && t + 1 < model_.steps) {
+      // Every replicate has stopped and nothing is tracked: the remaining steps would change
+      // nothing. Leave the step counter as the last step would, for the outcomes below.
+      t_ = model_.steps - 1;
+      draw_.step = static_cast<uint32_t>(t_);
+      Lane(row(model_.t_row)).setConstant(static_cast<double>(t_));
+      break;
+    }
   }
 
   // Outcomes on the final state; every valid lane counts, stopped or not.

@@ -34,6 +34,17 @@ world: {x: 0}
 dynamics: ["world.x = world.x * 0.5 + normal(0, 1)"]
 outcomes: {x: world.x}
 """
+# Blocks of very different lengths: a replicate runs on only if its draw is below 10^-5,
+# so about 1 block in 400 holds one that never stops while the others end in a few steps.
+# With --per-run and two threads, one thread fills the reorder window with short blocks
+# and waits for the long one, which the other thread abandons on SIGINT.
+UNEVEN = """geosim: 1
+scenario: {id: uneven, steps: 100000000, replicates: 1000000, seed: 3}
+world: {x: 0, keep: "uniform(0, 1)"}
+dynamics: ["world.x = world.x * 0.5 + normal(0, 1)"]
+stop_when: "t > 10 and world.keep > 0.00001"
+outcomes: {x: world.x}
+"""
 SHORT = """geosim: 1
 scenario: {id: short-run, steps: 10, replicates: 500}
 world: {x: 0}
@@ -71,6 +82,7 @@ def interrupt(label, args, expect_files, expect_message):
         open(os.path.join(d, "long.yaml"), "w").write(LONG)
         open(os.path.join(d, "short.yaml"), "w").write(SHORT)
         open(os.path.join(d, "endless.yaml"), "w").write(ENDLESS)
+        open(os.path.join(d, "uneven.yaml"), "w").write(UNEVEN)
         out = os.path.join(d, "out")
         err_path = os.path.join(d, "stderr")
         with open(err_path, "wb") as err:
@@ -128,6 +140,9 @@ interrupt("run, first scenario finished", ["run", "short.yaml", "long.yaml"],
           r"interrupted: scenario 'long-run' did not finish; kept the results of 1 finished")
 interrupt("run, inside one long block", ["run", "endless.yaml"], [],
           r"interrupted: scenario 'endless' did not finish; nothing was written")
+interrupt("run --per-run, a thread waiting for an abandoned block",
+          ["run", "uneven.yaml", "--per-run"], [],
+          r"interrupted: scenario 'uneven' did not finish; nothing was written")
 # Short points, so that some finish before the signal and the one running does not.
 interrupt("sweep --per-run", ["sweep", "long.yaml", "-n", "2000", "--vary", "p=0:1:0.001",
                               "--per-run"], [],

@@ -269,6 +269,33 @@ stop_when: "world.x >= 4"
   EXPECT_EQ(s.track[0][9].moments.mean(), 4);  // a stopped replicate keeps its final state
 }
 
+// Once every replicate of a block has stopped and nothing is tracked, the engine skips the
+// remaining steps; outcomes must still see the last step's `t` and draw as at that step.
+// The same model with a track (which runs every step) is the reference.
+TEST(Steps, SkippingStepsAfterEveryReplicateStoppedChangesNoOutcome) {
+  const std::string body = R"Y(geosim: 1
+scenario: {id: skip, steps: 50, replicates: 600}
+world: {x: 0}
+dynamics: ["world.x += uniform(0, 1)"]
+stop_when: "world.x >= 2"
+outcomes:
+  x: "world.x"
+  last_t: "t"
+  late_draw: "normal(0, 1) + t"
+)Y";
+  sim::Model skipping = compile(body);
+  sim::Model full = compile(body + "track: [world.x]\n");
+  RunStats a = run(skipping, 600), b = run(full, 600);
+  for (const char* name : {"x", "last_t", "late_draw"}) {
+    EXPECT_EQ(outcome(skipping, a, name).values.moments.mean(),
+              outcome(full, b, name).values.moments.mean())
+        << name;
+    EXPECT_EQ(outcome(skipping, a, name).values.sketch, outcome(full, b, name).values.sketch)
+        << name;
+  }
+  EXPECT_EQ(mean_of(skipping, a, "last_t"), 49);
+}
+
 TEST(Decisions, AllChooseOnTheSameStateThenEffectsApplyInFileOrder) {
   sim::Model m = compile(R"Y(geosim: 1
 scenario: {id: order, steps: 1}
