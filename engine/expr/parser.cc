@@ -242,9 +242,10 @@ class Parser {
     if (n.depth > kMaxExpressionDepth) too_deep(n.offset);
   }
   [[noreturn]] void too_deep(int offset) {
-    fail(offset, "expression nested more than " + std::to_string(kMaxExpressionDepth) +
-                     " levels deep; expected a simpler expression (split it with intermediate "
-                     "variables)");
+    fail(offset, "expression more than " + std::to_string(kMaxExpressionDepth) +
+                     " levels deep (each parenthesis, function call, unary operator, ^, and "
+                     "each operator of a chain such as a + b + c counts as a level); expected a "
+                     "simpler expression (split it with intermediate variables)");
   }
   // Guards the parser's own recursion (parentheses, unary operators, call arguments).
   struct Nesting {
@@ -377,6 +378,7 @@ class Parser {
     NodePtr base = primary();
     if (tok_.kind == Tok::kCaret) {
       int off = base->offset;
+      Nesting guard(*this, off);  // 2^2^...^2 recurses here once per ^
       advance();
       NodePtr exponent = parse_unary();  // right-associative: 2^3^2 = 2^(3^2)
       return binary(BinaryOp::kPow, std::move(base), std::move(exponent), off);

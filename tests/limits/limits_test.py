@@ -124,6 +124,16 @@ def case_long_expression_chain(binary, d):
         sys.exit("FAIL: the message does not name the nesting depth")
 
 
+def case_long_power_chain(binary, d):
+    # 2^2^...^2 is right-associative: the parser recursed once per ^ without a guard.
+    n = 200_000
+    f = write(d, "power.yaml", HEADER + 'world: {x: 0}\ndynamics: ["world.x = 2' + "^2" * n +
+              '"]\n')
+    geosim(binary, ["validate", f], 2, "power.yaml:4:")
+    if "levels deep" not in LAST_STDERR[0]:
+        sys.exit("FAIL: the message does not name the nesting depth")
+
+
 def case_huge_file(binary, d):
     # 50 MB of world variables: far more YAML nodes than the loader accepts.
     lines = [HEADER, "world:\n"]
