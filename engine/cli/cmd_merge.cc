@@ -53,7 +53,20 @@ int merge_sweep(const std::vector<Shard>& shards, const std::string& out, bool q
     if (fs::exists(out, ec) && fs::equivalent(out, s.dir, ec))
       throw UserError(SourceLoc{out}, "--out is the shard folder " + s.dir +
                                           "; expected a folder of its own for the merged sweep");
+    // shard.json and the points must belong to the same sweep (a folder can be reused).
+    const std::string key_file = s.dir + "/.sweep/key";
+    if (!fs::exists(key_file, ec) || io::read_file(key_file) != s.json["key"].as_string() + "\n")
+      throw UserError(SourceLoc{s.dir},
+                      "the points in .sweep/ are not those of this folder's shard.json (the "
+                      "folder was reused, or the shard did not finish); expected a finished "
+                      "shard: run its command again with --resume");
   }
+  // The merge gathers the points in OUT/.sweep: never over a folder it did not make (a
+  // sweep's kept points, or a shard, would be lost).
+  if (fs::exists(out + "/.sweep") || fs::exists(out + "/shard.json"))
+    throw UserError(SourceLoc{out},
+                    "--out holds a sweep's working folder (.sweep) or a shard (shard.json); "
+                    "expected a new folder, or one holding only results");
   std::vector<std::pair<std::string, std::string>> copies;  // from, to (file names)
   for (const auto& s : shards) {
     const std::string from = s.dir + "/.sweep";
@@ -78,7 +91,6 @@ int merge_sweep(const std::vector<Shard>& shards, const std::string& out, bool q
   const std::string work = out + "/.sweep";
   std::error_code ec;
   try {
-    fs::remove_all(work, ec);
     fs::create_directories(work, ec);
     if (ec) throw UserError(SourceLoc{work}, "cannot create the folder: " + ec.message());
     io::write_file_atomically(work + "/key", first.json["key"].as_string() + "\n");
@@ -138,6 +150,10 @@ int merge_main(const std::vector<std::string>& args) {
     s.json = io::read_json(d + "/shard.json");
     s.index = s.json["shard"].as_int64();
     s.count = s.json["of"].as_int64();
+    if (s.count < 1 || s.count > 100000 || s.index < 0 || s.index >= s.count)
+      throw UserError(SourceLoc{d + "/shard.json"},
+                      "says shard " + std::to_string(s.index) + " of " + std::to_string(s.count) +
+                          "; expected 0 <= shard < of <= 100000 (a damaged shard.json?)");
     shards.push_back(std::move(s));
   }
   const Shard& first = shards[0];

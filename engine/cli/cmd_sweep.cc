@@ -120,6 +120,7 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
   so.points_file = points_file;
   so.samples = samples;
   so.levels = levels;
+  so.sharded = sharded;
   so.shard_index = shard.index;
   so.shard_count = shard.count;
   experiment::ManifestInfo info;
@@ -155,9 +156,7 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
     w.member("kind", std::string("sweep-shard"));
     w.member("shard", shard.index);
     w.member("of", shard.count);
-    std::string key = io::read_file(a.out + "/.sweep/key");
-    while (!key.empty() && key.back() == '\n') key.pop_back();
-    w.member("key", key);
+    w.member("key", r.key);
     w.member("points", static_cast<int64_t>(design.points.size()));
     w.member("per_run", a.per_run);
     w.member("start_time", info.start_time);

@@ -37,11 +37,10 @@ std::string point_path(const std::string& dir, size_t p, const char* suffix) {
 
 // Everything that determines a sweep's numbers; a resumed sweep must match it.
 std::string sweep_key(const sim::Model& model, const Design& design, const SweepOptions& o) {
-  std::string k = "geosim-sweep 1\n";
-  // Absolute paths: the same files named from another folder (a shard's job, its merge)
-  // give the same key.
-  for (const auto& f : model.files)
-    k += fs::absolute(f).lexically_normal().string() + " " + io::sha256_file(f) + "\n";
+  // File contents, not paths: the same files named from another folder or copied to
+  // another machine (a shard's job, its merge) give the same key.
+  std::string k = "geosim-sweep 2\n";
+  for (const auto& f : model.files) k += io::sha256_file(f) + "\n";
   for (double u : model.uniforms) k += io::format_double(u) + ",";
   k += "\nseed " + std::to_string(o.seed) + " replicates " + std::to_string(o.replicates) +
        " per_run " + std::to_string(o.per_run) + "\n";
@@ -132,6 +131,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
 
   SweepResult result;
   result.points = design.points.size();
+  result.key = key;
   std::vector<char> todo(design.points.size(), 1);
   size_t mine = 0;  // the points this process is responsible for
   for (size_t p = 0; p < todo.size(); ++p) {
@@ -141,11 +141,17 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
       continue;
     }
     ++mine;
+    if (!o.merged_shards.empty() && !fs::exists(point_path(dir, p, ".csv")))
+      refusal = "point " + std::to_string(p) + " of " + std::to_string(todo.size()) +
+                " is in none of the shards; expected shards that together hold every point";
     if (o.resume && fs::exists(point_path(dir, p, ".csv"))) {
       todo[p] = 0;
       ++result.resumed;
     }
   }
+
+  // Assembling shards (geosim merge) computes nothing: a point none of them holds is an error.
+  if (!refusal.empty()) throw UserError(SourceLoc{o.out}, refusal);
 
   const int64_t blocks = (o.replicates + expr::kLanes - 1) / expr::kLanes;
   // Few blocks per point: run points side by side, one thread each; else one at a time.
@@ -246,7 +252,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   dist::barrier();
   if (rank != 0) return result;
 
-  if (o.shard_count > 1) {  // a shard: its points stay in .sweep for geosim merge
+  if (o.sharded) {  // a shard: its points stay in .sweep for geosim merge
     result.points = mine;
     for (size_t p = 0; p < design.points.size(); ++p) {
       if (!in_shard(p, o.shard_index, o.shard_count)) continue;

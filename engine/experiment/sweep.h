@@ -38,6 +38,7 @@ struct SweepOptions {
   // A shard (`sweep --shard I/N`): this process runs the points p with
   // p % shard_count == shard_index into OUT/.sweep and assembles nothing; `geosim merge`
   // gathers the shards' point files and assembles them as one sweep would.
+  bool sharded = false;
   int64_t shard_index = 0, shard_count = 1;
   // Set by `geosim merge`: the shard folders and indices the points came from (recorded
   // in manifest.json).
@@ -48,6 +49,7 @@ struct SweepResult {
   size_t points = 0;
   size_t failed = 0;
   size_t resumed = 0;  // points found finished and skipped
+  std::string key;     // the sweep's key (as in OUT/.sweep/key): what shards of it share
 };
 
 // The file of point p in a sweep's working folder (OUT/.sweep): suffix ".csv" (its rows of

@@ -25,7 +25,7 @@ using expr::Op;
 namespace {
 
 // Tracked expressions times steps, at most (see the check in build()).
-constexpr double kMaxTrackedValues = 100000;
+constexpr double kMaxTrackedValues = 20000;
 
 // Rows are handed out in regions while compiling and relocated into the final layout at
 // the end, because the number of uniform rows is only known once everything is compiled.
@@ -625,7 +625,8 @@ Model Builder::build() {
   }
 
   // Trajectories keep exact moments and a quantile sketch per tracked expression and step
-  // (a few KB each, per thread): bound their number so that memory stays reasonable.
+  // (up to about 16 KB each for a continuous variable, and one set per thread): bound their
+  // number so that memory stays reasonable (at the limit, about 330 MB per thread).
   if (!spec_.track.empty() &&
       static_cast<double>(spec_.track.size()) * static_cast<double>(spec_.steps) >
           kMaxTrackedValues)

@@ -106,7 +106,36 @@ def sweep_shards(tmp):
     assert os.listdir(os.path.join(dirs[1], ".sweep")), "the shard's points must survive"
     run_shard = os.path.join(tmp, "run-shard")
     assert run(["run", scen, "--out", run_shard, "--shard", "1/3", "-q"]).returncode == 0
-    refused([dirs[0], run_shard, dirs[2]], "expected shards of one run")
+    refused([dirs[0], run_shard, dirs[2]], "is a shard of a sweep; expected shards of one run")
+    # --out holding another sweep's kept points: refused, and those points survive.
+    other = os.path.join(tmp, "other-sweep")
+    r = run(["sweep", scen, "--out", other, "--shard", "1/3", "-q", "--vary", "protest0=0.4,0.5"])
+    assert r.returncode == 0, r.stderr
+    kept = sorted(os.listdir(os.path.join(other, ".sweep")))
+    r = run(["merge"] + dirs + ["--out", other])
+    assert r.returncode == 2 and "holds a sweep's working folder" in r.stderr, r.stderr
+    assert sorted(os.listdir(os.path.join(other, ".sweep"))) == kept, "kept points were touched"
+    # A damaged shard.json.
+    bad = os.path.join(tmp, "bad-shard")
+    shutil.copytree(dirs[0], bad)
+    text = open(os.path.join(bad, "shard.json")).read().replace('"of": 3', '"of": 0')
+    open(os.path.join(bad, "shard.json"), "w").write(text)
+    refused([bad, dirs[1], dirs[2]], "expected 0 <= shard < of <= 100000")
+    # shard.json of one sweep over the points of another (a reused folder).
+    reused = os.path.join(tmp, "reused")
+    shutil.copytree(dirs[2], reused)
+    shutil.copy(os.path.join(other, ".sweep", "key"), os.path.join(reused, ".sweep", "key"))
+    refused([dirs[0], dirs[1], reused], "are not those of this folder's shard.json")
+    # --shard 0/1 is a shard too: it keeps its points for geosim merge.
+    one = os.path.join(tmp, "one")
+    r = run(["sweep", scen, "--out", one, "--shard", "0/1"] + design)
+    assert r.returncode == 0, r.stderr
+    assert os.path.exists(os.path.join(one, "shard.json")), os.listdir(one)
+    r = run(["merge", one, "--out", os.path.join(tmp, "one-merged"), "-q"])
+    assert r.returncode == 0, r.stderr
+    with open(os.path.join(ref, "sweep.csv"), "rb") as x:
+        with open(os.path.join(tmp, "one-merged", "sweep.csv"), "rb") as y:
+            assert x.read() == y.read(), "a 0/1 shard merged differs from the sweep"
     # An unfinished shard: one point file gone.
     point = os.path.join(dirs[1], ".sweep", "point-00000001.csv")
     os.rename(point, point + ".away")

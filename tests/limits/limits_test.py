@@ -264,6 +264,18 @@ def case_track_memory_bounded(binary, d):
            max_seconds=20, address_space_gb=4)
 
 
+def case_track_at_limit_fits_in_memory(binary, d):
+    # The most step values allowed (20,000), each a continuous variable whose sketch is
+    # at its largest: the run must finish within 1 GB (measured: about 330 MB at -j1).
+    f = write(d, "track20k.yaml", "geosim: 1\nscenario: {id: s, steps: 20000}\n"
+              "world: {x: 0}\ndynamics: [\"world.x = normal(0, 1)\"]\ntrack: [world.x]\n")
+    out = os.path.join(d, "out")
+    geosim(binary, ["run", f, "-n", "768", "--threads", "1", "--quiet", "--out", out], 0, "",
+           max_seconds=60)
+    if not os.path.exists(os.path.join(out, "trajectories.csv")):
+        sys.exit("FAIL: no trajectories.csv")
+
+
 CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 if __name__ == "__main__":
