@@ -50,10 +50,24 @@ int compare_main(const std::vector<std::string>& args) {
   if (out.empty()) {
     std::cout << text.str() << std::flush;
   } else {
+    namespace fs = std::filesystem;
     std::error_code ec;
-    if (std::filesystem::is_directory(out, ec)) {
-      out = (std::filesystem::path(out) / "compare.csv").string();
+    if (fs::is_directory(out, ec) || (!out.empty() && out.back() == '/')) {
+      fs::create_directories(out, ec);
+      out = (fs::path(out) / "compare.csv").string();
     }
+    for (const auto& input : inputs) {  // never over what was compared
+      const fs::path read =
+          fs::is_directory(input, ec) ? fs::path(input) / "summary.csv" : fs::path(input);
+      if (fs::exists(out, ec) && fs::equivalent(read, out, ec))
+        throw UserError(SourceLoc{out}, "--out names " + read.string() +
+                                            ", one of the files compared; expected another file");
+    }
+    const auto parent = fs::path(out).parent_path();
+    if (!parent.empty() && !fs::exists(parent, ec))
+      throw UserError(SourceLoc{out}, "the folder " + parent.string() +
+                                          " does not exist; expected an existing folder, or "
+                                          "a folder name ending in / (created)");
     io::write_file_atomically(out, text.str());
   }
   return vm["fail-on-difference"].as<bool>() && result.any_significant() ? kExitDifference

@@ -192,6 +192,13 @@ int merge_main(const std::vector<std::string>& args) {
   }
   std::sort(shards.begin(), shards.end(),
             [](const Shard& x, const Shard& y) { return x.index < y.index; });
+  for (const auto& s : shards) {
+    // Writing into a shard's folder would replace what later merges of it need.
+    std::error_code ec;
+    if (std::filesystem::exists(out, ec) && std::filesystem::equivalent(out, s.dir, ec))
+      throw UserError(SourceLoc{out}, "--out is the shard folder " + s.dir +
+                                          "; expected a folder of its own for the merged result");
+  }
   if (first.json["kind"].as_string() == "sweep-shard")
     return merge_sweep(shards, out, quiet, report, args);
 

@@ -16,11 +16,13 @@ constexpr const char* kUsage = "report DIR [--out FILE]";
 int report_main(const std::vector<std::string>& args) {
   std::vector<std::string> dirs;
   std::string out;
+  bool quiet = false;
   po::options_description desc("report options");
   desc.add_options()("dir", po::value<std::vector<std::string>>(&dirs),
                      "a result folder written by run, sweep or compare --out")(
-      "out", po::value<std::string>(&out),
-      "the HTML file to write (default DIR/report.html; a folder gets FOLDER/report.html)");
+      "out,o", po::value<std::string>(&out),
+      "the HTML file to write (default DIR/report.html; a folder gets FOLDER/report.html)")(
+      "quiet,q", po::bool_switch(&quiet), "no message");
   po::positional_options_description pos;
   pos.add("dir", -1);
   po::variables_map vm;
@@ -36,8 +38,19 @@ int report_main(const std::vector<std::string>& args) {
   } else if (std::filesystem::is_directory(out, ec)) {
     out = (std::filesystem::path(out) / "report.html").string();
   }
+  // Never over one of the result files the report reads.
+  for (const char* name : {"summary.csv", "trajectories.csv", "runs.csv", "sweep.csv",
+                           "sensitivity.csv", "compare.csv", "manifest.json"}) {
+    const auto input = std::filesystem::path(dirs[0]) / name;
+    if (std::filesystem::exists(input, ec) && std::filesystem::exists(out, ec) &&
+        std::filesystem::equivalent(input, out, ec))
+      throw UserError(SourceLoc{out}, "--out names the result file " + input.string() +
+                                          " that the report reads; expected an HTML file");
+  }
+  const auto parent = std::filesystem::path(out).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   report::write_report(dirs[0], out);
-  std::fprintf(stderr, "geosim report: wrote %s\n", out.c_str());
+  if (!quiet) std::fprintf(stderr, "geosim report: wrote %s\n", out.c_str());
   return kExitOk;
 }
 

@@ -59,6 +59,14 @@ int run_main(const std::vector<std::string>& args) {
   const bool root = dist::rank() == 0;
 
   auto models = load_models(a.files);
+  // Rows of a batch are told apart by scenario id: two files with one id would mix.
+  for (size_t i = 0; i < models.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (models[i]->id == models[j]->id)
+        throw UserError(SourceLoc{models[i]->path},
+                        "scenario id '" + models[i]->id + "' is also the id of " + models[j]->path +
+                            " in this batch; expected a different scenario.id for each file "
+                            "(the rows of a batch are told apart by it)");
   apply_sets(a.sets, models);
   if (!a.out.empty()) prepare_out_dir(a.out);
   dist::barrier();
@@ -132,6 +140,7 @@ int run_main(const std::vector<std::string>& args) {
       experiment::write_summary(a.out + "/summary.csv", done);
       experiment::write_trajectories(a.out + "/trajectories.csv", done);
       experiment::write_manifest(a.out + "/manifest.json", info, done);
+      experiment::remove_stale_results(a.out, {"summary.csv", "trajectories.csv", "manifest.json"});
       kept = "kept the results of " + std::to_string(done.size()) + " finished scenario(s) in " +
              a.out + (a.per_run ? " (runs.csv not written)" : "");
     }

@@ -36,7 +36,7 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
   std::string shard_text;
   std::vector<std::string> vary;
   std::string design_text = "grid", points_file;
-  size_t samples = 0;
+  int64_t samples_arg = 0;
   int levels = 0;
   bool resume = false;
   po::options_description desc("sweep options");
@@ -46,7 +46,7 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
       "NAME=SPEC: a list 0.1,0.2, a range LO:HI:STEP, or LO:HI for lhs/sobol/morris (repeatable)")(
       "design", po::value<std::string>(&design_text)->default_value("grid"),
       "grid | lhs | sobol | morris")(
-      "samples", po::value<size_t>(&samples)->default_value(0),
+      "samples", po::value<int64_t>(&samples_arg)->default_value(0),
       "lhs: points; sobol: base samples N (N*(k+2) runs); morris: trajectories (0: default)")(
       "levels", po::value<int>(&levels)->default_value(0), "morris: grid levels (even; 0: 4)")(
       "points", po::value<std::string>(&points_file), "CSV of points (header: parameter names)")(
@@ -72,6 +72,14 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
   if (!vary.empty() && !points_file.empty())
     throw UserError(where, "give either --vary or --points, not both");
   a.validate();
+  if (samples_arg < 0 || samples_arg > 1000000)
+    throw UserError(SourceLoc{"--samples " + std::to_string(samples_arg)},
+                    "out of range; expected 0 (the design's default) to 1000000");
+  const auto samples = static_cast<size_t>(samples_arg);
+  if (design_text == "grid" && points_file.empty() && (samples_arg != 0 || levels != 0))
+    throw UserError(where, std::string(samples_arg ? "--samples" : "--levels") +
+                               " does not apply to a grid (its points are the --vary values); "
+                               "expected --design lhs, sobol or morris");
   const bool sharded = !shard_text.empty();
   ShardSpec shard;
   if (sharded) {
@@ -102,6 +110,15 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
     for (const auto& v : vary) specs.push_back(experiment::parse_vary(v));
     design = kind == experiment::DesignKind::kGrid ? experiment::grid_design(specs)
                                                    : experiment::build_design(kind, specs, dopt);
+  }
+  for (const auto& set : a.sets) {
+    const std::string name = parse_set(set).first;
+    for (const auto& varied : design.names)
+      if (name == varied)
+        throw UserError(SourceLoc{"--set " + set},
+                        "'" + name +
+                            "' is also varied by the sweep, which sets it at every "
+                            "point; expected --set only for parameters the sweep does not vary");
   }
   experiment::check_design(model, design);  // before --out is created: a refusal writes nothing
   prepare_out_dir(a.out);

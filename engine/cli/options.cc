@@ -18,7 +18,12 @@ bool parse_options(const std::vector<std::string>& args, const po::options_descr
   for (unsigned i = 0; i < positional.max_total_count() && i < 64; ++i)
     positional_names.insert(positional.name_for_position(i));
   try {
-    po::store(po::command_line_parser(rest).options(all).positional(positional).run(), vm);
+    // No guessing of abbreviated options (--replicate for --replicates): an option is
+    // spelled out, or refused with the nearest valid name.
+    const int style =
+        po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(rest).options(all).positional(positional).style(style).run(),
+              vm);
     if (vm.count("help")) {
       // Positional arguments appear in the usage line, not as --options.
       po::options_description visible(all.get_option_column_width() ? "options" : "options");

@@ -44,9 +44,13 @@ void RunArgs::add_options(po::options_description& desc) {
       "random seed, 0 to 18446744073709551615 (default: the file's)")(
       "threads,j", po::value<int>(&threads)->default_value(0), "worker threads (0: all cores)")(
       "set", po::value<std::vector<std::string>>(&sets)->composing(),
-      "NAME=VALUE: set a parameter (repeatable)")("out,o", po::value<std::string>(&out),
-                                                  "write result files into this folder")(
-      "per-run", po::bool_switch(&per_run), "also write runs.csv, one row per replicate")(
+      "NAME=VALUE: set a parameter (repeatable)")(
+      "out,o", po::value<std::string>(&out)->notifier([](const std::string& v) {
+        if (v.empty())
+          throw UserError(SourceLoc{"--out"}, "the folder name is empty; expected a folder");
+      }),
+      "write result files into this folder")("per-run", po::bool_switch(&per_run),
+                                             "also write runs.csv, one row per replicate")(
       "quiet,q", po::bool_switch(&quiet), "no progress bar and no table")(
       "report", po::bool_switch(&report), "also write report.html into --out");
 }

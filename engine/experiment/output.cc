@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <sstream>
 
 #include "io/atomic_file.h"
@@ -166,6 +167,20 @@ void write_result_folder(const std::string& out, const std::vector<ScenarioRun>&
     RunsWriter::join(out, models, *runs_sources, ok);
   }
   write_manifest(out + "/manifest.json", info, runs);
+  std::vector<std::string> written = {"summary.csv", "trajectories.csv", "manifest.json"};
+  if (runs_sources) written.push_back("runs.csv");
+  remove_stale_results(out, written);
+}
+
+void remove_stale_results(const std::string& out, const std::vector<std::string>& written) {
+  static const char* const kResults[] = {"summary.csv",   "trajectories.csv", "runs.csv",
+                                         "sweep.csv",     "sensitivity.csv",  "compare.csv",
+                                         "manifest.json", "report.html"};
+  for (const char* name : kResults) {
+    if (std::find(written.begin(), written.end(), name) != written.end()) continue;
+    std::error_code ec;
+    std::filesystem::remove(std::filesystem::path(out) / name, ec);
+  }
 }
 
 std::vector<std::string> runs_columns(const std::vector<const sim::Model*>& models) {

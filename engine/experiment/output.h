@@ -94,6 +94,12 @@ class RunsWriter {
 
 // Writes summary.csv, trajectories.csv, runs.csv (joined from `runs_sources` when given)
 // and manifest.json for a batch whose runs are complete (merged), as `run` does.
+// The names of the result files geosim writes into an output folder (summary.csv, ...,
+// report.html). After a command has written its files into `out`, the others of these
+// that an earlier command left there are removed, so that the folder (and a report drawn
+// from it) describes one result. Other files are never touched.
+void remove_stale_results(const std::string& out, const std::vector<std::string>& written);
+
 void write_result_folder(const std::string& out, const std::vector<ScenarioRun>& runs,
                          const ManifestInfo& info,
                          const std::vector<std::pair<std::string, int>>* runs_sources);

@@ -359,6 +359,11 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   sr.ok = true;
   info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   write_manifest(o.out + "/manifest.json", info, {sr});
+  std::vector<std::string> written = {"sweep.csv", "manifest.json"};
+  if (design.kind == DesignKind::kSobol || design.kind == DesignKind::kMorris)
+    written.push_back("sensitivity.csv");
+  if (o.per_run) written.push_back("runs.csv");
+  remove_stale_results(o.out, written);
   fs::remove_all(dir, ec);
   return result;
 }

@@ -69,7 +69,8 @@ ScenarioInfo parse_scenario(const io::JsonValue& s) {
   if (!step_label.empty()) info.step_label = step_label;
   info.file = opt_string(s, "file");
   info.steps = opt_int(s, "steps");
-  info.seed = opt_int(s, "seed");
+  if (const io::JsonValue* seed = s.find("seed"); seed && !seed->is_null())
+    info.seed = seed->number_text();
   info.replicates = opt_int(s, "replicates");
   info.sources = opt_strings(s, "sources");
   info.track = opt_strings(s, "track");

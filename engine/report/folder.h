@@ -35,7 +35,8 @@ struct OutcomeInfo {
 // One scenario as manifest.json describes it; fields absent from the file stay empty.
 struct ScenarioInfo {
   std::string id, title, description, step_label = "step", file;
-  int64_t steps = -1, seed = -1, replicates = -1;
+  int64_t steps = -1, replicates = -1;
+  std::string seed;  // as written (a seed may exceed int64: up to 2^64 - 1); "" if absent
   std::vector<std::string> sources;
   std::vector<FileHash> files;
   std::vector<ParameterInfo> parameters;

@@ -231,8 +231,8 @@ void Page::info_block(const ScenarioInfo& info) {
   if (info.replicates >= 0) {
     facts += (facts.empty() ? "" : " \xC2\xB7 ") + std::to_string(info.replicates) + " replicates";
   }
-  if (info.seed >= 0) {
-    facts += (facts.empty() ? "" : " \xC2\xB7 ") + std::string("seed ") + std::to_string(info.seed);
+  if (!info.seed.empty()) {
+    facts += (facts.empty() ? "" : " \xC2\xB7 ") + std::string("seed ") + esc(info.seed);
   }
   if (!info.file.empty()) {
     facts += (facts.empty() ? "" : " \xC2\xB7 ") + std::string("file <code>") + esc(info.file) +
@@ -742,7 +742,8 @@ void Page::manifest_section(bool first) {
       return "<td class=\"num\">" + (v >= 0 ? std::to_string(v) : std::string(kDash)) + "</td>";
     };
     for (const auto& s : m.scenarios) {
-      body_ += "<tr><td><code>" + esc(s.id) + "</code></td>" + int_cell(s.seed) +
+      body_ += "<tr><td><code>" + esc(s.id) + "</code></td><td class=\"num\">" +
+               (s.seed.empty() ? std::string(kDash) : esc(s.seed)) + "</td>" +
                int_cell(s.replicates) + int_cell(s.steps) + "<td><code>" + esc(s.file) +
                "</code></td></tr>\n";
     }

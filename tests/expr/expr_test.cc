@@ -161,6 +161,8 @@ TEST(ParserErrors, PointAtTheOffendingColumn) {
 TEST(CompilerErrors, NameUnknownFunctionsAndArity) {
   EXPECT_EQ(error_of("1 + logistc(2)"),
             "t.yaml:4:14: unknown function 'logistc' (did you mean 'logistic' or 'log'?)");
+  EXPECT_EQ(error_of("1 + lgoistic(2)"),  // two letters swapped: one edit
+            "t.yaml:4:14: unknown function 'lgoistic' (did you mean 'logistic'?)");
   EXPECT_EQ(error_of("clamp(1, 2)"),
             "t.yaml:4:10: clamp() takes 3 arguments, found 2; expected clamp(x, lo, hi)");
   EXPECT_EQ(error_of("2 * g.v"),

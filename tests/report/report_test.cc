@@ -317,7 +317,7 @@ TEST(ResultFolder, ReadsEveryFileOfARunFolder) {
   ASSERT_EQ(f.manifest->scenarios.size(), 1u);
   const ScenarioInfo& info = f.manifest->scenarios[0];
   EXPECT_EQ(info.step_label, "day");
-  EXPECT_EQ(info.seed, 2022);
+  EXPECT_EQ(info.seed, "2022");
   EXPECT_EQ(info.files.size(), 2u);
   ASSERT_EQ(info.parameters.size(), 3u);
   EXPECT_TRUE(std::isnan(info.parameters[2].min));  // null in the manifest
