@@ -143,6 +143,10 @@ int merge_main(const std::vector<std::string>& args) {
   for (const auto& d : dirs) {
     Shard s;
     s.dir = d;
+    if (!std::filesystem::is_directory(d))
+      throw UserError(SourceLoc{d},
+                      "no such folder; expected a shard folder written by geosim "
+                      "run or sweep --shard I/N --out DIR");
     if (!std::filesystem::exists(d + "/shard.json"))
       throw UserError(SourceLoc{d},
                       "no shard.json here; expected a finished shard: a folder written by geosim "

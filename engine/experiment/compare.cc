@@ -166,7 +166,13 @@ SummaryTable read_summary(const std::string& path) {
     throw UserError(SourceLoc{path},
                     "no such file or folder; expected a result folder or a summary.csv");
   }
-  return parse_summary(io::read_file(file), file);
+  std::string text = io::read_file(file);
+  if (!text.starts_with("scenario,outcome,statistic,"))
+    throw UserError(SourceLoc{file, 1, 1},
+                    "not a summary.csv (its first line is not the header "
+                    "scenario,outcome,statistic,...); expected a result folder written by "
+                    "`geosim run --out DIR`, or its summary.csv");
+  return parse_summary(text, file);
 }
 
 CompareResult compare_summaries(const SummaryTable& a, const SummaryTable& b, double alpha) {

@@ -295,6 +295,15 @@ Design points_design_from_text(std::string_view text, const std::string& display
     }
     d.names.push_back(name);
   }
+  d.source = display_path;
+  {
+    // Columns of the header, for messages about a name: counted in the header's text.
+    size_t col = 1;
+    for (const auto& name : d.names) {
+      d.name_locs.push_back(SourceLoc{display_path, 1, static_cast<int>(col)});
+      col += name.size() + 1;
+    }
+  }
   if (table.rows.empty()) {
     throw UserError(header_loc, "no points: expected one row of values per point after the header");
   }
@@ -308,6 +317,7 @@ Design points_design_from_text(std::string_view text, const std::string& display
                                        "a finite number for '" + d.names[j] + "'"));
     }
     d.points.push_back(std::move(point));
+    d.point_locs.push_back(table.row_loc(i));
   }
   return d;
 }

@@ -40,6 +40,10 @@ struct Design {
   std::vector<std::string> names;           // one per varied parameter (k of them)
   std::vector<std::vector<double>> points;  // points[p][j] is names[j]'s value at p
   std::vector<ParameterRange> ranges;       // lhs, sobol, morris: one per name
+  // points: where the design came from, for messages: the CSV file, and the position of
+  // each name in its header and of each point's row.
+  std::string source;
+  std::vector<SourceLoc> name_locs, point_locs;
 
   // sobol: points come in sobol_base_samples blocks of k+2, block r being
   //   A_r, A_B^(1)_r, ..., A_B^(k)_r, B_r

@@ -75,13 +75,16 @@ std::vector<std::string> sweep_header(const Design& design) {
 // parameter's declared range; a design that fails is refused as a whole, naming the first
 // point that does.
 void check_design(const sim::Model& model, const Design& design) {
-  for (const auto& name : design.names) {
+  for (size_t j = 0; j < design.names.size(); ++j) {
+    const std::string& name = design.names[j];
     const sim::ParameterInfo* p = model.find_parameter(name);
     if (!p) {
       std::vector<std::string> names;
       for (const auto& q : model.parameters) names.push_back(q.name);
-      throw UserError(SourceLoc{"--vary"}, "scenario '" + model.id + "' has no parameter '" + name +
-                                               "'" + did_you_mean(name, names));
+      const SourceLoc where =
+          j < design.name_locs.size() ? design.name_locs[j] : SourceLoc{"--vary"};
+      throw UserError(where, "scenario '" + model.id + "' has no parameter '" + name + "'" +
+                                 did_you_mean(name, names));
     }
   }
   if (design.points.empty()) throw UserError(SourceLoc{"sweep"}, "the design has no points");
@@ -89,8 +92,10 @@ void check_design(const sim::Model& model, const Design& design) {
   for (size_t p = 0; p < design.points.size(); ++p)
     for (size_t j = 0; j < design.names.size(); ++j)
       probe.set_parameter(design.names[j], design.points[p][j],
-                          SourceLoc{"sweep point " + std::to_string(p) + " of " +
-                                    std::to_string(design.points.size())});
+                          p < design.point_locs.size()
+                              ? design.point_locs[p]
+                              : SourceLoc{"sweep point " + std::to_string(p) + " of " +
+                                          std::to_string(design.points.size())});
 }
 
 SweepResult run_sweep(const sim::Model& model, const Design& design, const SweepOptions& o,
