@@ -49,7 +49,19 @@ def main():
         refused("an abbreviated option", ["run", FLAGSHIP, "--replicate", "10", "-q"],
                 "did you mean '--replicates'", d)
         refused("an empty --out", ["run", FLAGSHIP, "--out", ""] + quick, "--out", d)
-        for name in ("dup", "s1", "s2", "s3"):
+        with open(os.path.join(d, "p7.csv"), "w") as f:
+            f.write("grievance0,lpgshock\n0.5,0.1\n")
+        with open(os.path.join(d, "p1.csv"), "w") as f:
+            f.write("grievance0\n0.5\n0.99\n")
+        refused("--points: an unknown column", ["sweep", FLAGSHIP, "--points", "p7.csv", "--out",
+                                                 "s4"] + quick,
+                "p7.csv:1:12: scenario 'kz-2022-intervention' has no parameter 'lpgshock' "
+                "(did you mean 'lpg_shock'?)", d)
+        refused("--points: a value out of range", ["sweep", FLAGSHIP, "--points", "p1.csv",
+                                                   "--out", "s5"] + quick,
+                "p1.csv:3: parameter 'grievance0' set to 0.99, outside its declared range", d)
+        refused("compare: not a summary", ["compare", FLAGSHIP, FLAGSHIP], "not a summary.csv", d)
+        for name in ("dup", "s1", "s2", "s3", "s4", "s5"):
             if os.path.exists(os.path.join(d, name)):
                 failures.append(f"a refused command created {name}")
 
