@@ -137,6 +137,13 @@ void QuantileSketch::add(double x) {
     add_to_bins(x, 1);
     return;
   }
+  size_t at;
+  if (add_exact(x, at)) return;
+  switch_to_sketch();
+  add_to_bins(x, 1);
+}
+
+bool QuantileSketch::add_exact(double x, size_t& at) {
   // Branch-free lower bound: the comparisons on repeated values would mispredict.
   size_t first = 0, len = values_.size();
   while (len > 1) {
@@ -145,16 +152,16 @@ void QuantileSketch::add(double x) {
     len -= half;
   }
   first += (len == 1 && values_[first].first < x) ? 1 : 0;
+  at = first;
   if (first < values_.size() && values_[first].first == x) {
     ++values_[first].second;
-    return;
+    return true;
   }
   if (values_.size() < kMaxExactValues) {
     values_.insert(values_.begin() + static_cast<std::ptrdiff_t>(first), {x, 1});
-    return;
+    return true;
   }
-  switch_to_sketch();
-  add_to_bins(x, 1);
+  return false;
 }
 
 void QuantileSketch::add(const double* x, size_t n) {
@@ -178,25 +185,13 @@ void QuantileSketch::add(const double* x, size_t n) {
     min_ = std::min(min_, v);
     max_ = std::max(max_, v);
     ++count_;
-    size_t first = 0, len = values_.size();
-    while (len > 1) {
-      size_t half = len / 2;
-      first = values_[first + half].first < v ? first + half : first;
-      len -= half;
-    }
-    first += (len == 1 && values_[first].first < v) ? 1 : 0;
-    if (first < values_.size() && values_[first].first == v) {
-      ++values_[first].second;
-    } else if (values_.size() < kMaxExactValues) {
-      values_.insert(values_.begin() + static_cast<std::ptrdiff_t>(first), {v, 1});
-    } else {
+    if (!add_exact(v, last_at)) {  // a new value beyond kMaxExactValues
       switch_to_sketch();
       add_to_bins(v, 1);
       for (++i; i < n; ++i) add(x[i]);
       return;
     }
     last = v;
-    last_at = first;
   }
 }
 

@@ -84,6 +84,9 @@ class QuantileSketch {
     int64_t total_ = 0;
   };
 
+  // Exact mode: counts x (already normalised, finite) in values_ and sets `at` to its
+  // index; false, changing nothing, when x is new and values_ is full.
+  bool add_exact(double x, size_t& at);
   void switch_to_sketch();
   void add_to_bins(double x, int64_t n);
   double exact_quantile(double q) const;
