@@ -20,9 +20,19 @@ int32_t key_of(double magnitude) {
   return static_cast<int32_t>(std::ceil(std::log(magnitude) * kInvLogGamma));
 }
 
-double representative(int32_t key) { return 2 * std::exp(key * kLogGamma) / (kGamma + 1); }
+double representative(int32_t key) {
+  double r = 2 * std::exp(key * kLogGamma) / (kGamma + 1);
+  // Near the top of the double range 2 gamma^i overflows though the representative does
+  // not (and the caller clamps to max); the plain form is kept elsewhere so results for
+  // ordinary values stay bit for bit what they were.
+  if (!std::isfinite(r)) r = std::exp(key * kLogGamma + std::log(2 / (kGamma + 1)));
+  return r;
+}
 
 }  // namespace
+
+const int32_t QuantileSketch::kMinKey = key_of(std::numeric_limits<double>::denorm_min());
+const int32_t QuantileSketch::kMaxKey = key_of(std::numeric_limits<double>::max());
 
 // ------------------------------------------------------------------ Store
 
@@ -34,13 +44,25 @@ int64_t QuantileSketch::Store::at(int32_t key) const {
 void QuantileSketch::Store::reserve_keys(int32_t low, int32_t high) {
   int64_t have_low = offset_, have_high = int64_t{offset_} + counts_.size() - 1;
   if (!counts_.empty() && low >= have_low && high <= have_high) return;
-  int32_t new_offset = low - kSlack;
-  std::vector<int64_t> grown(static_cast<size_t>(high - low) + 1 + 2 * kSlack, 0);
+  // Grow by at least half the current size on the side that needs it, so a range widening
+  // step by step (a random walk) costs amortised constant time per new bin.
+  const int32_t grow = std::max<int32_t>(kSlack, static_cast<int32_t>(counts_.size() / 2));
+  int32_t new_low = low, new_high = high;
+  if (!counts_.empty()) {
+    new_low = low < have_low ? low - grow : static_cast<int32_t>(have_low);
+    new_high = high > have_high ? high + grow : static_cast<int32_t>(have_high);
+  } else {
+    new_low -= kSlack;
+    new_high += kSlack;
+  }
+  new_low = std::max(new_low, kMinKey);
+  new_high = std::min(new_high, kMaxKey);
+  std::vector<int64_t> grown(static_cast<size_t>(new_high - new_low) + 1, 0);
   if (total_ > 0) {
-    for (int32_t k = min_key_; k <= max_key_; ++k) grown[k - new_offset] = at(k);
+    for (int32_t k = min_key_; k <= max_key_; ++k) grown[k - new_low] = at(k);
   }
   counts_ = std::move(grown);
-  offset_ = new_offset;
+  offset_ = new_low;
 }
 
 void QuantileSketch::Store::add(int32_t key, int64_t n) {
@@ -57,24 +79,10 @@ void QuantileSketch::Store::add(int32_t key, int64_t n) {
     total_ = n;
     return;
   }
-  int32_t top = std::max(max_key_, key);
-  int32_t floor_key = top - (kMaxBins - 1);
-  key = std::max(key, floor_key);
-  if (floor_key > min_key_) {  // fold the bins that fell below the window
-    int64_t folded = 0;
-    for (int32_t k = min_key_; k < floor_key && k <= max_key_; ++k) {
-      folded += counts_[k - offset_];
-      counts_[k - offset_] = 0;
-    }
-    min_key_ = floor_key;
-    if (floor_key > max_key_) max_key_ = floor_key;
-    reserve_keys(min_key_, top);
-    counts_[floor_key - offset_] += folded;
-  }
-  reserve_keys(std::min(key, min_key_), top);
+  reserve_keys(std::min(key, min_key_), std::max(key, max_key_));
   counts_[key - offset_] += n;
   min_key_ = std::min(min_key_, key);
-  max_key_ = top;
+  max_key_ = std::max(max_key_, key);
   total_ += n;
 }
 
@@ -102,7 +110,8 @@ QuantileSketch::Store QuantileSketch::Store::deserialize(std::string_view& in) {
   if (present != 1) wire::damaged("bad sketch store flag");
   auto low = static_cast<int32_t>(wire::get_u32(in));
   uint32_t span = wire::get_u32(in);
-  if (span == 0 || span > static_cast<uint32_t>(kMaxBins) || low < -100000 || low > 100000) {
+  if (span == 0 || low < kMinKey || low > kMaxKey ||
+      span > static_cast<uint32_t>(kMaxKey - low + 1)) {
     wire::damaged("sketch store out of range");
   }
   int32_t high = low + static_cast<int32_t>(span) - 1;
@@ -197,7 +206,7 @@ void QuantileSketch::add(const double* x, size_t n) {
 
 void QuantileSketch::add_to_bins(double x, int64_t n) {
   double magnitude = std::fabs(x);
-  if (magnitude < std::numeric_limits<double>::min()) {
+  if (magnitude == 0) {
     zero_count_ += n;
   } else if (x > 0) {
     positive_.add(key_of(magnitude), n);
@@ -288,6 +297,9 @@ double QuantileSketch::exact_quantile(double q) const {
   if (rank + 1 < count_ && seen <= rank + 1) b = values_[i + 1].first;
   if (a == b || t == 0) return a;
   double diff = b - a;
+  if (!std::isfinite(diff)) {  // a and b of opposite signs near the ends of the double range
+    return std::clamp(a * (1 - t) + b * t, a, b);
+  }
   return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
 }
 

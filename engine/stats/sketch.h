@@ -11,20 +11,20 @@
 //  - Sketch, from the 513th distinct value on: a DDSketch (Masson, Rim & Lee, VLDB 2019)
 //    with relative accuracy alpha = 0.005. A value x != 0 falls in bin
 //    i = ceil(log|x| / log gamma), gamma = (1 + alpha) / (1 - alpha), kept per sign (a
-//    positive and a negative store), and |x| below the smallest normal double counts as
-//    zero. quantile(q) finds the bin holding the order statistic of rank q (n - 1) and
-//    returns its representative 2 gamma^i / (gamma + 1), clamped to [min, max].
-//    Guarantee: the answer is within relative error alpha of that order statistic
-//    (|answer - x| <= alpha |x|), as long as its bin was not collapsed (below).
+//    positive and a negative store); only x == 0 counts as zero. quantile(q) finds the
+//    bin holding the order statistic of rank floor(q (n - 1)) and returns its
+//    representative 2 gamma^i / (gamma + 1), clamped to [min, max].
+//    Guarantee, for any finite values (subnormals and the largest doubles included):
+//    the answer is within relative error alpha of that order statistic
+//    (|answer - x| <= alpha |x|), and never outside [min, max].
 //    The bin index uses std::log, so results are reproducible on one platform and libm;
 //    another libm may round a value lying within an ulp of a bin edge differently.
 //
-// Memory is bounded: each store keeps at most 4096 consecutive bins (a factor of
-// gamma^4096, about 10^17.8, between its smallest and largest magnitude; 32 KB). When a store would
-// need more, the bins of the smallest magnitudes are folded into the lowest kept bin, so only
-// quantiles among values 4096 bins below the store's largest magnitude lose the guarantee (they err
-// toward larger magnitudes). The fold depends only on the largest magnitude seen, so it too is a
-// function of the multiset.
+// Memory: a store keeps one count per bin between its smallest and largest key, so it
+// grows with the range of magnitudes, not with the count: 8 bytes per bin, a bin per
+// factor gamma (about 230 bins per decade). Values within 10^3 of each other take about
+// 6 KB per sign; the whole double range (10^-324 to 10^308, 146,149 bins) at most 1.2 MB
+// per sign. Nothing is ever folded, so the guarantee holds over any range.
 #pragma once
 
 #include <cstddef>
@@ -40,7 +40,9 @@ class QuantileSketch {
  public:
   static constexpr size_t kMaxExactValues = 512;
   static constexpr double kAlpha = 0.005;
-  static constexpr int kMaxBins = 4096;
+  // The keys of the smallest subnormal and of the largest double: every bin lies between.
+  static const int32_t kMinKey;
+  static const int32_t kMaxKey;
 
   // Observations must be finite (asserted, as in ExactMoments). -0 is stored as +0.
   void add(double x);
@@ -62,7 +64,7 @@ class QuantileSketch {
   bool operator==(const QuantileSketch& other) const;
 
  private:
-  // Counts per bin over consecutive keys, at most kMaxBins of them (see the fold above).
+  // Counts per bin over consecutive keys in [kMinKey, kMaxKey].
   class Store {
    public:
     void add(int32_t key, int64_t n);
