@@ -186,10 +186,20 @@ void Block::run_decisions() {
                   "all option weights of decision '" + d.name + "' for " + d.member +
                       " are zero; expected at least one positive weight",
                   d.loc.str());
+        // Finite weights can still sum past the largest double: then they are divided by
+        // the largest weight (each is at most 1, the sum at most k), like log-sum-exp. An
+        // ordinary sum is used as it is, so the draws of every other scenario stay exact.
+        double scale = 1;
+        if (!std::isfinite(sum)) {
+          scale = 0;
+          for (size_t j = 0; j < k; ++j) scale = std::max(scale, row(d.options[j].value_row)[i]);
+          sum = 0;
+          for (size_t j = 0; j < k; ++j) sum += row(d.options[j].value_row)[i] / scale;
+        }
         double target = draw[i] * sum, acc = 0;
         size_t pick = k - 1;
         for (size_t j = 0; j < k; ++j) {
-          acc += row(d.options[j].value_row)[i];
+          acc += row(d.options[j].value_row)[i] / scale;
           if (target < acc) {
             pick = j;
             break;

@@ -152,6 +152,43 @@ outcomes:
     expect_proportion(static_cast<double>(o.case_counts[k]) / n, (k + 1) / 6.0, n);
 }
 
+// Issue 13, item 2: two equal weights of exp(709.5) overflowed their sum to infinity, so
+// the first option was never picked. Weights are scaled by the largest when the sum
+// overflows; a third weight of the smallest positive double changes nothing visible.
+TEST(Sample, HugeWeightsAreNormalisedWithoutOverflow) {
+  sim::Model m = compile(R"Y(geosim: 1
+scenario: {id: sample, steps: 1}
+actors:
+  a: {state: {c: 0}}
+decisions:
+  pick:
+    actor: a
+    rule: sample
+    options:
+      one: {weight: "exp(709.5)", effects: ["self.c = 1"]}
+      two: {weight: "exp(709.5)", effects: ["self.c = 2"]}
+      three: {weight: "1.7976931348623157e308", effects: ["self.c = 3"]}
+      four: {weight: "5e-324", effects: ["self.c = 4"]}
+outcomes:
+  choice:
+    cases:
+      one: "a.c == 1"
+      two: "a.c == 2"
+      three: "a.c == 3"
+      four: "a.c == 4"
+)Y");
+  const int64_t n = 60000;
+  RunStats s = run(m, n);
+  const auto& o = outcome(m, s, "choice");
+  ASSERT_EQ(o.case_counts.size(), 4u);
+  const double w = std::exp(709.5), big = 1.7976931348623157e308;
+  const double total = w / big + w / big + 1;
+  expect_proportion(static_cast<double>(o.case_counts[0]) / n, w / big / total, n);
+  expect_proportion(static_cast<double>(o.case_counts[1]) / n, w / big / total, n);
+  expect_proportion(static_cast<double>(o.case_counts[2]) / n, 1 / total, n);
+  EXPECT_EQ(o.case_counts[3], 0);
+}
+
 TEST(RandomWalk, SpreadGrowsWithTheSquareRootOfTime) {
   sim::Model m = compile(R"Y(geosim: 1
 scenario: {id: walk, steps: 25}
