@@ -212,19 +212,23 @@ int merge_main(const std::vector<std::string>& args) {
   for (const auto& s : first.json["sets"].items()) sets.push_back(s.as_string());
   auto models = load_models(files);
   apply_sets(sets, models);
+  const std::string posterior_path =
+      first.json.find("posterior") ? first.json["posterior"].as_string() : std::string();
+  const PosteriorUse post = load_posterior(posterior_path, models, set_names(sets));
   const bool per_run = first.json["per_run"].as_bool();
   std::vector<experiment::ScenarioRun> runs(models.size());
   const auto& scen = first.json["scenarios"].items();
   for (size_t s = 0; s < models.size(); ++s) {
     runs[s].model = models[s].get();
     runs[s].uniforms = models[s]->uniforms;
+    runs[s].posterior = post.at(s);
     runs[s].seed = std::stoull(scen[s]["seed"].number_text());
     runs[s].replicates = scen[s]["replicates"].as_int64();
   }
   if (batch_key(runs, per_run) != first.json["key"].as_string())
     throw UserError(where,
-                    "the scenario files changed since the shards ran (their sha256 differ); "
-                    "expected the same files");
+                    "the scenario files or the posterior changed since the shards ran (their "
+                    "sha256 differ); expected the same files");
 
   for (size_t k = 0; k < shards.size(); ++k) {
     std::string bytes = io::read_file(shards[k].dir + "/stats.bin");

@@ -68,6 +68,7 @@ int run_main(const std::vector<std::string>& args) {
                             " in this batch; expected a different scenario.id for each file "
                             "(the rows of a batch are told apart by it)");
   apply_sets(a.sets, models);
+  const PosteriorUse post = load_posterior(a.posterior, models, set_names(a.sets));
   if (!a.out.empty()) prepare_out_dir(a.out);
   dist::barrier();
 
@@ -94,6 +95,7 @@ int run_main(const std::vector<std::string>& args) {
     experiment::ScenarioRun r;
     r.model = &m;
     r.uniforms = m.uniforms;
+    r.posterior = post.at(s);
     r.seed = a.seed.value_or(m.default_seed);
     r.replicates = a.replicates.value_or(m.default_replicates);
     experiment::RunOptions o;
@@ -105,6 +107,7 @@ int run_main(const std::vector<std::string>& args) {
     o.shard_index = shard.index;
     o.shard_count = shard.count;
     o.stop = &interrupt_flag();
+    if (r.posterior) o.per_replicate = &r.posterior->replicate_parameters();
     const auto s0 = std::chrono::steady_clock::now();
     if (runs_writer) runs_writer->begin_scenario(s);
     try {
@@ -148,7 +151,7 @@ int run_main(const std::vector<std::string>& args) {
   }
 
   if (sharded) {
-    write_shard_folder(a.out, shard, runs, a.sets, a.per_run, info);
+    write_shard_folder(a.out, shard, runs, a.sets, a.posterior, a.per_run, info);
     if (runs_writer) runs_writer->keep_parts();
     int code = kExitOk;
     for (const auto& r : runs)

@@ -45,6 +45,11 @@ void RunArgs::add_options(po::options_description& desc) {
       "threads,j", po::value<int>(&threads)->default_value(0), "worker threads (0: all cores)")(
       "set", po::value<std::vector<std::string>>(&sets)->composing(),
       "NAME=VALUE: set a parameter (repeatable)")(
+      "posterior", po::value<std::string>(&posterior)->notifier([](const std::string& v) {
+        if (v.empty())
+          throw UserError(SourceLoc{"--posterior"}, "the file name is empty; expected a CSV file");
+      }),
+      "FILE.csv: each replicate takes parameters from a posterior draw (docs/calibration.md)")(
       "out,o", po::value<std::string>(&out)->notifier([](const std::string& v) {
         if (v.empty())
           throw UserError(SourceLoc{"--out"}, "the folder name is empty; expected a folder");
@@ -102,6 +107,24 @@ void apply_sets(const std::vector<std::string>& sets,
       throw UserError(SourceLoc{"--set " + s}, "no scenario declares a parameter '" + name + "'" +
                                                    did_you_mean(name, names));
   }
+}
+
+PosteriorUse load_posterior(const std::string& path,
+                            const std::vector<std::unique_ptr<sim::Model>>& models,
+                            const std::vector<std::pair<std::string, std::string>>& taken) {
+  PosteriorUse use;
+  if (path.empty()) return use;
+  use.file = std::make_unique<posterior::Posterior>(posterior::read_posterior(path));
+  std::vector<const sim::Model*> ptrs;
+  for (const auto& m : models) ptrs.push_back(m.get());
+  use.bindings = posterior::bind(*use.file, ptrs, taken);
+  return use;
+}
+
+std::vector<std::pair<std::string, std::string>> set_names(const std::vector<std::string>& sets) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& s : sets) out.emplace_back(parse_set(s).first, "--set " + s);
+  return out;
 }
 
 void prepare_out_dir(const std::string& dir) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/options.h"
+#include "posterior/posterior.h"
 #include "sim/model.h"
 
 namespace geosim::cli {
@@ -24,12 +25,13 @@ struct RunArgs {
   std::optional<uint64_t> seed;
   int threads = 0;                // 0: all cores
   std::vector<std::string> sets;  // NAME=VALUE
+  std::string posterior;          // --posterior FILE.csv
   std::string out;
   bool per_run = false;
   bool quiet = false;
   bool report = false;
 
-  // Declares --replicates --seed --threads --set --out --per-run --quiet --report.
+  // Declares --replicates --seed --threads --set --posterior --out --per-run --quiet --report.
   void add_options(po::options_description& desc);
   // Checks values (replicates >= 1 and < 2^32, threads >= 1 ...); throws UserError.
   void validate() const;
@@ -46,6 +48,22 @@ std::pair<std::string, double> parse_set(const std::string& text);
 // declares is an error (with the nearest parameter names).
 void apply_sets(const std::vector<std::string>& sets,
                 std::vector<std::unique_ptr<sim::Model>>& models);
+
+// Reads --posterior FILE (when given) and binds it to the models; `taken` are the
+// parameter names other options set, refused if the posterior holds them too (name,
+// option). Bindings are parallel to `models` (null where a model takes nothing from it).
+struct PosteriorUse {
+  std::unique_ptr<posterior::Posterior> file;
+  std::vector<std::unique_ptr<posterior::Binding>> bindings;
+  const posterior::Binding* at(size_t model) const {
+    return model < bindings.size() ? bindings[model].get() : nullptr;
+  }
+};
+PosteriorUse load_posterior(const std::string& path,
+                            const std::vector<std::unique_ptr<sim::Model>>& models,
+                            const std::vector<std::pair<std::string, std::string>>& taken);
+// (name, "--set NAME=VALUE") for every --set.
+std::vector<std::pair<std::string, std::string>> set_names(const std::vector<std::string>& sets);
 
 // Creates DIR (and its parents) if needed; an existing non-directory is a UserError.
 void prepare_out_dir(const std::string& dir);

@@ -29,14 +29,19 @@ std::string batch_key(const std::vector<experiment::ScenarioRun>& runs, bool per
     for (const auto& f : r.model->files) k += io::sha256_file(f) + "\n";
     for (double u : r.uniforms) k += io::format_double(u) + ",";
     k += "\n";
+    if (r.posterior) {  // absent without a posterior: keys of such batches are unchanged
+      k += "posterior " + r.posterior->posterior().sha256;
+      for (const auto& n : r.posterior->parameters()) k += " " + n;
+      k += "\n";
+    }
   }
   return io::sha256_hex(k);
 }
 
 void write_shard_folder(const std::string& dir, const ShardSpec& shard,
                         const std::vector<experiment::ScenarioRun>& runs,
-                        const std::vector<std::string>& sets, bool per_run,
-                        const experiment::ManifestInfo& info) {
+                        const std::vector<std::string>& sets, const std::string& posterior,
+                        bool per_run, const experiment::ManifestInfo& info) {
   std::string stats;
   for (const auto& r : runs) {
     std::string bytes = experiment::encode_partial(r);
@@ -65,6 +70,8 @@ void write_shard_folder(const std::string& dir, const ShardSpec& shard,
   w.key("sets").begin_array();
   for (const auto& s : sets) w.value(s);
   w.end_array();
+  if (!posterior.empty())
+    w.member("posterior", std::filesystem::absolute(posterior).lexically_normal().string());
   w.key("scenarios").begin_array();
   for (const auto& r : runs) {
     w.begin_object();

@@ -21,12 +21,13 @@ struct ShardSpec {
 ShardSpec parse_shard(const std::string& text);
 
 // Everything that determines the numbers of a batch: file contents, parameter values,
-// seeds, replicate counts, per-run. Shards of one run share it.
+// seeds, replicate counts, per-run, the posterior's sha256 and the parameters taken from
+// it. Shards of one run share it.
 std::string batch_key(const std::vector<experiment::ScenarioRun>& runs, bool per_run);
 
 void write_shard_folder(const std::string& dir, const ShardSpec& shard,
                         const std::vector<experiment::ScenarioRun>& runs,
-                        const std::vector<std::string>& sets, bool per_run,
-                        const experiment::ManifestInfo& info);
+                        const std::vector<std::string>& sets, const std::string& posterior,
+                        bool per_run, const experiment::ManifestInfo& info);
 
 }  // namespace geosim::cli

@@ -48,8 +48,23 @@ std::string utc_now_iso8601() {
   return buf;
 }
 
+void write_posterior_json(io::JsonWriter& w, const posterior::Binding& b) {
+  const posterior::Posterior& p = b.posterior();
+  w.key("posterior").begin_object();
+  w.member("path", p.path);
+  w.member("sha256", p.sha256);
+  w.member("draws", static_cast<int64_t>(p.draws()));
+  w.member("effective_draws", p.effective_draws());
+  w.member("weighted", p.weighted);
+  w.key("parameters").begin_array();
+  for (const auto& n : b.parameters()) w.value(n);
+  w.end_array();
+  w.end_object();
+}
+
 void write_scenario_json(io::JsonWriter& w, const sim::Model& m,
-                         const std::vector<double>& uniforms, uint64_t seed, int64_t replicates) {
+                         const std::vector<double>& uniforms, uint64_t seed, int64_t replicates,
+                         const posterior::Binding* posterior) {
   w.begin_object();
   w.member("id", m.id);
   w.member("title", m.title);
@@ -80,9 +95,14 @@ void write_scenario_json(io::JsonWriter& w, const sim::Model& m,
     w.key("max");
     p.max ? w.value(*p.max) : w.null();
     w.member("doc", p.doc);
+    if (posterior) {
+      const auto& taken = posterior->parameters();
+      w.member("from_posterior", std::find(taken.begin(), taken.end(), p.name) != taken.end());
+    }
     w.end_object();
   }
   w.end_array();
+  if (posterior) write_posterior_json(w, *posterior);
   w.key("outcomes").begin_array();
   for (const auto& o : m.outcomes) {
     w.begin_object();
@@ -116,7 +136,8 @@ void write_manifest(const std::string& path, const ManifestInfo& info,
   w.member("wall_seconds", info.wall_seconds);
   w.member("threads", static_cast<int64_t>(info.threads));
   w.key("scenarios").begin_array();
-  for (const auto& r : runs) write_scenario_json(w, *r.model, r.uniforms, r.seed, r.replicates);
+  for (const auto& r : runs)
+    write_scenario_json(w, *r.model, r.uniforms, r.seed, r.replicates, r.posterior);
   w.end_array();
   w.key("failures").begin_array();
   for (const auto& r : runs)
@@ -135,10 +156,18 @@ void write_manifest(const std::string& path, const ManifestInfo& info,
 void write_summary(const std::string& path, const std::vector<ScenarioRun>& runs) {
   std::ostringstream out;
   io::CsvWriter csv(out);
-  csv.row(summary_header());
+  bool any_posterior = false;
+  for (const auto& r : runs) any_posterior |= r.ok && r.posterior;
+  std::vector<std::string> header = summary_header();
+  if (any_posterior) header.push_back("posterior");
+  csv.row(header);
   for (const auto& r : runs)
     if (r.ok)
-      for (const auto& row : summary_rows(*r.model, r.stats)) csv.row(summary_fields(row));
+      for (const auto& row : summary_rows(*r.model, r.stats)) {
+        std::vector<std::string> f = summary_fields(row);
+        if (any_posterior) f.push_back(r.posterior ? r.posterior->posterior().sha256 : "");
+        csv.row(f);
+      }
   io::write_file_atomically(path, out.str());
 }
 

@@ -10,6 +10,7 @@
 
 #include "experiment/runner.h"
 #include "experiment/summary.h"
+#include "posterior/posterior.h"
 #include "sim/model.h"
 
 namespace geosim::io {
@@ -23,6 +24,8 @@ namespace geosim::experiment {
 struct ScenarioRun {
   const sim::Model* model = nullptr;
   std::vector<double> uniforms;  // parameter values used
+  // Set when replicates take some parameters from a posterior (run --posterior).
+  const posterior::Binding* posterior = nullptr;
   uint64_t seed = 0;
   int64_t replicates = 0;
   RunStats stats;
@@ -45,13 +48,19 @@ std::string utc_now_iso8601();
 
 // The manifest entry of one scenario: id, title, description, step label, steps, seed,
 // replicates, sources, file and every file read with its sha256, resolved parameters,
-// outcomes with their kinds (and labels), tracked expressions.
+// outcomes with their kinds (and labels), tracked expressions; with a posterior, its
+// file, sha256, draws and the parameters taken from it (write_posterior_json).
 void write_scenario_json(io::JsonWriter& w, const sim::Model& model,
-                         const std::vector<double>& uniforms, uint64_t seed, int64_t replicates);
+                         const std::vector<double>& uniforms, uint64_t seed, int64_t replicates,
+                         const posterior::Binding* posterior = nullptr);
+// The member "posterior": {path, sha256, draws, effective_draws, weighted, parameters}.
+void write_posterior_json(io::JsonWriter& w, const posterior::Binding& b);
 
 void write_manifest(const std::string& path, const ManifestInfo& info,
                     const std::vector<ScenarioRun>& runs);
 // Successful runs only: a failed run contributes nothing (no average over a NaN).
+// When a run took parameters from a posterior, a last column `posterior` holds the
+// posterior file's sha256 on that run's rows (empty on other runs' rows).
 void write_summary(const std::string& path, const std::vector<ScenarioRun>& runs);
 void write_trajectories(const std::string& path, const std::vector<ScenarioRun>& runs);
 

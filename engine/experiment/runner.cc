@@ -228,7 +228,8 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
       try {
         // A block of a very long scenario can take minutes: the stop flag is polled inside
         // it too, and an abandoned block is neither counted nor emitted.
-        if (!block.run(uniforms, options.seed, first, n, collector, options.stop)) {
+        if (!block.run(uniforms, options.seed, first, n, collector, options.stop,
+                       options.per_replicate)) {
           std::lock_guard<std::mutex> lock(mu);
           cv.notify_all();
           break;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/engine.h"
 #include "sim/model.h"
 #include "stats/moments.h"
 #include "stats/sketch.h"
@@ -30,6 +31,9 @@ struct RunOptions {
   // When set and it becomes true, no new block starts, blocks already running are abandoned
   // within sim::Block::kStopCheckSteps steps, and run_replicates throws Interrupted.
   const std::atomic<bool>* stop = nullptr;
+  // When set, parameters taken replicate by replicate (a run over a posterior); see
+  // sim::ReplicateParameters. Null: every replicate uses `uniforms`.
+  const sim::ReplicateParameters* per_replicate = nullptr;
 };
 
 // The statistics of one numeric series (an outcome, or a tracked variable at one step).

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -19,7 +20,7 @@ namespace {
 
 }  // namespace
 
-std::string read_file(const std::string& path) {
+std::string read_file(const std::string& path, size_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail(path, "cannot open the file", errno);
   struct stat st {};
@@ -32,8 +33,16 @@ std::string read_file(const std::string& path) {
     ::close(fd);
     fail(path, "cannot read the file", EISDIR);
   }
+  auto too_large = [&] {
+    ::close(fd);
+    throw UserError(SourceLoc{path, 0, 0}, "the file is larger than the limit of " +
+                                               std::to_string(max_bytes) +
+                                               " bytes; expected a smaller file");
+  };
+  if (S_ISREG(st.st_mode) && static_cast<uintmax_t>(st.st_size) > max_bytes) too_large();
   std::string data;
-  if (S_ISREG(st.st_mode) && st.st_size > 0) data.reserve(static_cast<size_t>(st.st_size));
+  if (S_ISREG(st.st_mode) && st.st_size > 0)
+    data.reserve(std::min(static_cast<size_t>(st.st_size), max_bytes));
   char buf[1 << 16];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
@@ -44,6 +53,7 @@ std::string read_file(const std::string& path) {
       fail(path, "cannot read the file", err);
     }
     if (n == 0) break;
+    if (static_cast<size_t>(n) > max_bytes - data.size()) too_large();
     data.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);

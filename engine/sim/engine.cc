@@ -317,13 +317,19 @@ void Block::record_outcome_accumulators() {
 }
 
 bool Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t first_replicate, int n,
-                Sink& sink, const std::atomic<bool>* stop) {
+                Sink& sink, const std::atomic<bool>* stop,
+                const ReplicateParameters* per_replicate) {
   valid_ = n;
   first_replicate_ = first_replicate;
   draw_.seed = seed;
   draw_.replicate0 = static_cast<uint32_t>(first_replicate);
   for (size_t u = 0; u < uniforms.size(); ++u)
     Lane(row(model_.uniform_base + static_cast<int32_t>(u))).setConstant(uniforms[u]);
+  if (per_replicate)
+    for (int i = 0; i < n; ++i) {
+      const double* v = per_replicate->values(seed, first_replicate + static_cast<uint64_t>(i));
+      for (size_t k = 0; k < per_replicate->rows.size(); ++k) row(per_replicate->rows[k])[i] = v[k];
+    }
   double* alive = row(model_.alive_row);
   for (int i = 0; i < kLanes; ++i) alive[i] = i < n ? 1.0 : 0.0;
   for (int32_t r : model_.zero_rows) Lane(row(r)).setZero();

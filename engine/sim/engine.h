@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,17 @@ class Sink {
   virtual void outcome(int index, const double* values, const uint8_t* reached, int n) = 0;
 };
 
+// Parameters whose values differ between replicates (a run over a posterior,
+// engine/posterior): `rows` are parameter rows of the model, and values(seed, replicate)
+// gives, for that replicate, a value for each of them (parallel to `rows`). Block::run
+// writes them lane by lane over the broadcast `uniforms` before the init step; lanes past
+// the block's end keep the broadcast values. Only parameter rows may be listed: nothing
+// else is derived from a parameter's value (the compiler folds literals only).
+struct ReplicateParameters {
+  std::vector<int32_t> rows;
+  std::function<const double*(uint64_t seed, uint64_t replicate)> values;
+};
+
 class Block {
  public:
   explicit Block(const Model& model);
@@ -36,8 +48,10 @@ class Block {
   // non-finite value, naming the statement, the step and the replicate. When `stop` is given
   // and becomes true, the run is abandoned within kStopCheckSteps steps and returns false
   // (what the sink received is then incomplete and must be discarded); otherwise true.
+  // `per_replicate`, when given, sets parameters replicate by replicate (see above).
   bool run(const std::vector<double>& uniforms, uint64_t seed, uint64_t first_replicate, int n,
-           Sink& sink, const std::atomic<bool>* stop = nullptr);
+           Sink& sink, const std::atomic<bool>* stop = nullptr,
+           const ReplicateParameters* per_replicate = nullptr);
   static constexpr int64_t kStopCheckSteps = 1024;
 
  private:
