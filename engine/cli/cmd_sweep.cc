@@ -121,6 +121,10 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
                             "point; expected --set only for parameters the sweep does not vary");
   }
   experiment::check_design(model, design);  // before --out is created: a refusal writes nothing
+  std::vector<std::pair<std::string, std::string>> taken = set_names(a.sets);
+  for (const auto& name : design.names)
+    taken.emplace_back(name, points_file.empty() ? "--vary " + name : "--points " + points_file);
+  const PosteriorUse post = load_posterior(a.posterior, models, taken);
   prepare_out_dir(a.out);
 
   experiment::SweepOptions so;
@@ -130,6 +134,7 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
   so.out = a.out;
   so.resume = resume;
   so.per_run = a.per_run;
+  so.posterior = post.at(0);
   so.progress = !a.quiet && isatty(STDERR_FILENO);
   install_interrupt_handler();
   so.stop = &interrupt_flag();
@@ -163,6 +168,8 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
     if (samples) sweep_args.insert(sweep_args.end(), {"--samples", std::to_string(samples)});
     if (levels) sweep_args.insert(sweep_args.end(), {"--levels", std::to_string(levels)});
     for (const auto& s : a.sets) sweep_args.insert(sweep_args.end(), {"--set", s});
+    if (!a.posterior.empty())
+      sweep_args.insert(sweep_args.end(), {"--posterior", absolute_path(a.posterior)});
     sweep_args.insert(sweep_args.end(), {"--replicates", std::to_string(so.replicates)});
     sweep_args.insert(sweep_args.end(), {"--seed", std::to_string(so.seed)});
     if (a.per_run) sweep_args.push_back("--per-run");

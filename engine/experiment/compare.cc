@@ -119,6 +119,7 @@ SummaryTable parse_summary(std::string_view text, const std::string& display_pat
   const int replicates = t.require_column("replicates");
   const int ci_low = t.column("ci_low");
   const int ci_high = t.column("ci_high");
+  const int posterior = t.column("posterior");
   SummaryTable table;
   table.path = display_path;
   std::map<Key, int> first_line;
@@ -129,6 +130,7 @@ SummaryTable parse_summary(std::string_view text, const std::string& display_pat
     e.scenario = r[static_cast<size_t>(scenario)];
     e.outcome = r[static_cast<size_t>(outcome)];
     e.statistic = r[static_cast<size_t>(statistic)];
+    if (posterior >= 0) e.posterior = r[static_cast<size_t>(posterior)];
     if (e.outcome.empty() || e.statistic.empty()) {
       throw UserError(e.loc, "empty outcome or statistic; expected both in every row");
     }
@@ -190,6 +192,30 @@ CompareResult compare_summaries(const SummaryTable& a, const SummaryTable& b, do
         result.notes.push_back("scenario '" + s + "' is only in " + side_name(b, "B"));
       }
     }
+  }
+  // Runs over a posterior: their spread includes parameter uncertainty, which a run at
+  // fixed parameters lacks; say so, so that a difference is read for what it is.
+  auto posteriors = [](const SummaryTable& t) {
+    std::map<std::string, std::string> m;  // scenario -> sha256 (empty: fixed parameters)
+    for (const auto& e : t.rows) m.emplace(e.scenario, e.posterior);
+    return m;
+  };
+  const auto post_a = posteriors(a), post_b = posteriors(b);
+  for (const auto* side : {&post_a, &post_b})
+    for (const auto& [scenario, sha] : *side)
+      if (!sha.empty())
+        result.notes.push_back(
+            side_name(side == &post_a ? a : b, side == &post_a ? "A" : "B") + ": scenario '" +
+            scenario + "' drew its parameters from a posterior (sha256 " + sha.substr(0, 12) +
+            "...); its outcome distributions include parameter uncertainty");
+  {
+    std::set<std::string> pa, pb;
+    for (const auto& [scenario, sha] : post_a) pa.insert(sha);
+    for (const auto& [scenario, sha] : post_b) pb.insert(sha);
+    if (pa != pb)
+      result.notes.push_back(
+          "A and B took their parameters differently (a posterior on one side, fixed values or "
+          "another posterior on the other); a difference mixes that with the scenarios' own");
   }
   const Side side_a(a, by_scenario), side_b(b, by_scenario);
   auto label = [&](const SummaryEntry& e) {

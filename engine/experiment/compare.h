@@ -26,7 +26,8 @@ struct SummaryEntry {
   double ci_low = 0.0;
   double ci_high = 0.0;
   int64_t replicates = 0;
-  SourceLoc loc;  // file:line, for messages
+  std::string posterior;  // sha256 of the posterior the run drew parameters from, or empty
+  SourceLoc loc;          // file:line, for messages
 };
 
 struct SummaryTable {
@@ -54,8 +55,10 @@ struct CompareRow {
 };
 
 struct CompareResult {
-  std::vector<CompareRow> rows;    // in A's row order
-  std::vector<std::string> notes;  // outcomes or scenarios present on one side only
+  std::vector<CompareRow> rows;  // in A's row order
+  // Outcomes or scenarios present on one side only; a side whose parameters came from a
+  // posterior (summary.csv column `posterior`), and sides that differ in that respect.
+  std::vector<std::string> notes;
   bool any_significant() const;
 };
 

@@ -45,6 +45,11 @@ std::string sweep_key(const sim::Model& model, const Design& design, const Sweep
   k += "\nseed " + std::to_string(o.seed) + " replicates " + std::to_string(o.replicates) +
        " per_run " + std::to_string(o.per_run) + "\n";
   k += std::string(design_name(design.kind)) + "\n";
+  if (o.posterior) {  // absent without a posterior: keys of such sweeps are unchanged
+    k += "posterior " + o.posterior->posterior().sha256;
+    for (const auto& n : o.posterior->parameters()) k += " " + n;
+    k += "\n";
+  }
   for (const auto& n : design.names) k += n + ",";
   k += "\n";
   for (const auto& p : design.points) {
@@ -62,12 +67,13 @@ std::string sweep_point_path(const std::string& sweep_dir, size_t p, const char*
   return sweep_dir + name;
 }
 
-std::vector<std::string> sweep_header(const Design& design) {
+std::vector<std::string> sweep_header(const Design& design, bool posterior) {
   std::vector<std::string> h = {"point"};
   h.insert(h.end(), design.names.begin(), design.names.end());
   h.insert(h.end(), summary_header().begin(), summary_header().end());
   h.push_back("status");
   h.push_back("error");
+  if (posterior) h.push_back("posterior");
   return h;
 }
 
@@ -183,6 +189,8 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
         ro.seed = o.seed;
         ro.threads = threads_per_point;
         ro.stop = o.stop;
+        if (o.posterior) ro.per_replicate = &o.posterior->replicate_parameters();
+        const std::string post_sha = o.posterior ? o.posterior->posterior().sha256 : "";
         std::ostringstream runs_text;
         RowsCallback cb;
         if (o.per_run)
@@ -215,6 +223,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
             for (auto& x : summary_fields(r)) f.push_back(std::move(x));
             f.push_back("ok");
             f.emplace_back();
+            if (o.posterior) f.push_back(post_sha);
             csv.row(f);
           }
         } catch (const RunError& e) {
@@ -223,6 +232,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
           for (int i = 0; i < 6; ++i) f.emplace_back();
           f.push_back("error");
           f.push_back(e.what());
+          if (o.posterior) f.push_back(post_sha);
           csv.row(f);
           runs_text.str("");
         }
@@ -261,9 +271,9 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
     result.points = mine;
     for (size_t p = 0; p < design.points.size(); ++p) {
       if (!in_shard(p, o.shard_index, o.shard_count)) continue;
-      io::CsvTable t = io::parse_csv(
-          io::csv_line(sweep_header(design)) + "\n" + io::read_file(point_path(dir, p, ".csv")),
-          point_path(dir, p, ".csv"));
+      io::CsvTable t = io::parse_csv(io::csv_line(sweep_header(design, o.posterior != nullptr)) +
+                                         "\n" + io::read_file(point_path(dir, p, ".csv")),
+                                     point_path(dir, p, ".csv"));
       const int c_status = t.column("status");
       if (!t.rows.empty() && t.rows[0][static_cast<size_t>(c_status)] != "ok") ++result.failed;
     }
@@ -271,14 +281,15 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   }
 
   // Assemble the final files from the point files, in point order.
-  std::string sweep_text = io::csv_line(sweep_header(design)) + "\n";
+  std::string sweep_text = io::csv_line(sweep_header(design, o.posterior != nullptr)) + "\n";
   std::map<std::string, std::vector<double>> means;  // outcome -> mean per point
   std::vector<std::string> outcome_order;
   for (size_t p = 0; p < design.points.size(); ++p) {
     std::string part = io::read_file(point_path(dir, p, ".csv"));
     sweep_text += part;
     io::CsvTable t =
-        io::parse_csv(io::csv_line(sweep_header(design)) + "\n" + part, point_path(dir, p, ".csv"));
+        io::parse_csv(io::csv_line(sweep_header(design, o.posterior != nullptr)) + "\n" + part,
+                      point_path(dir, p, ".csv"));
     const int c_outcome = t.column("outcome"), c_stat = t.column("statistic"),
               c_value = t.column("value"), c_status = t.column("status");
     for (const auto& row : t.rows) {
@@ -359,6 +370,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   ScenarioRun sr;
   sr.model = &model;
   sr.uniforms = model.uniforms;
+  sr.posterior = o.posterior;
   sr.seed = o.seed;
   sr.replicates = o.replicates;
   sr.ok = true;

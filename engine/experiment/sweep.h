@@ -29,6 +29,9 @@ struct SweepOptions {
   bool resume = false;
   bool per_run = false;
   bool progress = false;
+  // Set: every point's replicates take these parameters from a posterior (run
+  // --posterior); sweep.csv then ends with a `posterior` column (the file's sha256).
+  const posterior::Binding* posterior = nullptr;
   const std::atomic<bool>* stop = nullptr;  // set: finish running points, start no more
   // For manifest.json: how the design was asked for.
   std::vector<std::string> vary_texts;
@@ -72,7 +75,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
                       ManifestInfo info);
 
 // Columns of sweep.csv: point, the varied parameters, the columns of summary.csv, then
-// status (ok | error) and error (the message).
-std::vector<std::string> sweep_header(const Design& design);
+// status (ok | error) and error (the message), and `posterior` when one is used.
+std::vector<std::string> sweep_header(const Design& design, bool posterior = false);
 
 }  // namespace geosim::experiment

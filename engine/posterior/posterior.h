@@ -29,7 +29,7 @@ namespace geosim::posterior {
 // 0 .. steps-1 (and kInitStep for init), so (kInitStep, site 0) is used by nothing else.
 inline constexpr uint32_t kPosteriorSite = 0;
 // Larger files are refused (an endless device such as /dev/zero too).
-inline constexpr size_t kMaxFileBytes = size_t{256} << 20;
+inline constexpr size_t kMaxFileBytes = size_t{64} << 20;
 
 struct Posterior {
   std::string path;                    // as given

@@ -84,7 +84,18 @@ ScenarioInfo parse_scenario(const io::JsonValue& s) {
     pi.min = opt_double(p, "min");
     pi.max = opt_double(p, "max");
     pi.doc = opt_string(p, "doc");
+    if (const io::JsonValue* fp = p.find("from_posterior"); fp && !fp->is_null())
+      pi.from_posterior = fp->as_bool();
     info.parameters.push_back(std::move(pi));
+  }
+  if (const io::JsonValue* post = s.find("posterior"); post && !post->is_null()) {
+    PosteriorInfo pi;
+    pi.path = opt_string(*post, "path");
+    pi.sha256 = opt_string(*post, "sha256");
+    pi.draws = opt_int(*post, "draws");
+    pi.effective_draws = opt_double(*post, "effective_draws");
+    pi.parameters = opt_strings(*post, "parameters");
+    info.posterior = std::move(pi);
   }
   for (const auto& o : opt_items(s, "outcomes")) {
     OutcomeInfo oi;

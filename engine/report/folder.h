@@ -24,6 +24,15 @@ struct ParameterInfo {
   double value = kMissing;
   double min = kMissing, max = kMissing;
   std::string doc;
+  bool from_posterior = false;  // drawn per replicate from the run's posterior
+};
+
+// The posterior a run drew parameters from (run --posterior), as manifest.json says.
+struct PosteriorInfo {
+  std::string path, sha256;
+  int64_t draws = -1;
+  double effective_draws = kMissing;
+  std::vector<std::string> parameters;
 };
 
 struct OutcomeInfo {
@@ -40,6 +49,7 @@ struct ScenarioInfo {
   std::vector<std::string> sources;
   std::vector<FileHash> files;
   std::vector<ParameterInfo> parameters;
+  std::optional<PosteriorInfo> posterior;
   std::vector<OutcomeInfo> outcomes;
   std::vector<std::string> track;
 };

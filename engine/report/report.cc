@@ -239,6 +239,19 @@ void Page::info_block(const ScenarioInfo& info) {
              "</code>";
   }
   if (!facts.empty()) body_ += "<p class=\"meta\">" + facts + "</p>\n";
+  if (info.posterior) {
+    const PosteriorInfo& p = *info.posterior;
+    std::string names;
+    for (const auto& n : p.parameters)
+      names += (names.empty() ? "" : ", ") + ("<code>" + esc(n) + "</code>");
+    body_ += "<p class=\"meta posterior\">Parameters " + names +
+             " drawn replicate by replicate from the posterior <code>" + esc(p.path) + "</code>";
+    if (p.draws >= 0) body_ += " (" + std::to_string(p.draws) + " draws";
+    if (!std::isnan(p.effective_draws)) body_ += ", effective " + display_number(p.effective_draws);
+    if (p.draws >= 0) body_ += ")";
+    if (!p.sha256.empty()) body_ += ", sha256 <code>" + esc(p.sha256.substr(0, 12)) + "</code>";
+    body_ += ": outcome distributions include parameter uncertainty.</p>\n";
+  }
 }
 
 void Page::assumptions_block(const ScenarioInfo& info, const std::string& parameters_anchor,
@@ -254,8 +267,10 @@ void Page::assumptions_block(const ScenarioInfo& info, const std::string& parame
         range = (std::isnan(p.min) ? std::string("") : display_number(p.min)) + " " + kDash + " " +
                 (std::isnan(p.max) ? std::string("") : display_number(p.max));
       }
-      body_ += "<tr><td><code>" + esc(p.name) + "</code></td>" + num_cell(p.value) +
-               "<td class=\"num\">" + range + "</td><td>" + esc(p.doc) + "</td></tr>\n";
+      body_ +=
+          "<tr><td><code>" + esc(p.name) + "</code></td>" +
+          (p.from_posterior ? std::string("<td class=\"num\">posterior</td>") : num_cell(p.value)) +
+          "<td class=\"num\">" + range + "</td><td>" + esc(p.doc) + "</td></tr>\n";
     }
     body_ += "</tbody></table>\n";
   }
