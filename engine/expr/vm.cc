@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/isa.h"
+#include "expr/lane_exp.h"
 #include "random/detmath.h"
 
 namespace geosim::expr {
@@ -17,9 +18,11 @@ using Lane = Eigen::Map<LaneArray, Eigen::Aligned64>;
 inline Lane row(double* rows, int32_t r) { return Lane(rows + static_cast<size_t>(r) * kLanes); }
 inline double* ptr(double* rows, int32_t r) { return rows + static_cast<size_t>(r) * kLanes; }
 
-// Plain loops for comparisons, logic and selection: GCC vectorises them (cmppd, andpd,
-// blends), whereas Eigen 3.4 evaluates boolean-valued expressions one coefficient at a
-// time. Arithmetic and exp/log/sqrt go through Eigen's vectorised kernels.
+// Plain loops: GCC vectorises them at the width of the path being compiled (4 lanes in the
+// AVX2 path; Eigen's kernels stay at SSE2's 2 lanes in this build, and Eigen 3.4 evaluates
+// boolean-valued expressions one coefficient at a time). Arithmetic is exactly rounded, so
+// the loops give Eigen's bits; exp and logistic use expr::exp_as_eigen (lane_exp.h); sqrt
+// and log still go through Eigen (std::sqrt would not vectorise without -fno-math-errno).
 template <typename F>
 inline void map1(double* d, const double* a, F f) {
   for (int i = 0; i < kLanes; ++i) d[i] = f(a[i]);
@@ -78,40 +81,40 @@ namespace {
     const double* c = ptr(rows, in.c);
     switch (in.op) {
       case Op::kCopy:
-        row(rows, in.dst) = row(rows, in.a);
+        map1(d, a, [](double x) { return x; });
         break;
       case Op::kNeg:
-        row(rows, in.dst) = -row(rows, in.a);
+        map1(d, a, [](double x) { return -x; });
         break;
       case Op::kNot:
         map1(d, a, [](double x) { return x == 0 ? 1.0 : 0.0; });
         break;
       case Op::kAbs:
-        row(rows, in.dst) = row(rows, in.a).abs();
+        map1(d, a, [](double x) { return std::fabs(x); });
         break;
       case Op::kSqrt:
         row(rows, in.dst) = row(rows, in.a).sqrt();
         break;
       case Op::kExp:
-        row(rows, in.dst) = row(rows, in.a).exp();
+        map1(d, a, [](double x) { return exp_as_eigen(x); });
         break;
       case Op::kLog:
         row(rows, in.dst) = row(rows, in.a).log();
         break;
       case Op::kLogistic:
-        row(rows, in.dst) = 1.0 / (1.0 + (-row(rows, in.a)).exp());
+        map1(d, a, [](double x) { return 1.0 / (1.0 + exp_as_eigen(-x)); });
         break;
       case Op::kAdd:
-        row(rows, in.dst) = row(rows, in.a) + row(rows, in.b);
+        map2(d, a, b, [](double x, double y) { return x + y; });
         break;
       case Op::kSub:
-        row(rows, in.dst) = row(rows, in.a) - row(rows, in.b);
+        map2(d, a, b, [](double x, double y) { return x - y; });
         break;
       case Op::kMul:
-        row(rows, in.dst) = row(rows, in.a) * row(rows, in.b);
+        map2(d, a, b, [](double x, double y) { return x * y; });
         break;
       case Op::kDiv:
-        row(rows, in.dst) = row(rows, in.a) / row(rows, in.b);
+        map2(d, a, b, [](double x, double y) { return x / y; });
         break;
       case Op::kPow:
         map2(d, a, b, det_pow);

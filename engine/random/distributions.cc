@@ -1,6 +1,9 @@
 #include "random/distributions.h"
 
+#include <immintrin.h>
+
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "core/isa.h"
@@ -88,11 +91,58 @@ constexpr int kBatch = 64;
   }
 }
 
+// The AVX2 path: 8 consecutive replicates per register, all ten rounds in registers (the
+// portable loop above keeps its 64-lane arrays in memory between rounds). Round 0 uses that
+// the counter's words 1-3 (step, site, k) are the same in every lane; the conversion to a
+// double is exact (c0 * 2^21 + (c1 >> 11) < 2^53), so the bits are those of uniform()
+// (tested against the scalar generator and the baseline path).
 [[gnu::target("avx2")]] void unit_batch_avx2(uint64_t seed, uint32_t replicate0, uint32_t step,
                                              uint32_t site, uint32_t k, double* out, int n) {
-  unit_batch_body(seed, replicate0, step, site, k, out, n);
+  const __m256i m0 = _mm256_set1_epi64x(0xD2511F53u), m1 = _mm256_set1_epi64x(0xCD9E8D57u);
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const uint32_t key0 = static_cast<uint32_t>(seed), key1 = static_cast<uint32_t>(seed >> 32);
+  const uint64_t p1 = uint64_t{0xCD9E8D57u} * site;  // round 0, the same in every lane
+  const __m256i r0_c0 = _mm256_set1_epi32(int(uint32_t(p1 >> 32) ^ step ^ key0));
+  const __m256i r0_c1 = _mm256_set1_epi32(int(uint32_t(p1)));
+  const __m256i kk1 = _mm256_set1_epi32(int(k ^ key1));
+  const __m256i magic = _mm256_set1_epi64x(0x4330000000000000LL);  // 2^52
+  const __m256d two52 = _mm256_set1_pd(4503599627370496.0), two21 = _mm256_set1_pd(2097152.0);
+  const __m256d half = _mm256_set1_pd(0.5), scale = _mm256_set1_pd(1.0 / 9007199254740992.0);
+  for (int base = 0; base < n; base += 8) {
+    const __m256i ctr = _mm256_add_epi32(_mm256_set1_epi32(int(replicate0 + uint32_t(base))), lane);
+    const __m256i pe = _mm256_mul_epu32(ctr, m0), po = _mm256_mul_epu32(_mm256_srli_epi64(ctr, 32), m0);
+    __m256i c0 = r0_c0, c1 = r0_c1;
+    __m256i c2 = _mm256_xor_si256(_mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA), kk1);
+    __m256i c3 = _mm256_blend_epi32(pe, _mm256_slli_epi64(po, 32), 0xAA);
+    uint32_t k0 = key0, k1 = key1;
+    for (int round = 1; round < 10; ++round) {
+      k0 += 0x9E3779B9u; k1 += 0xBB67AE85u;
+      const __m256i pe0 = _mm256_mul_epu32(c0, m0), po0 = _mm256_mul_epu32(_mm256_srli_epi64(c0, 32), m0);
+      const __m256i pe1 = _mm256_mul_epu32(c2, m1), po1 = _mm256_mul_epu32(_mm256_srli_epi64(c2, 32), m1);
+      const __m256i lo0 = _mm256_blend_epi32(pe0, _mm256_slli_epi64(po0, 32), 0xAA);
+      const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(pe0, 32), po0, 0xAA);
+      const __m256i lo1 = _mm256_blend_epi32(pe1, _mm256_slli_epi64(po1, 32), 0xAA);
+      const __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(pe1, 32), po1, 0xAA);
+      c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(int(k0)));
+      c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(int(k1)));
+      c1 = lo1;
+      c3 = lo0;
+    }
+    // u = ((c0 * 2^32 + c1) >> 11 + 0.5) * 2^-53, formed exactly as c0 * 2^21 + (c1 >> 11).
+    const __m256i c1s = _mm256_srli_epi32(c1, 11);
+    alignas(32) double u[8];
+    for (int h = 0; h < 2; ++h) {
+      const __m128i a = h ? _mm256_extracti128_si256(c0, 1) : _mm256_castsi256_si128(c0);
+      const __m128i b = h ? _mm256_extracti128_si256(c1s, 1) : _mm256_castsi256_si128(c1s);
+      const __m256d da = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_cvtepu32_epi64(a), magic)), two52);
+      const __m256d db = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_cvtepu32_epi64(b), magic)), two52);
+      const __m256d v = _mm256_mul_pd(_mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(da, two21), db), half), scale);
+      _mm256_store_pd(u + 4 * h, v);
+    }
+    const int m = n - base < 8 ? n - base : 8;
+    if (m == 8) std::memcpy(out + base, u, sizeof u); else std::memcpy(out + base, u, sizeof(double) * m);
+  }
 }
-
 void unit_batch_baseline(uint64_t seed, uint32_t replicate0, uint32_t step, uint32_t site,
                          uint32_t k, double* out, int n) {
   unit_batch_body(seed, replicate0, step, site, k, out, n);
@@ -108,14 +158,128 @@ inline void units(const DrawContext& cx, uint32_t site, double* out, int n) {
   unit_batch(cx.seed, cx.replicate0, cx.step, site, 0, out, n);
 }
 
-// The central region of AS 241 (|p - 0.5| <= 0.425) is a rational function: computed for
-// every lane without branches; lanes in the tails are then redone by normal_quantile.
-void normal_quantiles(double* u, int n) {
-  alignas(64) double z[256];
-  for (int i = 0; i < n; ++i) {
-    z[i] = as241_central(u[i] - 0.5);
+// AS 241's tails, |q| > 0.425, for p = 0, 1 or a normal double (every uniform of stream.h
+// is in [2^-54, 1]: 1 itself when 2^53 - 0.5 rounds up):
+// normal_quantile's arithmetic step for step (det_log's included), without branches or
+// library calls, so that the loop over the tail lanes vectorises and gives the same bits.
+inline double as241_tail(double p) {
+  const double q = p - 0.5;
+  const double pr = q < 0 ? p : 1 - p;  // in [2^-54, 0.075]: a normal double
+  // det_log(pr): frexp from the bits (pr = m 2^e, m in [0.5, 1)), then the same series.
+  uint64_t bits;
+  std::memcpy(&bits, &pr, sizeof bits);
+  double e;
+  {
+    const uint64_t eb = (bits >> 52) | 0x4330000000000000ull;  // 2^52 + biased exponent
+    std::memcpy(&e, &eb, sizeof e);
+    e = (e - 4503599627370496.0) - 1022;
   }
-  for (int i = 0; i < n; ++i) u[i] = std::fabs(u[i] - 0.5) <= 0.425 ? z[i] : normal_quantile(u[i]);
+  const uint64_t mb = (bits & 0x000FFFFFFFFFFFFFull) | 0x3FE0000000000000ull;
+  double m;
+  std::memcpy(&m, &mb, sizeof m);
+  const bool low = m < 0.70710678118654752440;
+  m = low ? m * 2 : m;
+  e = low ? e - 1 : e;
+  const double f = (m - 1) / (m + 1);
+  const double f2 = f * f;
+  double s = 1.0 / 23;
+  s = s * f2 + 1.0 / 21;
+  s = s * f2 + 1.0 / 19;
+  s = s * f2 + 1.0 / 17;
+  s = s * f2 + 1.0 / 15;
+  s = s * f2 + 1.0 / 13;
+  s = s * f2 + 1.0 / 11;
+  s = s * f2 + 1.0 / 9;
+  s = s * f2 + 1.0 / 7;
+  s = s * f2 + 1.0 / 5;
+  s = s * f2 + 1.0 / 3;
+  s = s * f2;
+  const double lm = 2 * f + 2 * f * s;
+  const double log_pr = e * 6.93147180369123816490e-01 + (lm + e * 1.90821492927058770002e-10);
+  const double r = std::sqrt(-log_pr);
+  const double a = r - 1.6;
+  const double xa =
+      (((((((a * 7.7454501427834140764e-4 + 0.0227238449892691845833) * a +
+            0.24178072517745061177) *
+               a +
+           1.27045825245236838258) *
+              a +
+          3.64784832476320460504) *
+             a +
+         5.7694972214606914055) *
+            a +
+        4.6303378461565452959) *
+           a +
+       1.42343711074968357734) /
+      (((((((a * 1.05075007164441684324e-9 + 5.475938084995344946e-4) * a +
+            0.0151986665636164571966) *
+               a +
+           0.14810397642748007459) *
+              a +
+          0.68976733498510000455) *
+             a +
+         1.6763848301838038494) *
+            a +
+        2.05319162663775882187) *
+           a +
+       1.0);
+  const double b = r - 5;
+  const double xb =
+      (((((((b * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * b +
+            0.0012426609473880784386) *
+               b +
+           0.026532189526576123093) *
+              b +
+          0.29656057182850489123) *
+             b +
+         1.7848265399172913358) *
+            b +
+        5.4637849111641143699) *
+           b +
+       6.6579046435011037772) /
+      (((((((b * 2.04426310338993978564e-15 + 1.4215117583164458887e-7) * b +
+            1.8463183175100546818e-5) *
+               b +
+           7.868691311456132591e-4) *
+              b +
+          0.0148753612908506148525) *
+             b +
+         0.13692988092273580531) *
+            b +
+        0.59983220655588793769) *
+           b +
+       1.0);
+  double x = r <= 5 ? xa : xb;
+  x = pr == 0 ? std::numeric_limits<double>::infinity() : x;  // p = 1 (or 0): +-inf
+  return q < 0 ? -x : x;
+}
+
+// Standard normals from uniforms in place. The central region of AS 241 (|p - 0.5| <= 0.425)
+// is computed for every lane; the lanes in the tails (about 15%) are gathered and computed
+// together by as241_tail, then put back. Same bits as normal_quantile (tested).
+[[gnu::always_inline]] inline void normal_quantiles_body(double* u, int n) {
+  alignas(64) double z[256], tail[256];
+  alignas(64) int idx[256];
+  for (int i = 0; i < n; ++i) z[i] = as241_central(u[i] - 0.5);
+  int m = 0;
+  for (int i = 0; i < n; ++i) {
+    idx[m] = i;
+    m += std::fabs(u[i] - 0.5) <= 0.425 ? 0 : 1;
+  }
+  for (int j = 0; j < m; ++j) tail[j] = u[idx[j]];
+  for (int j = 0; j < m; ++j) tail[j] = as241_tail(tail[j]);
+  for (int j = 0; j < m; ++j) z[idx[j]] = tail[j];
+  for (int i = 0; i < n; ++i) u[i] = z[i];
+}
+
+[[gnu::target("avx2")]] void normal_quantiles_avx2(double* u, int n) {
+  normal_quantiles_body(u, n);
+}
+void normal_quantiles_baseline(double* u, int n) { normal_quantiles_body(u, n); }
+
+void normal_quantiles(double* u, int n) {
+  static const auto path = core::use_avx2() ? normal_quantiles_avx2 : normal_quantiles_baseline;
+  path(u, n);
 }
 
 // Marsaglia & Tsang (2000) for shape >= 1; uses uniforms k, k+1, ... of the counter.
@@ -146,6 +310,10 @@ double gamma_draw(uint64_t seed, Counter c, double shape) {
 }
 
 }  // namespace
+
+void normal_quantile_batch(double* p, int n) {
+  for (int base = 0; base < n; base += 256) normal_quantiles(p + base, n - base < 256 ? n - base : 256);
+}
 
 double normal_quantile(double p) {
   if (!(p > 0 && p < 1)) {

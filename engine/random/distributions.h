@@ -17,6 +17,9 @@ struct DrawContext {
 
 // Standard normal quantile (Wichura's AS 241, relative accuracy about 1e-16).
 double normal_quantile(double p);
+// normal_quantile of p[0, n) in place, lane-parallel (what normal draws use), for p in
+// [2^-54, 1] (every uniform of stream.h) and 0; the same bits as normal_quantile.
+void normal_quantile_batch(double* p, int n);
 
 void draw_uniform(const DrawContext& cx, uint32_t site, const double* lo, const double* hi,
                   double* out, int n);

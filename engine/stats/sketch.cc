@@ -177,6 +177,9 @@ void QuantileSketch::add(const double* x, size_t n) {
   // The same result as add(x[i]) for each i (the sketch does not depend on the order of its
   // observations), faster on the lanes of a block, which often repeat a value (0/1 outcomes,
   // stopped replicates, clamped variables): a repeat of the previous value skips the search.
+  // Once the list is longer than kInsertLimit, inserting one value at a time moves up to 512
+  // entries each; the rest of the batch is then sorted and merged in one pass instead.
+  constexpr size_t kInsertLimit = 16;
   size_t i = 0;
   while (i < n && (count_ == 0 || !exact_)) add(x[i++]);  // first value, or sketch mode
   if (i == n) return;
@@ -188,6 +191,10 @@ void QuantileSketch::add(const double* x, size_t n) {
       ++values_[last_at].second;
       ++count_;
       continue;
+    }
+    if (values_.size() > kInsertLimit && n - i > 1) {
+      add_exact_sorted(x + i, n - i);
+      return;
     }
     GEOSIM_ASSERT(std::isfinite(v), "non-finite observation " + std::to_string(v));
     v += 0.0;  // -0 becomes +0
@@ -202,6 +209,39 @@ void QuantileSketch::add(const double* x, size_t n) {
     }
     last = v;
   }
+}
+
+void QuantileSketch::add_exact_sorted(const double* x, size_t n) {
+  // Exact mode: sort the batch, then merge its runs into the sorted list. When the result has
+  // more than kMaxExactValues distinct values, the sketch of the same multiset follows (the
+  // state does not depend on when the switch happened).
+  thread_local std::vector<double> batch;
+  thread_local std::vector<std::pair<double, int64_t>> merged;
+  batch.assign(x, x + n);
+  for (double& v : batch) {
+    GEOSIM_ASSERT(std::isfinite(v), "non-finite observation " + std::to_string(v));
+    v += 0.0;  // -0 becomes +0
+  }
+  std::sort(batch.begin(), batch.end());
+  min_ = std::min(min_, batch.front());
+  max_ = std::max(max_, batch.back());
+  count_ += static_cast<int64_t>(n);
+  merged.clear();
+  merged.reserve(values_.size() + n);
+  size_t a = 0, b = 0;
+  while (a < values_.size() || b < n) {
+    if (b == n || (a < values_.size() && values_[a].first < batch[b])) {
+      merged.push_back(values_[a++]);
+      continue;
+    }
+    const double v = batch[b];
+    int64_t c = 0;
+    for (; b < n && batch[b] == v; ++b) ++c;
+    if (a < values_.size() && values_[a].first == v) c += values_[a++].second;
+    merged.emplace_back(v, c);
+  }
+  values_.swap(merged);
+  if (values_.size() > kMaxExactValues) switch_to_sketch();
 }
 
 void QuantileSketch::add_to_bins(double x, int64_t n) {

@@ -89,6 +89,8 @@ class QuantileSketch {
   // Exact mode: counts x (already normalised, finite) in values_ and sets `at` to its
   // index; false, changing nothing, when x is new and values_ is full.
   bool add_exact(double x, size_t& at);
+  // Exact mode: adds x[0, n) by sorting them and merging (n >= 1).
+  void add_exact_sorted(const double* x, size_t n);
   void switch_to_sketch();
   void add_to_bins(double x, int64_t n);
   double exact_quantile(double q) const;

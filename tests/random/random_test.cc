@@ -169,6 +169,52 @@ TEST(Distributions, BatchedPhiloxEqualsTheScalarReference) {
               uniform(cx.seed, Counter{1000u + static_cast<uint32_t>(i), 17, 5, 0}));
 }
 
+TEST(Distributions, BatchedPhiloxEqualsTheScalarReferenceForAnyCounterAndLength) {
+  // Whichever path draws (AVX2: 8 lanes per register; baseline: 64-lane arrays), every
+  // lane's uniform is uniform() of its counter: short and odd lengths, replicate numbers
+  // that wrap past 2^32, the init step, large sites and seeds with both halves set.
+  std::vector<double> out(256);
+  const uint64_t seeds[] = {0, 1, 0xFFFFFFFFull, 0xFFFFFFFF00000000ull, 0x9E3779B97F4A7C15ull};
+  const uint32_t firsts[] = {0, 7, 0xFFFFFFF0u, 123456789u};
+  const uint32_t steps[] = {0, 59, kInitStep};
+  for (uint64_t seed : seeds)
+    for (uint32_t first : firsts)
+      for (uint32_t step : steps)
+        for (int n : {1, 3, 8, 9, 63, 64, 65, 200, 256}) {
+          const uint32_t site = static_cast<uint32_t>(n) * 2654435761u;
+          DrawContext cx{seed, first, step};
+          draw_unit(cx, site, out.data(), n);
+          for (int i = 0; i < n; ++i)
+            ASSERT_EQ(out[static_cast<size_t>(i)],
+                      uniform(seed, Counter{first + static_cast<uint32_t>(i), step, site, 0}))
+                << "seed " << seed << " first " << first << " step " << step << " n " << n;
+        }
+}
+
+TEST(Distributions, BatchedQuantilesEqualTheScalarOneInBothTailsAndAtTheExtremes) {
+  // The batch computes the tails apart from the centre, without branches: it must give
+  // normal_quantile's bits everywhere, including both branches of the tail (r <= 5 and
+  // r > 5, p below about 1.4e-11), the smallest uniform (2^-54), 1 - 2^-53 and 1 itself (the
+  // largest uniform: (2^53 - 0.5) 2^-53 rounds to 1), and 0.
+  std::vector<double> p;
+  for (int k = 0; k < 2000; ++k) p.push_back((k + 0.5) / 2000);
+  for (double e = -54; e <= -1; e += 0.125) {
+    p.push_back(std::ldexp(1.0, static_cast<int>(e)) * (1 + (e - std::floor(e))));
+    p.push_back(1 - p.back());
+  }
+  p.push_back(std::ldexp(1.0, -54));
+  p.push_back(1 - std::ldexp(1.0, -53));
+  p.push_back(1);
+  p.push_back(0);
+  for (double x : {0.075, 0.925, 0.0749999999, 0.9250000001, 0.5, 0.075000000001})
+    p.push_back(x);
+  for (int k = 0; k < 300; ++k) p.push_back(uniform(3, Counter{static_cast<uint32_t>(k), 0, 1, 0}));
+  std::vector<double> z = p;
+  normal_quantile_batch(z.data(), static_cast<int>(z.size()));
+  for (size_t i = 0; i < p.size(); ++i)
+    ASSERT_EQ(z[i], normal_quantile(p[i])) << "p = " << p[i];
+}
+
 TEST(Distributions, BatchedNormalsEqualTheScalarQuantile) {
   std::vector<double> mu(256, 0.0), sd(256, 1.0), out(256);
   DrawContext cx{99, 0, 3};
