@@ -473,6 +473,7 @@ ResultFolder read_result_folder(const std::string& dir) {
   if (present("sweep.csv")) read_sweep(f, path("sweep.csv"));
   if (present("sensitivity.csv")) read_sensitivity(f, path("sensitivity.csv"));
   if (present("compare.csv")) read_compare(f, path("compare.csv"));
+  f.calibration = read_calibration(dir);
   return f;
 }
 

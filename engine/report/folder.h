@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "report/calibration.h"
 #include "report/charts.h"
 
 namespace geosim::report {
@@ -133,6 +134,7 @@ struct ResultFolder {
   bool has_sensitivity = false;
   std::vector<CompareTableRow> compare;
   bool has_compare = false;
+  std::optional<CalibrationResult> calibration;  // posterior.csv, fit.csv, predictions.csv
 
   const ScenarioInfo* scenario_info(const std::string& id) const;
 };

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "io/atomic_file.h"
+#include "report/calibration.h"
 #include "report/charts.h"
 #include "report/folder.h"
 #include "report/histogram.h"
@@ -207,6 +208,7 @@ class Page {
   void sweep_section(bool first);
   void sensitivity_section(bool first);
   void compare_section(bool first);
+  void calibration_section(bool first);
   void manifest_section(bool first);
   std::string open_major(const std::string& title, const std::string& anchor, bool first);
 
@@ -215,6 +217,12 @@ class Page {
   std::string body_;
   std::vector<std::pair<std::string, std::string>> toc_;  // anchor, title
 };
+
+void Page::calibration_section(bool first) {
+  const std::string anchor = anchors_.make("calibration");
+  body_ += open_major("Calibration", anchor, first);
+  body_ += calibration_html(*f_.calibration, anchor) + "</section>\n";
+}
 
 std::string Page::open_major(const std::string& title, const std::string& anchor, bool first) {
   toc_.emplace_back(anchor, title);
@@ -808,6 +816,7 @@ std::string Page::render() {
   if (f_.sweep && !sweep_first) sweep_section(first), first = false;
   if (f_.has_sensitivity && !sweep_first) sensitivity_section(first), first = false;
   if (f_.has_compare) compare_section(first), first = false;
+  if (f_.calibration) calibration_section(first), first = false;
   if (f_.manifest) manifest_section(first), first = false;
 
   // Title: the single scenario's title, else a description of the folder.

@@ -9,6 +9,7 @@ Usage: calibrate_test.py GEOSIM DATA_DIR MODE
   threads   posterior.csv and fit.csv are byte-identical on 1 and 2 threads.
   resume    kill -9 mid-fit, --resume: the same files as an uninterrupted fit.
   sbc       simulation-based calibration of ABC-SMC on the hazard (rank uniformity).
+  report    --report draws the calibration section: marginals, pairs, observed vs predicted.
   bad       each bad input: exit 2, file:line(:column) message, no output folder.
 """
 import csv
@@ -199,6 +200,23 @@ def mode_sbc(d):
     chi2 = sum((c - expected) ** 2 / expected for c in counts)
     print(f"sbc: rank counts {counts}, chi-square {chi2:.2f} (3 df; 1% critical value 11.34)")
     check(chi2 < 11.34, "rank statistics are not uniform")
+
+
+def mode_report(d):
+    out = os.path.join(d, "rep")
+    r = run(["calibrate", LOGIT, "--cases", os.path.join(DATA, "logit-cases.csv"), "--free", "a",
+             "--free", "b", "--method", "abc-smc", "--particles", "50", "--generations", "2",
+             "--out", out, "-q", "--report"])
+    check(r.returncode == 0, r.stderr)
+    html = open(os.path.join(out, "report.html")).read()
+    check('id="calibration"' in html, "no calibration section")
+    for kind, n in (("posterior-marginal", 2), ("posterior-scatter", 1), ("observed-predicted", 1)):
+        got = html.count(f'data-chart="{kind}"')
+        check(got == n, f"{kind}: {got} charts, expected {n}")
+    # The report command draws the same from the folder.
+    r = run(["report", out, "--out", os.path.join(d, "again.html")])
+    check(r.returncode == 0 and 'id="calibration"' in open(os.path.join(d, "again.html")).read(),
+          "geosim report of a calibration folder: " + r.stderr)
 
 
 BAD = [
