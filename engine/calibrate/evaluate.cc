@@ -94,7 +94,12 @@ uint64_t derive_seed(uint64_t seed, uint64_t a, uint64_t b, uint64_t c) {
 
 Evaluator::Evaluator(const Problem& problem, const Context& context, int64_t replicates,
                      unsigned wants, const std::string& key)
-    : problem_(problem), context_(context), replicates_(replicates), wants_(wants) {
+    : problem_(problem),
+      lean_(*problem.model),
+      context_(context),
+      replicates_(replicates),
+      wants_(wants) {
+  lean_.track.clear();
   if (context_.state_dir.empty() || dist::rank() != 0) return;
   std::error_code ec;
   const std::string& dir = context_.state_dir;
@@ -134,7 +139,7 @@ Evaluator::~Evaluator() {
 }
 
 TaskResult Evaluator::simulate(const Task& task, int threads) const {
-  const sim::Model& model = *problem_.model;
+  const sim::Model& model = lean_;
   const Case& c = problem_.observations.cases[task.case_index];
   std::vector<double> uniforms = problem_.base_uniforms;
   for (const auto& [row, v] : c.sets) uniforms[static_cast<size_t>(row - model.uniform_base)] = v;

@@ -50,6 +50,9 @@ class Evaluator {
  private:
   TaskResult simulate(const Task& task, int threads) const;
   const Problem& problem_;
+  // The model without `track`: a calibration observes outcomes only, so per-step statistics
+  // of tracked variables would be computed for nothing.
+  sim::Model lean_;
   Context context_;
   int64_t replicates_;
   unsigned wants_;
