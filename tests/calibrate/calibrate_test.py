@@ -9,6 +9,7 @@ Usage: calibrate_test.py GEOSIM DATA_DIR MODE
   threads   posterior.csv and fit.csv are byte-identical on 1 and 2 threads.
   resume    kill -9 mid-fit, --resume: the same files as an uninterrupted fit.
   sbc       simulation-based calibration of ABC-SMC on the hazard (rank uniformity).
+  mpi       mpirun -np 2 writes the single-process files (abc-smc and mle).
   report    --report draws the calibration section: marginals, pairs, observed vs predicted.
   bad       each bad input: exit 2, file:line(:column) message, no output folder.
 """
@@ -200,6 +201,30 @@ def mode_sbc(d):
     chi2 = sum((c - expected) ** 2 / expected for c in counts)
     print(f"sbc: rank counts {counts}, chi-square {chi2:.2f} (3 df; 1% critical value 11.34)")
     check(chi2 < 11.34, "rank statistics are not uniform")
+
+
+def mode_mpi(d):
+    mpirun = shutil.which("mpirun")
+    check(mpirun, "mpirun not found (scripts/setup installs openmpi-bin)")
+    extra = ["--oversubscribe"] + (["--allow-run-as-root"] if os.geteuid() == 0 else [])
+    fits = {
+        "abc": abc_args("OUT", ["--particles", "100", "--generations", "4", "-j", "1"]),
+        "mle": ["calibrate", LOGIT, "--cases", os.path.join(DATA, "logit-cases.csv"), "--free", "a",
+                "--free", "b", "-n", "500", "--evaluations", "60", "--out", "OUT", "-q", "-j", "1"],
+    }
+    for name, args in fits.items():
+        one, two = os.path.join(d, name + "1"), os.path.join(d, name + "2")
+        r = run([a.replace("OUT", one) for a in args])
+        check(r.returncode == 0, r.stderr)
+        r = subprocess.run([mpirun] + extra + ["-np", "2", GEOSIM] + [a.replace("OUT", two) for a in args],
+                           capture_output=True, text=True, timeout=200)
+        check(r.returncode == 0, r.stdout + r.stderr)
+        for f in ("posterior.csv", "predictions.csv"):
+            check(open(os.path.join(one, f), "rb").read() == open(os.path.join(two, f), "rb").read(),
+                  f"{name}: {f} differs under mpirun")
+        check(strip_wall(os.path.join(one, "fit.csv")) == strip_wall(os.path.join(two, "fit.csv")),
+              f"{name}: fit.csv differs under mpirun")
+        check(not os.path.exists(os.path.join(two, ".calibrate")), "state folder left behind")
 
 
 def mode_report(d):
