@@ -71,6 +71,50 @@ std::string canonical_key(const std::string& path) {
   return p.string();
 }
 
+Node* child_map(Node& parent, std::string_view key) {
+  int i = parent.is_map() ? parent.index_of(key) : -1;
+  Node* n = i >= 0 ? &parent.items[static_cast<size_t>(i)] : nullptr;
+  return n && n->is_map() ? n : nullptr;
+}
+
+const Node* base_map(const Node* parent, std::string_view key) {
+  const Node* n = parent && parent->is_map() ? parent->find(key) : nullptr;
+  return n && n->is_map() ? n : nullptr;
+}
+
+// Format v1.1 (Composition): in `section` of a file that extends a base, a bare value
+// overriding a declaration the base writes in long form sets only its `field` (`value`
+// or `init`): it becomes {field: value} here, which the generic merge then lays onto the
+// base's declaration, keeping its range and doc.
+void wrap_bare_overrides(const Node* base_section, Node* section, const char* field) {
+  if (!base_section || !section) return;
+  for (size_t j = 0; j < section->keys.size(); ++j) {
+    Node& item = section->items[j];
+    if (!item.is_scalar() || !base_map(base_section, section->keys[j])) continue;
+    Node wrapped;
+    wrapped.kind = loader::NodeKind::kMap;
+    wrapped.loc = item.loc;
+    wrapped.text_loc = item.text_loc;
+    wrapped.keys = {field};
+    wrapped.key_locs = {item.loc};
+    wrapped.size = item.size + 1;
+    wrapped.items.push_back(std::move(item));
+    item = std::move(wrapped);
+  }
+}
+
+void wrap_all_bare_overrides(const Node& base, Node& child) {
+  wrap_bare_overrides(base_map(&base, "parameters"), child_map(child, "parameters"), "value");
+  wrap_bare_overrides(base_map(&base, "world"), child_map(child, "world"), "init");
+  Node* actors = child_map(child, "actors");
+  const Node* base_actors = base_map(&base, "actors");
+  if (!actors || !base_actors) return;
+  for (size_t a = 0; a < actors->keys.size(); ++a) {
+    wrap_bare_overrides(base_map(base_map(base_actors, actors->keys[a]), "state"),
+                        child_map(actors->items[a], "state"), "init");
+  }
+}
+
 // Thrown inside the loader when a file-level problem makes further checking pointless;
 // the diagnostics collected so far are then reported.
 struct Abort {};
@@ -136,6 +180,7 @@ class Loader {
       root.erase(static_cast<size_t>(i));
       has_remove = true;
     }
+    if (has_base) wrap_all_bare_overrides(base, root);
     Node merged = has_base ? loader::merge(base, root) : std::move(root);
     if (has_remove) apply_removes(merged, removes);
     return merged;

@@ -243,6 +243,49 @@ TEST(Extends, ALaterFileReplacesAListInsteadOfAppendingToIt) {
   EXPECT_EQ(s.actors[1].state.size(), 1u);
 }
 
+// Issue 13, item 3 (format v1.1): a bare value overriding a parameter or a state
+// variable that the base declares in long form sets only its value or init; the range,
+// doc and position of the declaration stay. It once replaced the whole declaration, so a
+// later --set x=5 passed and the [0, 1] clamp was lost.
+TEST(Extends, ABareValueOverridesOnlyTheValueOfALongFormDeclaration) {
+  const std::string dir = kData + "/good/";
+  ScenarioSpec s = load_scenario_spec_from_string(R"Y(geosim: 1
+extends: long-form-base.yaml
+parameters: {x: 0.1, plain: 7}
+world: {v: 0.2, w: "x * 2"}
+actors:
+  a: {state: {s: 0.9}}
+)Y",
+                                                  dir + "short-override.yaml");
+  ASSERT_EQ(s.parameters.size(), 2u);
+  const ParameterSpec& x = s.parameters[0];
+  EXPECT_EQ(x.name, "x");
+  EXPECT_EQ(x.value, 0.1);
+  EXPECT_EQ(x.min, 0.0);
+  EXPECT_EQ(x.max, 1.0);
+  EXPECT_EQ(x.doc, "a share");
+  EXPECT_EQ(s.parameters[1].value, 7);  // a short-form base stays short: replaced
+  ASSERT_EQ(s.world.size(), 2u);
+  EXPECT_EQ(s.world[0].init.text, "0.2");
+  EXPECT_EQ(where(s.world[0].init.loc), "short-override.yaml:4:12");
+  EXPECT_EQ(s.world[0].min, 0.0);
+  EXPECT_EQ(s.world[0].max, 1.0);
+  EXPECT_EQ(s.world[0].doc, "a clamped variable");
+  EXPECT_EQ(s.world[1].init.text, "x * 2");
+  EXPECT_EQ(s.world[1].max, 10.0);
+  ASSERT_EQ(s.actors.size(), 1u);
+  EXPECT_EQ(s.actors[0].state[0].init.text, "0.9");
+  EXPECT_EQ(s.actors[0].state[0].min, 0.5);
+  EXPECT_EQ(s.actors[0].state[0].doc, "bounded");
+  // The long form in a variant still merges key by key, as any map does.
+  ScenarioSpec t = load_scenario_spec_from_string(
+      "geosim: 1\nextends: long-form-base.yaml\nparameters: {x: {max: 0.5}}\n",
+      dir + "long-override.yaml");
+  EXPECT_EQ(t.parameters[0].value, 0.3);
+  EXPECT_EQ(t.parameters[0].min, 0.0);
+  EXPECT_EQ(t.parameters[0].max, 0.5);
+}
+
 TEST(Defaults, AnAbsentKeyTakesTheSpecDefault) {
   ScenarioSpec s =
       load_scenario_spec_from_string("geosim: 1\nscenario: {id: x, steps: 1}\n", "d.yaml");
