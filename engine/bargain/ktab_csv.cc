@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "io/read_file.h"
 
 namespace geosim::bargain {
 
@@ -270,13 +271,9 @@ KtabScenario parse_ktab_csv(std::string_view text, const std::string& display_pa
 }
 
 KtabScenario read_ktab_csv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw UserError(SourceLoc{path}, std::string("cannot read file: ") + std::strerror(errno));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) throw UserError(SourceLoc{path}, "cannot read file");
-  return parse_ktab_csv(buf.str(), path);
+  io::InputFile how;
+  how.expected = "a KTAB CSV file";
+  return parse_ktab_csv(io::read_input(path, how), path);
 }
 
 }  // namespace geosim::bargain

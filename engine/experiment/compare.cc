@@ -168,7 +168,9 @@ SummaryTable read_summary(const std::string& path) {
     throw UserError(SourceLoc{path},
                     "no such file or folder; expected a result folder or a summary.csv");
   }
-  std::string text = io::read_file(file);
+  io::InputFile how;
+  how.expected = "a result folder or a summary.csv";
+  std::string text = io::read_input(file, how);
   if (!text.starts_with("scenario,outcome,statistic,"))
     throw UserError(SourceLoc{file, 1, 1},
                     "not a summary.csv (its first line is not the header "

@@ -323,7 +323,9 @@ Design points_design_from_text(std::string_view text, const std::string& display
 }
 
 Design points_design(const std::string& path) {
-  return points_design_from_text(io::read_file(path), path);
+  io::InputFile how;
+  how.expected = "a CSV file of points (header: parameter names)";
+  return points_design_from_text(io::read_input(path, how), path);
 }
 
 }  // namespace geosim::experiment

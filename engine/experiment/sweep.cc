@@ -35,6 +35,14 @@ std::string point_path(const std::string& dir, size_t p, const char* suffix) {
   return sweep_point_path(dir, p, suffix);
 }
 
+// A file of the sweep's own folder, read through the same guard as every input: someone
+// may have replaced it (a link to /dev/zero is refused, not read without end).
+std::string read_sweep_file(const std::string& path) {
+  io::InputFile how;
+  how.expected = "a file of an unfinished sweep, written by geosim";
+  return io::read_input(path, how);
+}
+
 // Everything that determines a sweep's numbers; a resumed sweep must match it.
 std::string sweep_key(const sim::Model& model, const Design& design, const SweepOptions& o) {
   // File contents, not paths: the same files named from another folder or copied to
@@ -120,7 +128,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   std::string refusal;
   if (rank == 0) {
     if (o.resume && fs::exists(dir + "/key")) {
-      if (io::read_file(dir + "/key") != key + "\n")
+      if (read_sweep_file(dir + "/key") != key + "\n")
         refusal = o.merged_shards.empty()
                       ? "--resume: this folder holds a different sweep (scenario, parameters, "
                         "seed, replicates or design changed); run without --resume to start again"
@@ -272,7 +280,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
     for (size_t p = 0; p < design.points.size(); ++p) {
       if (!in_shard(p, o.shard_index, o.shard_count)) continue;
       io::CsvTable t = io::parse_csv(io::csv_line(sweep_header(design, o.posterior != nullptr)) +
-                                         "\n" + io::read_file(point_path(dir, p, ".csv")),
+                                         "\n" + read_sweep_file(point_path(dir, p, ".csv")),
                                      point_path(dir, p, ".csv"));
       const int c_status = t.column("status");
       if (!t.rows.empty() && t.rows[0][static_cast<size_t>(c_status)] != "ok") ++result.failed;
@@ -285,7 +293,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   std::map<std::string, std::vector<double>> means;  // outcome -> mean per point
   std::vector<std::string> outcome_order;
   for (size_t p = 0; p < design.points.size(); ++p) {
-    std::string part = io::read_file(point_path(dir, p, ".csv"));
+    std::string part = read_sweep_file(point_path(dir, p, ".csv"));
     sweep_text += part;
     io::CsvTable t =
         io::parse_csv(io::csv_line(sweep_header(design, o.posterior != nullptr)) + "\n" + part,
@@ -332,7 +340,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
     for (const auto& om : model.outcomes) h.push_back(om.name);
     runs.out() << io::csv_line(h) << '\n';
     for (size_t p = 0; p < design.points.size(); ++p)
-      runs.out() << io::read_file(point_path(dir, p, ".runs.csv"));
+      runs.out() << read_sweep_file(point_path(dir, p, ".runs.csv"));
     runs.commit();
   }
 

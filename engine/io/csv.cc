@@ -183,6 +183,10 @@ CsvTable parse_csv(std::string_view text, const std::string& display_path) {
   return CsvParser(text, display_path).parse();
 }
 
-CsvTable read_csv(const std::string& path) { return parse_csv(read_file(path), path); }
+CsvTable read_csv(const std::string& path) {
+  InputFile how;
+  how.expected = "a CSV file";
+  return parse_csv(read_input(path, how), path);
+}
 
 }  // namespace geosim::io

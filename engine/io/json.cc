@@ -589,6 +589,10 @@ JsonValue parse_json(std::string_view text, const std::string& display_path) {
   return JsonParser(text, display_path).parse_document();
 }
 
-JsonValue read_json(const std::string& path) { return parse_json(read_file(path), path); }
+JsonValue read_json(const std::string& path) {
+  InputFile how;
+  how.expected = "a JSON file";
+  return parse_json(read_input(path, how), path);
+}
 
 }  // namespace geosim::io

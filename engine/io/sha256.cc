@@ -1,13 +1,10 @@
 #include "io/sha256.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
 #include "core/error.h"
+#include "io/read_file.h"
 
 namespace geosim::io {
 
@@ -116,27 +113,9 @@ std::string sha256_hex(std::string_view data) {
 }
 
 std::string sha256_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    throw UserError(SourceLoc{path, 0, 0},
-                    std::string("cannot open the file: ") + std::strerror(errno));
-  }
-  Sha256 h;
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      throw UserError(SourceLoc{path, 0, 0},
-                      std::string("cannot read the file: ") + std::strerror(err));
-    }
-    if (n == 0) break;
-    h.update(std::string_view(buf, static_cast<size_t>(n)));
-  }
-  ::close(fd);
-  return h.hex_digest();
+  // Through the guard every input shares: a file replaced by a FIFO or a device since it
+  // was read is refused, not waited for or read without end.
+  return sha256_hex(read_file(path));
 }
 
 }  // namespace geosim::io

@@ -32,8 +32,8 @@ class Sha256 {
 // The SHA-256 of `data` as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view data);
 
-// The SHA-256 of the file's bytes, read in chunks. An unreadable file is a UserError
-// naming the path and the system's reason.
+// The SHA-256 of the file's bytes, read through read_file (io/read_file.h): a file that is
+// not a regular file, too large or unreadable is a UserError naming the path and why.
 std::string sha256_file(const std::string& path);
 
 }  // namespace geosim::io

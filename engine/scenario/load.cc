@@ -1,15 +1,12 @@
 #include "scenario/load.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <tuple>
 #include <utility>
 
 #include "core/text.h"
+#include "io/read_file.h"
 #include "scenario/build.h"
 #include "scenario/tree.h"
 
@@ -21,6 +18,9 @@ namespace fs = std::filesystem;
 using loader::Node;
 
 constexpr uintmax_t kMaxFileBytes = 64u << 20;
+// Files in one chain of `extends` (the user's file included). Loading recurses once per
+// file; the bound keeps the stack and the merged copies small.
+constexpr size_t kMaxExtendsFiles = 100;
 
 const std::vector<std::string> kRemovableSections = {
     "parameters", "world", "actors", "relations", "decisions", "events", "outcomes", "bargaining"};
@@ -32,36 +32,16 @@ std::string singular(const std::string& section) {
   return section.substr(0, section.size() - 1);  // actors -> actor, ...
 }
 
-// Reads a whole file; `where` and `what` say how to name it in messages: the user's file
-// itself, or the `extends` value that named a base.
+// Reads a whole file through the guard every input shares (io/read_file.h); `where` and
+// `what` say how to name it in messages: the user's file itself, or the `extends` value
+// that named a base.
 std::string read_text(const std::string& path, const SourceLoc& where, const std::string& what) {
-  std::error_code ec;
-  fs::file_status st = fs::status(path, ec);
-  if (ec || !fs::exists(st)) {
-    throw UserError(where, what + "does not exist; expected a scenario file");
-  }
-  if (fs::is_directory(st)) {
-    throw UserError(where, what + "is a directory; expected a scenario file");
-  }
-  if (!fs::is_regular_file(st)) {
-    throw UserError(where, what + "is not a regular file; expected a scenario file");
-  }
-  uintmax_t size = fs::file_size(path, ec);
-  if (!ec && size > kMaxFileBytes) {
-    throw UserError(where, what + "has " + std::to_string(size) +
-                               " bytes, above the limit of 64 MiB; expected a scenario file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw UserError(where, what + "cannot be read (" + std::strerror(errno) +
-                               "); expected a readable scenario file");
-  }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) {
-    throw UserError(where, what + "cannot be read; expected a readable scenario file");
-  }
-  return buf.str();
+  io::InputFile how;
+  how.expected = "a scenario file";
+  how.max_bytes = kMaxFileBytes;
+  how.where = where;
+  how.subject = what;
+  return io::read_input(path, how);
 }
 
 std::string canonical_key(const std::string& path) {
@@ -125,7 +105,7 @@ class Loader {
     ScenarioSpec spec;
     spec.path = display;
     try {
-      Node root = load_tree(text, display, {});
+      Node root = load_tree(text, display);
       loader::build_spec(root, spec, diags_);
     } catch (const Abort&) {
     }
@@ -137,13 +117,20 @@ class Loader {
  private:
   struct ChainLink {
     std::string canonical, display;
+    SourceLoc extends_loc;  // where this file names its base, once read
   };
 
-  // The merged tree of one file and its bases, with its own `remove` applied.
-  Node load_tree(const std::string& text, const std::string& display,
-                 std::vector<ChainLink> chain) {
+  // The merged tree of one file and its bases, with its own `remove` applied. chain_
+  // holds the files from the user's down to this one (pushed here, popped on return).
+  Node load_tree(const std::string& text, const std::string& display) {
     files_.push_back(display);
-    chain.push_back({canonical_key(display), display});
+    chain_.push_back({canonical_key(display), display, {}});
+    Node merged = load_tree_in_chain(text, display);
+    chain_.pop_back();
+    return merged;
+  }
+
+  Node load_tree_in_chain(const std::string& text, const std::string& display) {
     Node root;
     try {
       root = loader::parse_yaml(text, display, diags_);
@@ -169,7 +156,8 @@ class Loader {
                    "extends is " + loader::describe(ex) + "; expected the path of a base file");
         throw Abort{};  // without its base the file cannot be checked meaningfully
       } else {
-        base = load_base(ex, display, chain);
+        chain_.back().extends_loc = ex.text_loc;
+        base = load_base(ex, display);
         has_base = true;
       }
     }
@@ -186,7 +174,8 @@ class Loader {
     return merged;
   }
 
-  Node load_base(const Node& ex, const std::string& display, const std::vector<ChainLink>& chain) {
+  Node load_base(const Node& ex, const std::string& display) {
+    const std::vector<ChainLink>& chain = chain_;
     fs::path p = fs::path(ex.scalar);
     if (p.is_relative()) p = fs::path(display).parent_path() / p;
     std::string base_display = p.lexically_normal().string();
@@ -199,6 +188,15 @@ class Loader {
       diags_.add(ex.text_loc, "extends loop: " + shown + "; expected a chain of extends that ends");
       throw Abort{};
     }
+    if (chain.size() >= kMaxExtendsFiles) {
+      const std::string shown = chain[0].display + " -> " + chain[1].display + " -> ... -> " +
+                                chain.back().display + " -> " + base_display;
+      diags_.add(chain[0].extends_loc,
+                 "a chain of extends more than " + std::to_string(kMaxExtendsFiles) +
+                     " files deep (" + shown + "); expected at most " +
+                     std::to_string(kMaxExtendsFiles) + " files in one chain");
+      throw Abort{};
+    }
     std::string text;
     try {
       text = read_text(base_display, ex.text_loc, "extends names '" + base_display + "', which ");
@@ -206,7 +204,7 @@ class Loader {
       diags_.add(e);
       throw Abort{};
     }
-    return load_tree(text, base_display, chain);
+    return load_tree(text, base_display);
   }
 
   void check_version(const Node& root, const std::string& display) {
@@ -321,6 +319,7 @@ class Loader {
 
   DiagnosticList diags_;
   std::vector<std::string> files_;
+  std::vector<ChainLink> chain_;
 };
 
 }  // namespace

@@ -33,9 +33,12 @@ void Node::erase(size_t index) {
 
 namespace {
 
-// Aliases copy the anchored subtree; past this many nodes a file is refused, so that a
-// "billion laughs" file cannot exhaust memory.
+// Aliases copy the anchored subtree; past this many nodes, or this many bytes of scalars,
+// a file is refused, so that a "billion laughs" file cannot exhaust memory (nor a few
+// aliases of a long string). The bytes bound equals the file size limit: a file without
+// aliases never reaches it.
 constexpr size_t kMaxNodes = 1'000'000;
+constexpr size_t kMaxBytes = size_t{64} << 20;
 
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
@@ -130,7 +133,7 @@ class TreeBuilder : public YAML::EventHandler {
     if (it == anchors_.end()) {
       throw UserError(loc(mark), "an alias to an unknown anchor; expected a defined &anchor");
     }
-    count(it->second.size, mark);
+    count(it->second.size, mark, it->second.bytes);
     complete(it->second, 0);
   }
 
@@ -142,7 +145,8 @@ class TreeBuilder : public YAML::EventHandler {
     n.text_loc = text_loc(mark);
     n.scalar = value;
     n.plain = (tag == "?");
-    count(1, mark);
+    n.bytes = value.size();
+    count(1, mark, n.bytes);
     complete(std::move(n), anchor);
   }
 
@@ -202,12 +206,18 @@ class TreeBuilder : public YAML::EventHandler {
     return SourceLoc{file_, static_cast<int>(line) + 1, static_cast<int>(col) + 1};
   }
 
-  void count(size_t n, const YAML::Mark& mark) {
+  void count(size_t n, const YAML::Mark& mark, size_t bytes = 0) {
     total_ += n;
+    total_bytes_ += bytes;
     if (total_ > kMaxNodes) {
       throw UserError(loc(mark), "more than " + std::to_string(kMaxNodes) +
                                      " YAML nodes once aliases are expanded; expected a "
                                      "scenario of reasonable size");
+    }
+    if (total_bytes_ > kMaxBytes) {
+      throw UserError(loc(mark), "more than " + std::to_string(kMaxBytes) +
+                                     " bytes once aliases are expanded (64 MiB, the limit of a "
+                                     "file); expected a scenario of reasonable size");
     }
   }
 
@@ -237,6 +247,7 @@ class TreeBuilder : public YAML::EventHandler {
     }
     Frame& f = stack_.back();
     f.node.size += n.size;
+    f.node.bytes += n.bytes;
     if (f.node.kind == NodeKind::kSeq) {
       f.node.items.push_back(std::move(n));
       return;
@@ -277,6 +288,7 @@ class TreeBuilder : public YAML::EventHandler {
   int documents_ = 0;
   SourceLoc second_doc_;
   size_t total_ = 0;
+  size_t total_bytes_ = 0;
 };
 
 std::string shorten(const std::string& s) {

@@ -26,7 +26,8 @@ struct Node {
   std::vector<std::string> keys;
   std::vector<SourceLoc> key_locs;
   std::vector<Node> items;
-  size_t size = 1;  // nodes in this subtree: bounds the expansion of aliases
+  size_t size = 1;   // nodes in this subtree: bounds the expansion of aliases
+  size_t bytes = 0;  // bytes of the scalars (keys included) in this subtree: bounds it too
 
   bool is_map() const { return kind == NodeKind::kMap; }
   bool is_seq() const { return kind == NodeKind::kSeq; }

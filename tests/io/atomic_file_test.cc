@@ -171,7 +171,7 @@ TEST(ReadFile, MissingFileAndFolderAreUserErrors) {
     read_file(dir.path());
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_EQ(std::string(e.what()), dir.path() + ": cannot read the file: Is a directory");
+    EXPECT_EQ(std::string(e.what()), dir.path() + ": is a directory; expected a readable file");
   }
 }
 

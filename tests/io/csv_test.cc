@@ -131,7 +131,7 @@ TEST(ReadCsv, MissingFileIsAUserErrorNamingThePath) {
     FAIL();
   } catch (const UserError& e) {
     EXPECT_STREQ(e.what(),
-                 "/nonexistent/geosim/x.csv: cannot open the file: No such file or directory");
+                 "/nonexistent/geosim/x.csv: does not exist; expected a CSV file");
   }
 }
 

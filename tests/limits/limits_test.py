@@ -187,6 +187,70 @@ def case_missing_file(binary, d):
     geosim(binary, ["run", os.path.join(d, "nope.yaml")], 2, "does not exist", max_seconds=5)
 
 
+def case_long_extends_chain(binary, d):
+    # Issue 13, item 12: 7,000 tiny files each extending the next overflowed the stack
+    # after 2.4 GB (the chain was copied at every level: memory grew with its square).
+    n = 7_000
+    for i in range(n):
+        body = HEADER if i == n - 1 else f"geosim: 1\nextends: f{i + 1}.yaml\n"
+        write(d, f"f{i}.yaml", body + f"parameters: {{p{i}: {i}}}\n")
+    geosim(binary, ["validate", os.path.join(d, "f0.yaml")], 2,
+           "more than 100 files deep", max_seconds=10, address_space_gb=4)
+    if "f0.yaml:2:10" not in LAST_STDERR[0]:
+        sys.exit("FAIL: the message does not point at the first file's extends")
+    # At the limit: 100 files (99 extends) load, quickly and in little memory.
+    geosim(binary, ["validate", os.path.join(d, f"f{n - 100}.yaml")], 0, "", max_seconds=10)
+
+
+def case_alias_bomb_bytes(binary, d):
+    # Issue 13, item 14: 2,000 aliases of a 1 MB string are few nodes but 2 GB of text
+    # (validate once took 4 GB and 18 s); the expanded size is bounded too.
+    big = "x" * (1 << 20)
+    lines = [HEADER, f"pad: &s \"{big}\"\n", "bomb: [" + ", ".join(["*s"] * 2000) + "]\n"]
+    f = write(d, "bytes-bomb.yaml", "".join(lines))
+    geosim(binary, ["validate", f], 2, "bytes once aliases are expanded", max_seconds=5,
+           address_space_gb=4)
+
+
+def fifo(d, name):
+    path = os.path.join(d, name)
+    os.mkfifo(path)
+    return path
+
+
+def case_inputs_not_regular_files(binary, d):
+    # Issue 13, item 13: every input is read as the scenario files are: a device or a FIFO
+    # is refused at once (no unbounded read of /dev/zero, no open that waits for a writer).
+    f = valid(d)
+    points = fifo(d, "points.csv")
+    summary = fifo(d, "summary.csv")
+    for args in (["sweep", f, "--points", "/dev/zero", "--out", os.path.join(d, "s1")],
+                 ["sweep", f, "--points", points, "--out", os.path.join(d, "s2")],
+                 ["compare", "/dev/zero", "/dev/zero"],
+                 ["compare", summary, summary],
+                 ["smp", "/dev/zero"],
+                 ["smp", fifo(d, "ktab.csv")]):
+        geosim(binary, args, 2, "is not a regular file", max_seconds=5, address_space_gb=4)
+    # A finished point of a sweep shard replaced by a link to /dev/zero: resuming the
+    # shard, and merging it, refuse it instead of reading without end.
+    pts = write(d, "p.csv", "x\n0.5\n0.6\n")
+    f = write(d, "sw.yaml", HEADER + "parameters: {x: 0.5}\nworld: {v: x}\noutcomes: {v: world.v}\n")
+    shards = [os.path.join(d, f"shard{i}") for i in range(2)]
+    for i, out in enumerate(shards):
+        geosim(binary, ["sweep", f, "--points", pts, "--out", out, "--replicates", "10",
+                        "--shard", f"{i}/2"], 0, "")
+    point = os.path.join(shards[0], ".sweep", "point-00000000.csv")
+    if not os.path.exists(point):
+        sys.exit("FAIL: no point file " + point)
+    os.remove(point)
+    os.symlink("/dev/zero", point)
+    geosim(binary, ["sweep", f, "--points", pts, "--out", shards[0], "--replicates", "10",
+                    "--shard", "0/2", "--resume"],
+           2, "point-00000000.csv: is not a regular file", max_seconds=5, address_space_gb=4)
+    geosim(binary, ["merge"] + shards + ["--out", os.path.join(d, "merged")], 2,
+           "point-00000000.csv: ", max_seconds=5, address_space_gb=4)
+
+
 def valid(d):
     return write(d, "ok.yaml", HEADER + "world: {x: 0}\noutcomes: {x: world.x}\n")
 
