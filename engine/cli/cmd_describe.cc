@@ -54,6 +54,30 @@ const char* kind_name(OutcomeKind k) {
   return "?";
 }
 
+// "  [fitted: FROM]" after a parameter or variable that says where it comes from.
+std::string provenance(const Provenance& p) {
+  if (p.basis == Basis::kUnmarked) return "";
+  return std::string("  [") + basis_name(p.basis) + (p.from.empty() ? "" : ": " + p.from) + "]";
+}
+
+// ": 3 fitted, 2 sourced, 1 judgement, 4 unmarked" (only the kinds present), so that a
+// reader sees at once how much of a scenario rests on evidence.
+std::string basis_counts(const std::vector<ParameterSpec>& ps) {
+  int n[4] = {0, 0, 0, 0};
+  for (const auto& p : ps) ++n[static_cast<int>(p.provenance.basis)];
+  if (n[0] == static_cast<int>(ps.size())) return "";
+  std::string s;
+  const std::pair<Basis, const char*> order[] = {{Basis::kFitted, "fitted"},
+                                                 {Basis::kSourced, "sourced"},
+                                                 {Basis::kJudgement, "judgement"},
+                                                 {Basis::kUnmarked, "unmarked"}};
+  for (const auto& [b, name] : order) {
+    int k = n[static_cast<int>(b)];
+    if (k) s += (s.empty() ? ": " : ", ") + std::to_string(k) + " " + name;
+  }
+  return s;
+}
+
 int describe_main(const std::vector<std::string>& args) {
   std::string file;
   po::options_description desc("describe options");
@@ -78,14 +102,14 @@ int describe_main(const std::vector<std::string>& args) {
     o << "\nsources:\n";
     for (const auto& src : s.sources) o << "  - " << src << "\n";
   }
-  o << "\nparameters (" << s.parameters.size() << "):\n";
+  o << "\nparameters (" << s.parameters.size() << basis_counts(s.parameters) << "):\n";
   for (const auto& p : s.parameters)
     o << "  " << p.name << " = " << io::format_double(p.value) << "  " << range(p.min, p.max)
-      << (p.doc.empty() ? "" : "  " + p.doc) << "\n";
+      << (p.doc.empty() ? "" : "  " + p.doc) << provenance(p.provenance) << "\n";
   o << "\nworld (" << s.world.size() << "):\n";
   for (const auto& v : s.world)
     o << "  world." << v.name << "  init " << v.init.text << "  " << range(v.min, v.max)
-      << (v.doc.empty() ? "" : "  " + v.doc) << "\n";
+      << (v.doc.empty() ? "" : "  " + v.doc) << provenance(v.provenance) << "\n";
   o << "\nactors (" << s.actors.size() << "):\n";
   for (const auto& a : s.actors) {
     o << "  " << a.id << " (" << (a.name.empty() ? a.id : a.name) << ")";
@@ -93,7 +117,8 @@ int describe_main(const std::vector<std::string>& args) {
     o << "\n";
     for (const auto& v : a.state)
       o << "    " << a.id << "." << v.name << "  init " << v.init.text << "  "
-        << range(v.min, v.max) << (v.doc.empty() ? "" : "  " + v.doc) << "\n";
+        << range(v.min, v.max) << (v.doc.empty() ? "" : "  " + v.doc) << provenance(v.provenance)
+        << "\n";
   }
   o << "\ngroups (" << m.groups.size() << "):\n";
   for (const auto& [g, members] : m.groups) o << "  " << g << ": " << join(members) << "\n";

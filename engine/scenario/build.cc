@@ -363,6 +363,44 @@ class Builder {
     return buf;
   }
 
+  // `basis:` and `from:` of a long-form parameter or variable. A fitted or sourced number
+  // must say which fit or which sources (`from`); judgement may say why.
+  bool provenance(const Node& v, const std::string& path, Provenance& out) {
+    const Node* b = v.find("basis");
+    const Node* f = v.find("from");
+    if (f) out.from = text(*f, path + ".from").value_or("");
+    if (!b) {
+      if (f) {
+        error(f->loc, path +
+                          " has 'from' but no 'basis'; expected basis: fitted, sourced or "
+                          "judgement beside it");
+        return false;
+      }
+      return true;
+    }
+    auto s = text(*b, path + ".basis");
+    if (!s) return false;
+    const std::vector<std::string> bases = {"fitted", "sourced", "judgement"};
+    if (*s == "fitted") {
+      out.basis = Basis::kFitted;
+    } else if (*s == "sourced") {
+      out.basis = Basis::kSourced;
+    } else if (*s == "judgement") {
+      out.basis = Basis::kJudgement;
+    } else {
+      error(b->loc, path + ".basis is " + q(*s) + "; expected fitted, sourced or judgement" +
+                        did_you_mean(*s, bases));
+      return false;
+    }
+    if (out.basis != Basis::kJudgement && out.from.empty()) {
+      error(b->loc, path + " is " + *s + " but says nothing in 'from'; expected from: " +
+                        (out.basis == Basis::kFitted ? "the fit that produced it"
+                                                     : "the sources it comes from"));
+      return false;
+    }
+    return true;
+  }
+
   void build_parameters(const Node& n) {
     if (!want_map(n, "parameters", "a mapping of parameter names", true)) return;
     for (size_t i = 0; i < n.keys.size(); ++i) {
@@ -374,7 +412,7 @@ class Builder {
       p.loc = n.key_locs[i];
       bool ok = name_ok(name, p.loc, "parameter");
       if (v.is_map()) {
-        unknown_keys(v, {"value", "min", "max", "doc"}, "in parameter " + q(name));
+        unknown_keys(v, {"value", "min", "max", "doc", "basis", "from"}, "in parameter " + q(name));
         const Node* value = v.find("value");
         std::optional<double> x;
         if (value) {
@@ -384,7 +422,8 @@ class Builder {
         }
         bool bounds_ok = bounds(v, path, p.min, p.max);
         if (const Node* d = v.find("doc")) p.doc = text(*d, path + ".doc").value_or("");
-        if (!x || !bounds_ok) continue;
+        bool basis_ok = provenance(v, path, p.provenance);
+        if (!x || !bounds_ok || !basis_ok) continue;
         p.value = *x;
         if (p.min && p.value < *p.min) {
           error(value->loc, path + ".value is " + format(p.value) + ", below min " +
@@ -421,7 +460,8 @@ class Builder {
       var.loc = n.key_locs[i];
       bool ok = name_ok(name, var.loc, "variable");
       if (v.is_map()) {
-        unknown_keys(v, {"init", "min", "max", "doc"}, "in variable " + q(owner + "." + name));
+        unknown_keys(v, {"init", "min", "max", "doc", "basis", "from"},
+                     "in variable " + q(owner + "." + name));
         if (const Node* init = v.find("init")) {
           if (auto e = expr(*init, vpath + ".init")) {
             var.init = *e;
@@ -435,6 +475,7 @@ class Builder {
         }
         ok = bounds(v, vpath, var.min, var.max) && ok;
         if (const Node* d = v.find("doc")) var.doc = text(*d, vpath + ".doc").value_or("");
+        ok = provenance(v, vpath, var.provenance) && ok;
       } else if (v.is_scalar()) {
         if (auto e = expr(v, vpath)) {
           var.init = *e;
@@ -1144,3 +1185,21 @@ void build_spec(const Node& root, ScenarioSpec& spec, DiagnosticList& diags) {
 }
 
 }  // namespace geosim::loader
+
+namespace geosim {
+
+const char* basis_name(Basis b) {
+  switch (b) {
+    case Basis::kFitted:
+      return "fitted";
+    case Basis::kSourced:
+      return "sourced";
+    case Basis::kJudgement:
+      return "judgement";
+    case Basis::kUnmarked:
+      break;
+  }
+  return "";
+}
+
+}  // namespace geosim

@@ -26,12 +26,22 @@ struct ExprText {
   bool empty() const { return text.empty(); }
 };
 
+// Where a number comes from (docs/format.md, "Provenance"): fitted by a calibration,
+// taken from a source, or the author's judgement. kUnmarked when the file does not say.
+enum class Basis { kUnmarked, kFitted, kSourced, kJudgement };
+
+struct Provenance {
+  Basis basis = Basis::kUnmarked;
+  std::string from;  // which fit, which sources, or why (free text; may be empty)
+};
+
 struct ParameterSpec {
   std::string name;
   SourceLoc loc;
   double value = 0;
   std::optional<double> min, max;
   std::string doc;
+  Provenance provenance;
 };
 
 // A world or actor state variable. `init` is an expression (a number is an expression).
@@ -41,7 +51,11 @@ struct VariableSpec {
   ExprText init;
   std::optional<double> min, max;
   std::string doc;
+  Provenance provenance;
 };
+
+// "fitted", "sourced", "judgement", or "" for kUnmarked.
+const char* basis_name(Basis b);
 
 struct ActorSpec {
   std::string id;

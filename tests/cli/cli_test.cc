@@ -171,6 +171,24 @@ TEST(Describe, ListsWhatTheScenarioDefines) {
   EXPECT_EQ(dispatch({"describe"}), 2);
 }
 
+TEST(Describe, ShowsWhereEachNumberComesFrom) {
+  Dir dir("describe-basis");
+  std::string file = dir.write("s.yaml",
+                               "geosim: 1\n"
+                               "scenario: {id: p, steps: 2}\n"
+                               "parameters:\n"
+                               "  a: {value: 0.5, basis: fitted, from: \"calibrate A\"}\n"
+                               "  b: {value: 0.2, basis: sourced, from: \"S01\"}\n"
+                               "  c: 3\n"
+                               "outcomes: {y: \"a\"}\n");
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(dispatch({"describe", file}), 0);
+  std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("parameters (3: 1 fitted, 1 sourced, 1 unmarked):"), std::string::npos) << out;
+  EXPECT_NE(out.find("a = 0.5    [fitted: calibrate A]"), std::string::npos) << out;
+  EXPECT_NE(out.find("b = 0.2    [sourced: S01]"), std::string::npos) << out;
+}
+
 TEST(Contract, TheFormatContractExampleRuns) {
   Dir dir("contract");
   std::string f = kSource + "/tests/data/good/contract-example.yaml";

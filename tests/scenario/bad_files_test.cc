@@ -95,6 +95,9 @@ const BadFile kBadFiles[] = {
     {"base-no-version.yaml", "", 1, 1, "no 'geosim' key; expected geosim: 1 (the format version) at the top level"},
     {"decision-not-map.yaml", "", 4, 8, "decisions.act is the quoted text \"always\"; expected a mapping with actor or group, when, rule, options"},
     {"rule-sample-weight-in-argmax.yaml", "", 8, 24, "'weight' in option 'go' of decision 'act' with rule argmax; expected 'utility' (weight is for rule sample)"},
+    {"basis-unknown.yaml", "", 4, 24, "parameters.w.basis is 'fited'; expected fitted, sourced or judgement (did you mean 'fitted'?)"},
+    {"basis-no-from.yaml", "", 4, 24, "parameters.w is sourced but says nothing in 'from'; expected from: the sources it comes from"},
+    {"from-no-basis.yaml", "", 4, 24, "world.x has 'from' but no 'basis'; expected basis: fitted, sourced or judgement beside it"},
     // clang-format on
 };
 

@@ -174,6 +174,30 @@ TEST_F(ContractExample, TrackAndStopWhenArePlainOrQuotedExpressions) {
   EXPECT_EQ(spec_->stop_when.text, "world.regime_control <= 0.05");
 }
 
+TEST(Provenance, BasisAndFromAreKeptForParametersAndVariables) {
+  ScenarioSpec s = load_scenario_spec_from_string(
+      "geosim: 1\n"
+      "scenario: {id: p, steps: 2}\n"
+      "parameters:\n"
+      "  a: {value: 0.5, min: 0, max: 1, basis: fitted, from: \"calibrate A\"}\n"
+      "  b: {value: 0.2, basis: sourced, from: \"S01 S02\"}\n"
+      "  c: {value: 0.1, basis: judgement}\n"
+      "  d: 3\n"
+      "world:\n"
+      "  x: {init: \"normal(a, 0.1)\", basis: judgement, from: \"no data\"}\n"
+      "outcomes: {y: \"world.x\"}\n",
+      "p.yaml");
+  ASSERT_EQ(s.parameters.size(), 4u);
+  EXPECT_EQ(s.parameters[0].provenance.basis, Basis::kFitted);
+  EXPECT_EQ(s.parameters[0].provenance.from, "calibrate A");
+  EXPECT_EQ(s.parameters[1].provenance.basis, Basis::kSourced);
+  EXPECT_EQ(s.parameters[2].provenance.basis, Basis::kJudgement);
+  EXPECT_EQ(s.parameters[2].provenance.from, "");
+  EXPECT_EQ(s.parameters[3].provenance.basis, Basis::kUnmarked);
+  EXPECT_EQ(s.world[0].provenance.basis, Basis::kJudgement);
+  EXPECT_EQ(s.world[0].provenance.from, "no data");
+}
+
 TEST(Extends, ChildMergesOntoBaseAndRemoves) {
   ScenarioSpec s = load_scenario_spec(kData + "/good/child-small.yaml");
   EXPECT_EQ(s.files, (std::vector<std::string>{kData + "/good/child-small.yaml",
