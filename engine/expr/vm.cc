@@ -177,10 +177,18 @@ namespace {
         rnd::draw_triangular(draw, in.site, a, b, c, d, kLanes);
         break;
       case Op::kStoreMasked: {
-        // a: value, b: mask
-        const int bad = first_bad_lane(a, b, valid_lanes);
-        if (bad >= 0) return Failure{in.check, bad};
-        map3(d, b, a, d, [](double m, double v, double old) { return m != 0 ? v : old; });
+        // a: value, b: mask. One pass stores and notes whether a stored value is not
+        // finite; on a failure the block is abandoned, so what was stored does not matter.
+        bool any = false;
+        for (int i = 0; i < kLanes; ++i) {
+          const bool m = b[i] != 0;
+          any |= m & !(std::fabs(a[i]) <= std::numeric_limits<double>::max());
+          d[i] = m ? a[i] : d[i];
+        }
+        if (any) {
+          const int bad = first_bad_lane(a, b, valid_lanes);
+          if (bad >= 0) return Failure{in.check, bad};
+        }
         break;
       }
       case Op::kCheckFinite: {
