@@ -135,6 +135,26 @@ with tempfile.TemporaryDirectory() as d:
     rows = {l.split(",")[0]: l for l in r.stdout.splitlines()}
     check(rows.get("threat_severity", "").startswith("threat_severity,1,0.000,0.000,0.500"), f"disagreement row: {rows.get('threat_severity')}")
     check(rows.get("patron_presence", "").startswith("patron_presence,1,1.000,1.000,0.000"), f"agreement row: {rows.get('patron_presence')}")
+    # anchor steps: 0.5 -> 1 is two steps on the five-anchor severity scale; kappa needs two cases
+    check(rows.get("threat_severity", "").endswith(",0.000,2.000,nan"), f"anchor steps: {rows.get('threat_severity')}")
+    check(rows.get("patron_presence", "").endswith(",1.000,0.000,nan"), f"anchor steps (agree): {rows.get('patron_presence')}")
+    check("x-case-1999,threat_severity,0.5,1,2.00" in r.stdout.splitlines(), "the pair a full step or more apart is listed")
+    check(not any(l.startswith("x-case-1999,patron_presence,") for l in r.stdout.splitlines()), "agreeing pairs are not listed")
+    # two cases that agree: kappa 1; a midpoint between anchors is half a step
+    two, two_b = os.path.join(d, "two"), os.path.join(d, "two-b")
+    os.mkdir(two)
+    os.mkdir(two_b)
+    for cid, va, vb in (("x-case-1999", 0.5, 0.5), ("y-case-2000", 0.75, 0.875)):
+        with open(os.path.join(two, cid + ".yaml"), "w") as f:
+            f.write(case_text(cid=cid, value=va))
+        with open(os.path.join(two_b, cid + ".yaml"), "w") as f:
+            f.write(f"case: {cid}\nencoding:" + case_text(cid=cid, value=vb).split("encoding:")[1])
+    r = run("--agreement", "--b-dir", two_b, two)
+    check(r.returncode == 0, f"--agreement on two cases runs: {r.stderr}")
+    rows = {l.split(",")[0]: l for l in r.stdout.splitlines()}
+    check(rows.get("threat_severity", "").startswith("threat_severity,2,0.500,1.000,0.062,"), f"two-case row: {rows.get('threat_severity')}")
+    check(rows.get("threat_severity", "").endswith(",1.000,0.250,0.857"), f"half a step and kappa: {rows.get('threat_severity')}")
+    check(not any(l.startswith("y-case-2000,") for l in r.stdout.splitlines()), "half a step is not listed")
 
 if failures:
     print("\n".join("FAIL: " + f for f in failures))
