@@ -38,12 +38,14 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
   std::string design_text = "grid", points_file;
   int64_t samples_arg = 0;
   int levels = 0;
-  bool resume = false;
+  bool resume = false, second_order = false, per_point_trajectories = false;
   po::options_description desc("sweep options");
   a.add_options(desc);
   desc.add_options()(
       "vary", po::value<std::vector<std::string>>(&vary)->composing(),
-      "NAME=SPEC: a list 0.1,0.2, a range LO:HI:STEP, or LO:HI for lhs/sobol/morris (repeatable)")(
+      "NAME=SPEC: a list 0.1,0.2, a range LO:HI:STEP, LO:HI for lhs/sobol/morris, or a "
+      "distribution for lhs/sobol: normal(M,SD), truncnormal(LO,HI,M,SD), triangular(LO,MODE,HI), "
+      "beta(A,B[,LO,HI]), loguniform(LO,HI), lognormal(MU,SIGMA), uniform(LO,HI) (repeatable)")(
       "design", po::value<std::string>(&design_text)->default_value("grid"),
       "grid | lhs | sobol | morris")(
       "samples", po::value<int64_t>(&samples_arg)->default_value(0),
@@ -51,6 +53,10 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
       "levels", po::value<int>(&levels)->default_value(0), "morris: grid levels (even; 0: 4)")(
       "points", po::value<std::string>(&points_file), "CSV of points (header: parameter names)")(
       "resume", po::bool_switch(&resume), "skip points already finished in --out")(
+      "second-order", po::bool_switch(&second_order),
+      "sobol: also second-order indices S2 (2k+2 runs per base sample instead of k+2)")(
+      "per-point-trajectories", po::bool_switch(&per_point_trajectories),
+      "also write trajectories.csv with the tracked variables of every point")(
       "shard", po::value<std::string>(&shard_text),
       "I/N: run only the points p with p % N == I into --out (combine with geosim merge)")(
       "file", po::value<std::vector<std::string>>(&a.files), "scenario file");
@@ -100,6 +106,10 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
   dopt.samples = samples;
   dopt.levels = levels;
   dopt.seed = a.seed.value_or(model.default_seed);
+  dopt.second_order = second_order;
+  if (second_order && (design_text != "sobol" || !points_file.empty()))
+    throw UserError(SourceLoc{"--second-order"},
+                    "second-order indices need the Saltelli points of --design sobol");
   if (!points_file.empty()) {
     if (!vm["design"].defaulted())
       throw UserError(where, "--design does not apply with --points (the file is the design)");
@@ -135,6 +145,7 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
   so.resume = resume;
   so.per_run = a.per_run;
   so.posterior = post.at(0);
+  so.per_point_trajectories = per_point_trajectories;
   so.progress = !a.quiet && isatty(STDERR_FILENO);
   install_interrupt_handler();
   so.stop = &interrupt_flag();
@@ -173,6 +184,8 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
     sweep_args.insert(sweep_args.end(), {"--replicates", std::to_string(so.replicates)});
     sweep_args.insert(sweep_args.end(), {"--seed", std::to_string(so.seed)});
     if (a.per_run) sweep_args.push_back("--per-run");
+    if (second_order) sweep_args.push_back("--second-order");
+    if (per_point_trajectories) sweep_args.push_back("--per-point-trajectories");
     io::JsonWriter w;
     w.begin_object();
     w.member("program", std::string("geosim"));

@@ -20,6 +20,13 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 using Key = std::tuple<std::string, std::string, std::string>;  // scenario, outcome, statistic
 
+// The statistics of an outcome's distribution of values: meaningless for a label index.
+bool is_value_statistic(std::string_view statistic) {
+  for (const char* s : {"mean", "sd", "min", "p05", "p25", "p50", "p75", "p95", "max"})
+    if (statistic == s) return true;
+  return false;
+}
+
 bool is_proportion(std::string_view statistic) {
   return statistic == "probability" || statistic == "share_reached" ||
          statistic.starts_with("share:");
@@ -235,8 +242,17 @@ CompareResult compare_summaries(const SummaryTable& a, const SummaryTable& b, do
                              "' is only in " + side_name(mine, letter));
     }
   };
+  // Categorical outcomes (by label), compared by their label shares only (see compare.h).
+  std::set<std::string> by_share;
+  for (const SummaryTable* t : {&a, &b})
+    for (const SummaryEntry& e : t->rows)
+      if (e.statistic.starts_with("share:")) by_share.insert(label(e));
+  auto skipped = [&](const SummaryEntry& e) {
+    return is_value_statistic(e.statistic) && by_share.contains(label(e));
+  };
   std::set<std::string> noted_a, noted_b;
   for (const SummaryEntry& ea : a.rows) {
+    if (skipped(ea)) continue;
     const SummaryEntry* eb = side_b.find(ea, ea.statistic);
     if (!eb) {
       note_missing(ea, side_b, a, "A", noted_a);
@@ -260,7 +276,7 @@ CompareResult compare_summaries(const SummaryTable& a, const SummaryTable& b, do
     result.rows.push_back(std::move(row));
   }
   for (const SummaryEntry& eb : b.rows) {
-    if (!side_a.find(eb, eb.statistic)) note_missing(eb, side_a, b, "B", noted_b);
+    if (!skipped(eb) && !side_a.find(eb, eb.statistic)) note_missing(eb, side_a, b, "B", noted_b);
   }
   if (result.rows.empty()) {
     throw UserError(SourceLoc{b.path},

@@ -71,6 +71,10 @@ inline constexpr double kCompareAlpha = 0.05;
 //  - `probability`, `share_reached`, `share:LABEL`: two-proportion z-test (pooled) with
 //    n = replicates; 95% interval for the difference of proportions.
 //  - any other statistic: the difference only.
+// A categorical outcome (one with `share:LABEL` rows on either side) is compared per
+// label share only: its mean, sd, min, quantiles and max are statistics of a label index
+// and get no row. A 0/1 outcome is tested on its `probability` row (two-proportion z); its
+// mean row (the same number) keeps Welch's test.
 // significant is p < alpha. No row in common is a UserError: the comparison would
 // silently check nothing.
 CompareResult compare_summaries(const SummaryTable& a, const SummaryTable& b,

@@ -74,12 +74,17 @@ std::vector<ParameterRange> ranges_of(const std::vector<VarySpec>& specs, Design
   check_names(specs);
   std::vector<ParameterRange> ranges;
   for (const VarySpec& s : specs) {
-    if (!s.is_bare_range()) {
+    if (!s.is_sampled()) {
       fail("--vary", "'" + s.text + "': --design " + std::string(design_name(kind)) +
-                         " draws values from an interval; expected LO:HI (lists and "
-                         "LO:HI:STEP are for --design grid)");
+                         " draws values from an interval or a distribution; expected LO:HI or "
+                         "e.g. normal(0.5,0.1) (lists and LO:HI:STEP are for --design grid)");
     }
-    ranges.push_back(ParameterRange{s.name, s.low, s.high});
+    if (kind == DesignKind::kMorris && !s.distribution.is_uniform()) {
+      fail("--vary", "'" + s.text +
+                         "': --design morris steps across a parameter's range and needs LO:HI "
+                         "or uniform(LO,HI); expected --design lhs or sobol for a distribution");
+    }
+    ranges.push_back(ParameterRange{s.name, s.low, s.high, s.distribution});
   }
   return ranges;
 }
@@ -92,7 +97,7 @@ Design empty_design(DesignKind kind, const std::vector<ParameterRange>& ranges) 
   return d;
 }
 
-double scale(const ParameterRange& r, double unit) { return r.low + (r.high - r.low) * unit; }
+double scale(const ParameterRange& r, double unit) { return r.at(unit); }
 
 }  // namespace
 
@@ -126,10 +131,11 @@ Design grid_design(const std::vector<VarySpec>& specs) {
   check_names(specs);
   double total = 1;
   for (const VarySpec& s : specs) {
-    if (s.is_bare_range()) {
+    if (s.is_sampled()) {
       fail("--vary", "'" + s.text +
                          "': a grid needs the values to visit; expected a list (0.1,0.2) or "
-                         "LO:HI:STEP (LO:HI alone is for --design lhs, sobol or morris)");
+                         "LO:HI:STEP (LO:HI alone is for --design lhs, sobol or morris, a "
+                         "distribution for lhs or sobol)");
     }
     total *= static_cast<double>(s.values.size());
   }
@@ -175,7 +181,8 @@ Design lhs_design(const std::vector<VarySpec>& specs, size_t samples, uint64_t s
   return d;
 }
 
-Design sobol_design(const std::vector<VarySpec>& specs, size_t base_samples, uint64_t seed) {
+Design sobol_design(const std::vector<VarySpec>& specs, size_t base_samples, uint64_t seed,
+                    bool second_order) {
   Design d = empty_design(DesignKind::kSobol, ranges_of(specs, DesignKind::kSobol));
   const size_t k = d.names.size();
   if (base_samples < 1) fail("--samples", "--design sobol needs at least 1 base sample");
@@ -184,7 +191,8 @@ Design sobol_design(const std::vector<VarySpec>& specs, size_t base_samples, uin
                        std::to_string(boost::random::default_sobol_table::max_dimension / 2) +
                        " parameters; found " + std::to_string(k));
   }
-  check_count(static_cast<double>(base_samples) * static_cast<double>(k + 2),
+  d.sobol_second_order = second_order;
+  check_count(static_cast<double>(base_samples) * static_cast<double>(d.sobol_block()),
               "--design sobol with " + std::to_string(k) + " parameters and --samples " +
                   std::to_string(base_samples));
   std::vector<uint64_t> mask(2 * k);
@@ -194,7 +202,7 @@ Design sobol_design(const std::vector<VarySpec>& specs, size_t base_samples, uin
   }
   boost::random::sobol sequence(2 * k);  // starts after the all-zero point
   d.sobol_base_samples = base_samples;
-  d.points.reserve(base_samples * (k + 2));
+  d.points.reserve(base_samples * d.sobol_block());
   std::vector<double> a(k), b(k);
   for (size_t r = 0; r < base_samples; ++r) {
     for (size_t c = 0; c < 2 * k; ++c) {
@@ -208,6 +216,13 @@ Design sobol_design(const std::vector<VarySpec>& specs, size_t base_samples, uin
       std::vector<double> ab = a;
       ab[i] = b[i];
       d.points.push_back(std::move(ab));
+    }
+    if (second_order) {
+      for (size_t i = 0; i < k; ++i) {
+        std::vector<double> ba = b;
+        ba[i] = a[i];
+        d.points.push_back(std::move(ba));
+      }
     }
     d.points.push_back(b);
   }
@@ -268,7 +283,8 @@ Design build_design(DesignKind kind, const std::vector<VarySpec>& specs,
     case DesignKind::kLhs:
       return lhs_design(specs, or_default(kDefaultLhsSamples), options.seed);
     case DesignKind::kSobol:
-      return sobol_design(specs, or_default(kDefaultSobolBaseSamples), options.seed);
+      return sobol_design(specs, or_default(kDefaultSobolBaseSamples), options.seed,
+                          options.second_order);
     case DesignKind::kMorris:
       return morris_design(specs, or_default(kDefaultMorrisTrajectories),
                            options.levels ? options.levels : kDefaultMorrisLevels, options.seed);

@@ -28,11 +28,14 @@ std::string_view design_name(DesignKind kind);
 // not by name, and is refused here.
 DesignKind parse_design_kind(std::string_view text);
 
-// The interval a sampled parameter is drawn from, in the scenario's own units.
+// The interval or distribution a sampled parameter is drawn from, in the scenario's own
+// units. low/high: the support (infinite for an unbounded distribution).
 struct ParameterRange {
   std::string name;
   double low = 0.0;
   double high = 0.0;
+  VaryDistribution distribution;  // uniform(low, high) for a bare LO:HI
+  double at(double unit) const { return distribution.at(unit); }
 };
 
 struct Design {
@@ -47,8 +50,13 @@ struct Design {
 
   // sobol: points come in sobol_base_samples blocks of k+2, block r being
   //   A_r, A_B^(1)_r, ..., A_B^(k)_r, B_r
-  // where A_B^(i)_r is A_r with parameter i taken from B_r. Indices resample blocks.
+  // where A_B^(i)_r is A_r with parameter i taken from B_r. With sobol_second_order the
+  // blocks have 2k+2 points (Saltelli 2002, as SALib's calc_second_order):
+  //   A_r, A_B^(1)_r, ..., A_B^(k)_r, B_A^(1)_r, ..., B_A^(k)_r, B_r
+  // where B_A^(i)_r is B_r with parameter i taken from A_r. Indices resample blocks.
   size_t sobol_base_samples = 0;
+  bool sobol_second_order = false;
+  size_t sobol_block() const { return names.size() * (sobol_second_order ? 2 : 1) + 2; }
 
   // morris: morris_trajectories runs of k+1 consecutive points; between point s and s+1
   // of trajectory t exactly one parameter moves: morris_changed[t*k+s], by
@@ -73,6 +81,7 @@ struct DesignOptions {
   size_t samples = 0;
   int levels = 0;  // morris grid levels p (even, >= 2); 0 = kDefaultMorrisLevels
   uint64_t seed = 0;
+  bool second_order = false;  // sobol: also the B_A^(i) points for second-order indices
 };
 
 // The Cartesian product of the specs' values, the first spec varying slowest (like
@@ -91,9 +100,11 @@ Design lhs_design(const std::vector<VarySpec>& specs, size_t samples, uint64_t s
 // all-zero first point is skipped), each coordinate digitally shifted (XOR) by a mask
 // drawn from the seed, which keeps the sequence's stratification while giving each seed
 // its own design. N base samples give N*(k+2) points, in the block layout above.
-Design sobol_design(const std::vector<VarySpec>& specs, size_t base_samples, uint64_t seed);
+// With second_order, each block also holds B_A^(i) (2k+2 points per block).
+Design sobol_design(const std::vector<VarySpec>& specs, size_t base_samples, uint64_t seed,
+                    bool second_order = false);
 
-// Morris (1991) elementary effects: `trajectories` random one-at-a-time paths on a grid of
+// Morris (1991) elementary effects (uniform ranges only): `trajectories` random one-at-a-time paths on a grid of
 // `levels` values per parameter (levels even, step delta = levels / (2 (levels - 1)) of
 // the range). Each path starts at a random grid point, then moves every parameter once,
 // in random order and random direction; all its points lie on the grid.
@@ -101,7 +112,9 @@ Design morris_design(const std::vector<VarySpec>& specs, size_t trajectories, in
                      uint64_t seed);
 
 // Dispatches on kind (not kPoints) with options' defaults filled in. Sampled designs need
-// bare LO:HI ranges; a list or stepped range is a UserError at "--vary".
+// bare LO:HI ranges or (lhs, sobol) distributions; a list or stepped range is a UserError
+// at "--vary", and so is a distribution other than uniform for morris (its elementary
+// effects are steps across a parameter's range).
 Design build_design(DesignKind kind, const std::vector<VarySpec>& specs,
                     const DesignOptions& options);
 

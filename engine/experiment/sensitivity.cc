@@ -49,17 +49,21 @@ struct SobolRow {
   double a = 0.0;
   double b = 0.0;
   std::vector<double> ab;
+  std::vector<double> ba;  // second order only
 };
 
 struct SobolEstimate {
   std::vector<double> s1;
   std::vector<double> st;
+  std::vector<double> s2;  // second order: pairs (i, j), i < j, in row-major order
 };
+
+size_t pair_count(size_t k) { return k * (k - 1) / 2; }
 
 // Estimates from the rows picked by `pick` (indices into rows).
 SobolEstimate estimate_sobol(const std::vector<SobolRow>& rows, const std::vector<size_t>& pick,
                              size_t k) {
-  SobolEstimate e{std::vector<double>(k, kNaN), std::vector<double>(k, kNaN)};
+  SobolEstimate e{std::vector<double>(k, kNaN), std::vector<double>(k, kNaN), {}};
   const auto n = static_cast<double>(pick.size());
   if (pick.size() < 2) return e;
   double sum = 0.0;
@@ -81,6 +85,20 @@ SobolEstimate estimate_sobol(const std::vector<SobolRow>& rows, const std::vecto
     }
     e.s1[i] = first / n / variance;
     e.st[i] = total / (2 * n) / variance;
+  }
+  if (!rows[pick[0]].ba.empty()) {
+    e.s2.assign(pair_count(k), kNaN);
+    size_t p = 0;
+    for (size_t i = 0; i < k; ++i) {
+      for (size_t j = i + 1; j < k; ++j, ++p) {
+        double closed = 0.0;
+        for (size_t r : pick) {
+          const SobolRow& row = rows[r];
+          closed += (row.ba[i] - mean) * (row.ab[j] - mean) - (row.a - mean) * (row.b - mean);
+        }
+        e.s2[p] = closed / n / variance - e.s1[i] - e.s1[j];
+      }
+    }
   }
   return e;
 }
@@ -117,19 +135,22 @@ std::vector<SensitivityRow> sobol_indices(const Design& design, std::span<const 
                                           const BootstrapOptions& options) {
   check_values(design, values, DesignKind::kSobol);
   const size_t k = design.names.size();
-  const size_t block = k + 2;
+  const size_t block = design.sobol_block();
   GEOSIM_ASSERT(design.sobol_base_samples * block == values.size(), "sobol block layout");
   std::vector<SobolRow> rows;
   for (size_t r = 0; r < design.sobol_base_samples; ++r) {
     std::span<const double> v = values.subspan(r * block, block);
     if (!std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); })) continue;
-    rows.push_back(SobolRow{v[0], v[block - 1], std::vector<double>(v.begin() + 1, v.end() - 1)});
+    SobolRow row{v[0], v[block - 1], std::vector<double>(v.begin() + 1, v.begin() + 1 + k), {}};
+    if (design.sobol_second_order)
+      row.ba.assign(v.begin() + 1 + static_cast<std::ptrdiff_t>(k), v.end() - 1);
+    rows.push_back(std::move(row));
   }
   std::vector<size_t> all(rows.size());
   for (size_t r = 0; r < rows.size(); ++r) all[r] = r;
   SobolEstimate point = estimate_sobol(rows, all, k);
 
-  std::vector<std::vector<double>> s1_draws(k), st_draws(k);
+  std::vector<std::vector<double>> s1_draws(k), st_draws(k), s2_draws(point.s2.size());
   if (rows.size() >= 2) {
     std::vector<size_t> pick(rows.size());
     for (size_t b = 0; b < options.resamples; ++b) {
@@ -139,6 +160,7 @@ std::vector<SensitivityRow> sobol_indices(const Design& design, std::span<const 
         s1_draws[i].push_back(e.s1[i]);
         st_draws[i].push_back(e.st[i]);
       }
+      for (size_t p = 0; p < e.s2.size() && p < s2_draws.size(); ++p) s2_draws[p].push_back(e.s2[p]);
     }
   }
   std::vector<SensitivityRow> out;
@@ -147,6 +169,15 @@ std::vector<SensitivityRow> sobol_indices(const Design& design, std::span<const 
     Interval ct = percentile_interval(st_draws[i]);
     out.push_back({std::string(outcome), design.names[i], "S1", point.s1[i], c1.low, c1.high});
     out.push_back({std::string(outcome), design.names[i], "ST", point.st[i], ct.low, ct.high});
+  }
+  size_t p = 0;
+  for (size_t i = 0; i < k && design.sobol_second_order; ++i) {
+    for (size_t j = i + 1; j < k; ++j, ++p) {
+      Interval c = percentile_interval(s2_draws[p]);
+      const double v = p < point.s2.size() ? point.s2[p] : kNaN;
+      out.push_back({std::string(outcome), design.names[i] + ":" + design.names[j], "S2", v, c.low,
+                     c.high});
+    }
   }
   return out;
 }
@@ -213,12 +244,13 @@ std::vector<SensitivityRow> sensitivity_indices(const Design& design,
 }
 
 std::vector<std::string> sensitivity_header() {
-  return {"outcome", "parameter", "index", "value", "ci_low", "ci_high"};
+  return {"outcome", "parameter", "index", "value", "ci_low", "ci_high", "statistic"};
 }
 
 std::vector<std::string> sensitivity_fields(const SensitivityRow& row) {
   auto num = [](double x) { return std::isfinite(x) ? io::format_double(x) : std::string(); };
-  return {row.outcome, row.parameter, row.index, num(row.value), num(row.ci_low), num(row.ci_high)};
+  return {row.outcome,     row.parameter,      row.index,    num(row.value),
+          num(row.ci_low), num(row.ci_high), row.statistic};
 }
 
 }  // namespace geosim::experiment

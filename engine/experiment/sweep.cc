@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -52,6 +53,8 @@ std::string sweep_key(const sim::Model& model, const Design& design, const Sweep
   for (double u : model.uniforms) k += io::format_double(u) + ",";
   k += "\nseed " + std::to_string(o.seed) + " replicates " + std::to_string(o.replicates) +
        " per_run " + std::to_string(o.per_run) + "\n";
+  if (o.per_point_trajectories) k += "per_point_trajectories\n";
+  if (design.sobol_second_order) k += "sobol second order\n";
   k += std::string(design_name(design.kind)) + "\n";
   if (o.posterior) {  // absent without a posterior: keys of such sweeps are unchanged
     k += "posterior " + o.posterior->posterior().sha256;
@@ -65,6 +68,39 @@ std::string sweep_key(const sim::Model& model, const Design& design, const Sweep
     k += "\n";
   }
   return io::sha256_hex(k);
+}
+
+bool is_sensitivity_statistic(std::string_view stat) {
+  return stat == "mean" || stat == "probability" || stat == "share_reached" ||
+         stat.starts_with("share:");
+}
+
+// Which per-point statistics of each outcome sensitivity.csv is computed on, in outcome
+// order: each label's share of a cases outcome (never the mean of its label index); the
+// probability of an outcome that is 0/1 at every point; otherwise the mean, and for a
+// {first:} outcome also the share that reached it.
+std::vector<std::pair<std::string, std::string>> sensitivity_series(
+    const sim::Model& model,
+    const std::map<std::pair<std::string, std::string>, std::vector<double>>& series,
+    size_t points) {
+  auto complete = [&](const std::string& name, const std::string& stat) {
+    auto it = series.find({name, stat});
+    return it != series.end() && it->second.size() == points &&
+           std::all_of(it->second.begin(), it->second.end(),
+                       [](double x) { return !std::isnan(x); });
+  };
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& om : model.outcomes) {
+    if (om.kind == OutcomeKind::kCases) {
+      for (const auto& label : om.labels) out.emplace_back(om.name, "share:" + label);
+    } else if (complete(om.name, "probability")) {
+      out.emplace_back(om.name, "probability");
+    } else {
+      out.emplace_back(om.name, "mean");
+      if (om.kind == OutcomeKind::kFirst) out.emplace_back(om.name, "share_reached");
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -222,10 +258,18 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
           };
         std::vector<std::string> prefix = {std::to_string(p)};
         for (double v : design.points[p]) prefix.push_back(io::format_double(v));
-        std::ostringstream text;
+        std::ostringstream text, traj_text;
         io::CsvWriter csv(text);
         try {
           RunStats stats = run_replicates(model, uniforms, ro, cb);
+          if (o.per_point_trajectories) {
+            io::CsvWriter traj(traj_text);
+            for (const TrajectoryRow& r : trajectory_rows(model, stats)) {
+              std::vector<std::string> f = {std::to_string(p)};
+              for (auto& x : trajectory_fields(r)) f.push_back(std::move(x));
+              traj.row(f);
+            }
+          }
           for (const SummaryRow& r : summary_rows(model, stats)) {
             std::vector<std::string> f = prefix;
             for (auto& x : summary_fields(r)) f.push_back(std::move(x));
@@ -245,6 +289,8 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
           runs_text.str("");
         }
         if (o.per_run) io::write_file_atomically(point_path(dir, p, ".runs.csv"), runs_text.str());
+        if (o.per_point_trajectories)
+          io::write_file_atomically(point_path(dir, p, ".traj.csv"), traj_text.str());
         io::write_file_atomically(point_path(dir, p, ".csv"), text.str());
         size_t d = ++done;
         if (o.progress) {
@@ -290,8 +336,8 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
 
   // Assemble the final files from the point files, in point order.
   std::string sweep_text = io::csv_line(sweep_header(design, o.posterior != nullptr)) + "\n";
-  std::map<std::string, std::vector<double>> means;  // outcome -> mean per point
-  std::vector<std::string> outcome_order;
+  // (outcome, statistic) -> value per point, for the statistics sensitivity works on.
+  std::map<std::pair<std::string, std::string>, std::vector<double>> series;
   for (size_t p = 0; p < design.points.size(); ++p) {
     std::string part = read_sweep_file(point_path(dir, p, ".csv"));
     sweep_text += part;
@@ -305,10 +351,9 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
         ++result.failed;
         continue;
       }
-      if (row[static_cast<size_t>(c_stat)] != "mean") continue;
-      const std::string& name = row[static_cast<size_t>(c_outcome)];
-      auto& v = means[name];
-      if (v.empty() && p == 0) outcome_order.push_back(name);
+      const std::string& stat = row[static_cast<size_t>(c_stat)];
+      if (!is_sensitivity_statistic(stat)) continue;
+      auto& v = series[{row[static_cast<size_t>(c_outcome)], stat}];
       v.resize(design.points.size(), NAN);
       if (auto x = io::try_parse_double(row[static_cast<size_t>(c_value)])) v[p] = *x;
     }
@@ -317,19 +362,22 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
 
   if (design.kind == DesignKind::kSobol || design.kind == DesignKind::kMorris) {
     std::string sens = io::csv_line(sensitivity_header()) + "\n";
-    for (const auto& name : outcome_order) {
-      const auto& v = means[name];
+    for (const auto& [name, stat] : sensitivity_series(model, series, design.points.size())) {
+      const auto& v = series[{name, stat}];
       bool complete = v.size() == design.points.size();
       for (double x : v) complete = complete && std::isfinite(x);
       if (!complete) {
-        std::fprintf(stderr, "geosim: no sensitivity indices for '%s': some points have no mean\n",
-                     name.c_str());
+        std::fprintf(stderr,
+                     "geosim: no sensitivity indices for '%s' %s: some points have no value\n",
+                     name.c_str(), stat.c_str());
         continue;
       }
       BootstrapOptions bo;
       bo.seed = o.seed;
-      for (const auto& r : sensitivity_indices(design, v, name, bo))
+      for (auto r : sensitivity_indices(design, v, name, bo)) {
+        r.statistic = stat;
         sens += io::csv_line(sensitivity_fields(r)) + "\n";
+      }
     }
     io::write_file_atomically(o.out + "/sensitivity.csv", sens);
   }
@@ -344,12 +392,24 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
     runs.commit();
   }
 
+  if (o.per_point_trajectories) {
+    io::AtomicFile traj(o.out + "/trajectories.csv");
+    std::vector<std::string> h = {"point"};
+    h.insert(h.end(), trajectory_header().begin(), trajectory_header().end());
+    traj.out() << io::csv_line(h) << '\n';
+    for (size_t p = 0; p < design.points.size(); ++p)
+      traj.out() << io::read_file(point_path(dir, p, ".traj.csv"));
+    traj.commit();
+  }
+
   info.extra = [&](io::JsonWriter& w) {
     w.key("sweep").begin_object();
     w.member("design", std::string(design_name(design.kind)));
     w.member("samples", static_cast<int64_t>(o.samples));
     if (design.kind == DesignKind::kMorris)
       w.member("levels", static_cast<int64_t>(design.morris_levels));
+    if (design.sobol_second_order) w.member("second_order", true);
+    if (o.per_point_trajectories) w.member("per_point_trajectories", true);
     w.key("vary").begin_array();
     for (const auto& v : o.vary_texts) {
       size_t eq = v.find('=');
@@ -388,6 +448,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   if (design.kind == DesignKind::kSobol || design.kind == DesignKind::kMorris)
     written.push_back("sensitivity.csv");
   if (o.per_run) written.push_back("runs.csv");
+  if (o.per_point_trajectories) written.push_back("trajectories.csv");
   remove_stale_results(o.out, written);
   fs::remove_all(dir, ec);
   return result;

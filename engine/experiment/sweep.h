@@ -28,6 +28,9 @@ struct SweepOptions {
   std::string out;  // required
   bool resume = false;
   bool per_run = false;
+  // Also write trajectories.csv with one block of `track` rows per point (column `point`
+  // first, then trajectories.csv's columns), as BehaviorSpace records every tick.
+  bool per_point_trajectories = false;
   bool progress = false;
   // Set: every point's replicates take these parameters from a posterior (run
   // --posterior); sweep.csv then ends with a `posterior` column (the file's sha256).
@@ -70,7 +73,8 @@ void check_design(const sim::Model& model, const Design& design);
 
 // Checks that every design name is a parameter of `model` and every value lies in its
 // range (UserError otherwise, before anything runs), then runs, writes sweep.csv,
-// sensitivity.csv (sobol, morris), runs.csv (per_run) and manifest.json into options.out.
+// sensitivity.csv (sobol, morris), runs.csv (per_run), trajectories.csv
+// (per_point_trajectories) and manifest.json into options.out.
 SweepResult run_sweep(const sim::Model& model, const Design& design, const SweepOptions& options,
                       ManifestInfo info);
 

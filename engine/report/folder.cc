@@ -370,9 +370,11 @@ void read_sensitivity(ResultFolder& f, const std::string& path) {
   const int oc = t.require_column("outcome"), pc = t.require_column("parameter"),
             ic = t.require_column("index"), va = t.require_column("value"),
             lo = t.require_column("ci_low"), hi = t.require_column("ci_high");
+  const int sc = t.column("statistic");
   for (size_t r = 0; r < t.rows.size(); ++r) {
     f.sensitivity.push_back(SensitivityRow{c.cell(r, oc), c.cell(r, pc), c.cell(r, ic),
-                                           c.estimate(r, va, lo, hi, true)});
+                                           c.estimate(r, va, lo, hi, true),
+                                           sc < 0 ? std::string("mean") : c.cell(r, sc)});
   }
   f.has_sensitivity = true;
 }

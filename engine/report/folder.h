@@ -115,6 +115,7 @@ struct SweepTable {
 struct SensitivityRow {
   std::string outcome, parameter, index;
   Estimate estimate;
+  std::string statistic = "mean";  // sensitivity.csv's statistic column (older files: mean)
 };
 
 struct CompareTableRow {

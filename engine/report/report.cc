@@ -589,10 +589,14 @@ void Page::sensitivity_section(bool first) {
     body_ += "<p class=\"note\">sensitivity.csv holds no indices.</p>\n</section>\n";
     return;
   }
+  // One figure per outcome and statistic (a cases outcome has one per label share).
+  const auto series_of = [](const SensitivityRow& r) {
+    return r.statistic == "mean" ? r.outcome : r.outcome + " (" + r.statistic + ")";
+  };
   std::vector<std::string> outcomes;
   for (const auto& r : f_.sensitivity) {
-    if (std::find(outcomes.begin(), outcomes.end(), r.outcome) == outcomes.end()) {
-      outcomes.push_back(r.outcome);
+    if (std::find(outcomes.begin(), outcomes.end(), series_of(r)) == outcomes.end()) {
+      outcomes.push_back(series_of(r));
     }
   }
   bool sobol = false, morris = false;
@@ -602,9 +606,11 @@ void Page::sensitivity_section(bool first) {
   }
   if (sobol) {
     body_ +=
-        "<p class=\"caption\">Sobol indices of each outcome's mean (Saltelli sampling): S1 is the "
-        "share of the variance due to the parameter alone, ST adds its interactions. Parameters "
-        "are sorted by ST; whiskers are 95% bootstrap intervals.</p>\n";
+        "<p class=\"caption\">Sobol indices of each outcome's mean, probability (a yes/no "
+        "outcome) or label shares (a categorical outcome), by Saltelli sampling: S1 is the "
+        "share of the variance due to the parameter alone, ST adds its interactions, S2 (when "
+        "asked for) is a pair's interaction alone. Parameters are sorted by ST; whiskers are "
+        "95% bootstrap intervals.</p>\n";
   }
   if (morris) {
     body_ +=
@@ -616,7 +622,7 @@ void Page::sensitivity_section(bool first) {
   for (const auto& outcome : outcomes) {
     std::vector<std::string> indices;
     for (const auto& r : f_.sensitivity) {
-      if (r.outcome == outcome &&
+      if (series_of(r) == outcome && r.index != "S2" &&
           std::find(indices.begin(), indices.end(), r.index) == indices.end()) {
         indices.push_back(r.index);
       }
@@ -630,8 +636,15 @@ void Page::sensitivity_section(bool first) {
       first_index = "mu_star", second_index = "sigma", sort_index = "mu_star";
     }
     std::vector<SensitivityBar> bars;
+    std::vector<const SensitivityRow*> pairs;  // S2 rows
+    std::string statistic = "mean";
     for (const auto& r : f_.sensitivity) {
-      if (r.outcome != outcome) continue;
+      if (series_of(r) != outcome) continue;
+      statistic = r.statistic;
+      if (r.index == "S2") {
+        pairs.push_back(&r);
+        continue;
+      }
       auto it = std::find_if(bars.begin(), bars.end(),
                              [&](const SensitivityBar& b) { return b.parameter == r.parameter; });
       if (it == bars.end()) {
@@ -656,8 +669,8 @@ void Page::sensitivity_section(bool first) {
     };
     body_ += "<div class=\"figure\" id=\"" + anchors_.make("sensitivity-" + outcome) +
              "\">\n<div class=\"charts\">\n<h4><code>" + esc(outcome) + "</code></h4>\n";
-    body_ += sensitivity_chart(outcome, outcome + ": sensitivity of the mean", shown(first_index),
-                               shown(second_index), bars);
+    body_ += sensitivity_chart(outcome, outcome + ": sensitivity of the " + statistic,
+                               shown(first_index), shown(second_index), bars);
     body_ +=
         "</div>\n<div class=\"numbers\"><table><thead><tr><th>parameter</th><th class=\"num\">" +
         esc(shown(first_index)) + "</th><th class=\"num\">95% interval</th><th class=\"num\">" +
@@ -668,7 +681,18 @@ void Page::sensitivity_section(bool first) {
                num_cell(b.second.value) + "<td class=\"num\">" + interval_text(b.second, false) +
                "</td></tr>\n";
     }
-    body_ += "</tbody></table></div>\n</div>\n";
+    body_ += "</tbody></table>";
+    if (!pairs.empty()) {
+      body_ +=
+          "<table><thead><tr><th>pair</th><th class=\"num\">S2</th><th class=\"num\">95% "
+          "interval</th></tr></thead><tbody>\n";
+      for (const SensitivityRow* r : pairs)
+        body_ += "<tr><td><code>" + esc(r->parameter) + "</code></td>" +
+                 num_cell(r->estimate.value) + "<td class=\"num\">" +
+                 interval_text(r->estimate, false) + "</td></tr>\n";
+      body_ += "</tbody></table>";
+    }
+    body_ += "</div>\n</div>\n";
   }
   body_ += "</section>\n";
 }

@@ -102,6 +102,33 @@ TEST(Compare, ASummaryAgainstItselfFlagsNothing) {
   EXPECT_FALSE(r.any_significant());
 }
 
+TEST(Compare, CategoricalOutcomesAreComparedPerLabelShareNeverOnTheirIndex) {
+  // A cases outcome with labels none/refusal/coup: summary.csv carries the mean of the
+  // label index (0.9 vs 1.1 here: a "significant" but meaningless difference); compare
+  // keeps only the shares, each with a two-proportion test.
+  auto make = [](double idx_mean, double none, double refusal, double coup) {
+    std::string s = "scenario,outcome,statistic,value,ci_low,ci_high,replicates\n";
+    s += "s,path,mean," + std::to_string(idx_mean) + ",,,10000\n";
+    s += "s,path,sd,0.5,,,10000\n";
+    s += "s,path,p50,1,,,10000\n";
+    s += "s,path,share:none," + std::to_string(none) + ",,,10000\n";
+    s += "s,path,share:refusal," + std::to_string(refusal) + ",,,10000\n";
+    s += "s,path,share:coup," + std::to_string(coup) + ",,,10000\n";
+    return s;
+  };
+  auto a = parse_summary(make(0.9, 0.3, 0.5, 0.2), "a.csv");
+  auto b = parse_summary(make(1.1, 0.3, 0.3, 0.4), "b.csv");
+  CompareResult r = compare_summaries(a, b);
+  ASSERT_EQ(r.rows.size(), 3u);
+  for (const CompareRow& x : r.rows) EXPECT_TRUE(x.statistic.starts_with("share:"));
+  EXPECT_FALSE(row(r, "share:none").significant);
+  EXPECT_TRUE(row(r, "share:refusal").significant);
+  EXPECT_NEAR(row(r, "share:coup").difference, 0.2, 1e-12);
+  EXPECT_NEAR(row(r, "share:coup").p_value,
+              normal_p(0.2 / std::sqrt(0.3 * 0.7 * 2.0 / 10000)), 1e-6);
+  EXPECT_TRUE(r.notes.empty());
+}
+
 TEST(Compare, OtherStatisticsGetTheDifferenceOnly) {
   auto a = parse_summary(summary_text("base", 0.5, 100), "a.csv");
   auto b = parse_summary(summary_text("base", 0.6, 100), "b.csv");

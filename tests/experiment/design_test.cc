@@ -183,5 +183,47 @@ TEST(PointsDesign, ErrorsNameTheFileAndLine) {
             std::string::npos);
 }
 
+TEST(LhsDesign, DistributionsKeepTheirMeansAndBounds) {
+  // 2000 stratified points: the sample means sit within a small fraction of an sd.
+  Design d = lhs_design(specs({"a=normal(0.5,0.1)", "b=triangular(0,1,4)", "c=beta(2,5)",
+                               "e=loguniform(1,100)", "f=truncnormal(0,1,0.9,0.3)"}),
+                        2000, 3);
+  std::vector<double> mean(5, 0.0);
+  for (const auto& p : d.points) {
+    for (size_t j = 0; j < 5; ++j) mean[j] += p[j] / 2000;
+    EXPECT_GE(p[4], 0.0);
+    EXPECT_LE(p[4], 1.0);
+    EXPECT_GE(p[3], 1.0);
+    EXPECT_LE(p[3], 100.0);
+  }
+  EXPECT_NEAR(mean[0], 0.5, 0.002);
+  EXPECT_NEAR(mean[1], 5.0 / 3, 0.01);
+  EXPECT_NEAR(mean[2], 2.0 / 7, 0.002);
+  EXPECT_NEAR(mean[3], 99 / std::log(100.0), 0.1);
+}
+
+TEST(MorrisDesign, RefusesANonUniformDistribution) {
+  EXPECT_NE(test::error_of([] { morris_design(specs({"x=normal(0,1)"}), 4, 4, 1); })
+                .find("--design morris steps across"),
+            std::string::npos);
+  EXPECT_EQ(morris_design(specs({"x=uniform(0,1)"}), 4, 4, 1).size(),
+            morris_design(specs({"x=0:1"}), 4, 4, 1).size());
+  EXPECT_NE(test::error_of([] { grid_design(specs({"x=normal(0,1)"})); }).find("a grid needs"),
+            std::string::npos);
+}
+
+TEST(SobolDesign, SecondOrderBlocksAddBWithEachColumnOfA) {
+  Design d = sobol_design(specs({"x=0:1", "y=0:1", "z=0:1"}), 8, 1, true);
+  ASSERT_EQ(d.size(), 8u * 8);
+  for (size_t r = 0; r < 8; ++r) {
+    const auto& a = d.points[r * 8];
+    const auto& b = d.points[r * 8 + 7];
+    for (size_t i = 0; i < 3; ++i) {
+      const auto& ba = d.points[r * 8 + 4 + i];
+      for (size_t j = 0; j < 3; ++j) EXPECT_EQ(ba[j], j == i ? a[j] : b[j]);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace geosim::experiment

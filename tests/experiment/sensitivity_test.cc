@@ -148,8 +148,51 @@ TEST(MorrisIndices, FailedPointsDropOnlyTheirEffects) {
 
 TEST(SensitivityFields, WriteEmptyFieldsForMissingIntervals) {
   SensitivityRow r{"o", "p", "sigma", 0.25, std::nan(""), std::nan("")};
-  EXPECT_EQ(sensitivity_fields(r), (std::vector<std::string>{"o", "p", "sigma", "0.25", "", ""}));
-  EXPECT_EQ(sensitivity_header().size(), 6u);
+  EXPECT_EQ(sensitivity_fields(r),
+            (std::vector<std::string>{"o", "p", "sigma", "0.25", "", "", "mean"}));
+  EXPECT_EQ(sensitivity_header().size(), 7u);
+  EXPECT_EQ(sensitivity_header().back(), "statistic");
+}
+
+TEST(SobolSecondOrder, ProductOfTwoUniformsHasAnInteractionOfOneSeventh) {
+  // y = x1 x2 on U(0,1)^2: V = 1/9 - 1/16 = 7/144, V1 = V2 = Var(x/2) = 1/48, so
+  // S1 = S2 = 3/7 and the interaction S12 = 1 - 6/7 = 1/7; ST = 4/7.
+  Design d = sobol_design(specs({"x1=0:1", "x2=0:1"}), 4096, 1, true);
+  ASSERT_EQ(d.size(), 4096u * 6);
+  auto y = evaluate(d, [](const std::vector<double>& x) { return x[0] * x[1]; });
+  auto rows = sobol_indices(d, y, "y", {.resamples = 300, .seed = 2});
+  ASSERT_EQ(rows.size(), 5u);
+  expect_index(find(rows, "x1", "S1"), 3.0 / 7);
+  expect_index(find(rows, "x2", "S1"), 3.0 / 7);
+  expect_index(find(rows, "x1", "ST"), 4.0 / 7);
+  expect_index(find(rows, "x1:x2", "S2"), 1.0 / 7);
+  EXPECT_NEAR(find(rows, "x1:x2", "S2").value, 1.0 / 7, 0.02);
+}
+
+TEST(SobolSecondOrder, IshigamiInteractsOnlyThroughX1AndX3) {
+  // Ishigami (a=7, b=0.1): the only interaction is x1 with x3, V13 = b^2 pi^8 (1/18-1/50).
+  const std::string r = "=-3.141592653589793:3.141592653589793";
+  Design d = sobol_design(specs({"x1" + r, "x2" + r, "x3" + r}), 8192, 5, true);
+  auto y = evaluate(d, [](const std::vector<double>& x) {
+    return std::sin(x[0]) + 7 * std::pow(std::sin(x[1]), 2) +
+           0.1 * std::pow(x[2], 4) * std::sin(x[0]);
+  });
+  auto rows = sobol_indices(d, y, "y", {.resamples = 300, .seed = 3});
+  const double pi = std::numbers::pi, b = 0.1, p4 = std::pow(pi, 4), p8 = std::pow(pi, 8);
+  const double v = 49.0 / 8 + b * p4 / 5 + b * b * p8 / 18 + 0.5;
+  const double v13 = b * b * p8 * (1.0 / 18 - 1.0 / 50);
+  expect_index(find(rows, "x1:x3", "S2"), v13 / v);
+  expect_index(find(rows, "x1:x2", "S2"), 0.0);
+  expect_index(find(rows, "x2:x3", "S2"), 0.0);
+}
+
+TEST(SobolIndices, DeclaredNormalInputsSplitVarianceByTheirVariances) {
+  // y = x1 + x2 with x1 ~ N(0, 1), x2 ~ N(3, 2): S1 = 1/5 and 4/5.
+  Design d = sobol_design(specs({"x1=normal(0,1)", "x2=normal(3,2)"}), 4096, 7);
+  auto y = evaluate(d, [](const std::vector<double>& x) { return x[0] + x[1]; });
+  auto rows = sobol_indices(d, y, "y", {.resamples = 300, .seed = 1});
+  expect_index(find(rows, "x1", "S1"), 0.2);
+  expect_index(find(rows, "x2", "S1"), 0.8);
 }
 
 }  // namespace

@@ -8,6 +8,10 @@
             finishes the other points, exiting 1.
   hazard  - a grid over a per-step hazard: P(hit within T steps) = 1 - (1 - p)^T at every
             point, within 4 standard errors.
+  shares  - sensitivity.csv of a sobol sweep with --second-order over declared
+            distributions works on each label share of a cases outcome and on the
+            probability of a 0/1 outcome (never on a label index's mean), with S2 rows;
+            --per-point-trajectories writes every point's tracked steps.
 """
 import csv
 import math
@@ -126,13 +130,71 @@ def test_out_of_range(tmp, scenario):
     assert "set to 1.5," in r.stderr, r.stderr  # shortest form, not 1.500000
 
 
+SHARES = """geosim: 1
+scenario: {id: shares, steps: 4, replicates: 2000, seed: 5}
+parameters:
+  p: {value: 0.2, min: 0, max: 1}
+  q: {value: 0.2, min: 0, max: 1}
+world: {a: 0, b: 0}
+events:
+  ea: {probability: "p", once: true, effects: ["world.a = 1"]}
+  eb: {probability: "q", once: true, effects: ["world.b = 1"]}
+track: [world.a]
+outcomes:
+  both: "world.a * world.b"
+  which:
+    cases:
+      both: "world.a == 1 and world.b == 1"
+      one: "world.a == 1 or world.b == 1"
+      none: "true"
+"""
+
+
+def test_shares(tmp, scenario):
+    path = os.path.join(tmp, "shares.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(SHARES)
+    out = os.path.join(tmp, "sobol")
+    r = run(["sweep", path, "--design", "sobol", "--samples", "16", "--second-order",
+             "--vary", "p=truncnormal(0,0.5,0.2,0.1)", "--vary", "q=beta(2,5)",
+             "--per-point-trajectories", "-n", "500", "--out", out, "-q"])
+    assert r.returncode == 0, r.stderr
+    sens = rows(os.path.join(out, "sensitivity.csv"))
+    got = {(x["outcome"], x["statistic"]) for x in sens}
+    assert got == {("both", "probability"), ("which", "share:both"), ("which", "share:one"),
+                   ("which", "share:none")}, got
+    assert all(x["statistic"] != "mean" for x in sens)
+    s2 = [x for x in sens if x["index"] == "S2"]
+    assert len(s2) == 4 and all(x["parameter"] == "p:q" for x in s2), s2
+    points = 16 * (2 * 2 + 2)
+    sweep = rows(os.path.join(out, "sweep.csv"))
+    ps = [float(x["p"]) for x in sweep if x["statistic"] == "mean"]
+    qs = [float(x["q"]) for x in sweep if x["statistic"] == "mean"]
+    assert len(ps) == 2 * points and all(0 <= v <= 0.5 for v in ps), len(ps)
+    assert all(0 < v < 1 for v in qs)
+    traj = rows(os.path.join(out, "trajectories.csv"))
+    assert list(traj[0].keys())[:3] == ["point", "scenario", "variable"], traj[0].keys()
+    assert len(traj) == points * 4, len(traj)
+    assert {int(x["point"]) for x in traj} == set(range(points))
+    # With trajectories asked for, a point's world.a at the last step is its P(a) = 1-(1-p)^4.
+    for x in traj:
+        if x["step"] == "3" and x["point"] == "0":
+            p0 = float(sweep[0]["p"])
+            expect = 1 - (1 - p0) ** 4
+            assert abs(float(x["mean"]) - expect) <= 4 * math.sqrt(expect * (1 - expect) / 500)
+    r = run(["sweep", path, "--design", "lhs", "--second-order", "--vary", "p=0:1",
+             "--out", os.path.join(tmp, "x"), "-q"])
+    assert r.returncode == 2 and "--design sobol" in r.stderr, r.stderr
+    print("sensitivity per share and probability, S2 rows, per-point trajectories")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         scenario = os.path.join(tmp, "hazard.yaml")
         with open(scenario, "w", encoding="utf-8") as f:
             f.write(HAZARD)
         {"resume": test_resume, "failure": test_failure, "hazard": test_hazard,
-         "range": test_out_of_range}[sys.argv[2]](tmp, scenario)
+         "range": test_out_of_range, "shares": test_shares}[sys.argv[2]](tmp, scenario)
     print("1 passed, 0 failed")
     return 0
 
