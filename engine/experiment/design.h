@@ -104,10 +104,10 @@ Design lhs_design(const std::vector<VarySpec>& specs, size_t samples, uint64_t s
 Design sobol_design(const std::vector<VarySpec>& specs, size_t base_samples, uint64_t seed,
                     bool second_order = false);
 
-// Morris (1991) elementary effects (uniform ranges only): `trajectories` random one-at-a-time paths on a grid of
-// `levels` values per parameter (levels even, step delta = levels / (2 (levels - 1)) of
-// the range). Each path starts at a random grid point, then moves every parameter once,
-// in random order and random direction; all its points lie on the grid.
+// Morris (1991) elementary effects (uniform ranges only): `trajectories` random one-at-a-time paths
+// on a grid of `levels` values per parameter (levels even, step delta = levels / (2 (levels - 1))
+// of the range). Each path starts at a random grid point, then moves every parameter once, in
+// random order and random direction; all its points lie on the grid.
 Design morris_design(const std::vector<VarySpec>& specs, size_t trajectories, int levels,
                      uint64_t seed);
 

@@ -150,7 +150,8 @@ std::vector<SensitivityRow> sobol_indices(const Design& design, std::span<const 
   for (size_t r = 0; r < rows.size(); ++r) all[r] = r;
   SobolEstimate point = estimate_sobol(rows, all, k);
 
-  std::vector<std::vector<double>> s1_draws(k), st_draws(k), s2_draws(point.s2.size());
+  std::vector<std::vector<double>> s1_draws(k), st_draws(k),
+      s2_draws(design.sobol_second_order ? pair_count(k) : 0);
   if (rows.size() >= 2) {
     std::vector<size_t> pick(rows.size());
     for (size_t b = 0; b < options.resamples; ++b) {
@@ -160,7 +161,8 @@ std::vector<SensitivityRow> sobol_indices(const Design& design, std::span<const 
         s1_draws[i].push_back(e.s1[i]);
         st_draws[i].push_back(e.st[i]);
       }
-      for (size_t p = 0; p < e.s2.size() && p < s2_draws.size(); ++p) s2_draws[p].push_back(e.s2[p]);
+      for (size_t p = 0; p < e.s2.size() && p < s2_draws.size(); ++p)
+        s2_draws[p].push_back(e.s2[p]);
     }
   }
   std::vector<SensitivityRow> out;
@@ -175,8 +177,8 @@ std::vector<SensitivityRow> sobol_indices(const Design& design, std::span<const 
     for (size_t j = i + 1; j < k; ++j, ++p) {
       Interval c = percentile_interval(s2_draws[p]);
       const double v = p < point.s2.size() ? point.s2[p] : kNaN;
-      out.push_back({std::string(outcome), design.names[i] + ":" + design.names[j], "S2", v, c.low,
-                     c.high});
+      out.push_back(
+          {std::string(outcome), design.names[i] + ":" + design.names[j], "S2", v, c.low, c.high});
     }
   }
   return out;
@@ -249,7 +251,7 @@ std::vector<std::string> sensitivity_header() {
 
 std::vector<std::string> sensitivity_fields(const SensitivityRow& row) {
   auto num = [](double x) { return std::isfinite(x) ? io::format_double(x) : std::string(); };
-  return {row.outcome,     row.parameter,      row.index,    num(row.value),
+  return {row.outcome,     row.parameter,    row.index,    num(row.value),
           num(row.ci_low), num(row.ci_high), row.statistic};
 }
 

@@ -30,8 +30,8 @@ struct SensitivityRow {
   std::string parameter;
   std::string index;  // "S1", "ST", "S2" (parameter "A:B"), "mu_star", "sigma"
   double value = 0.0;
-  double ci_low = 0.0;   // NaN: no interval
-  double ci_high = 0.0;  // NaN: no interval
+  double ci_low = 0.0;             // NaN: no interval
+  double ci_high = 0.0;            // NaN: no interval
   std::string statistic = "mean";  // which per-point statistic: mean, probability, share:L...
 };
 

@@ -117,8 +117,8 @@ VaryDistribution parse_distribution(const std::string& arg, std::string_view rhs
     fail(arg, "expected " + std::string(form->usage));
   const SourceLoc where{"--vary"};
   for (size_t i = 0; i < items.size(); ++i)
-    d.args.push_back(parse_finite_number(items[i], where,
-                                         "'" + arg + "' argument " + std::to_string(i + 1)));
+    d.args.push_back(
+        parse_finite_number(items[i], where, "'" + arg + "' argument " + std::to_string(i + 1)));
   const auto& a = d.args;
   auto need = [&](bool ok, const std::string& what) {
     if (!ok) fail(arg, what + " in " + form->usage);

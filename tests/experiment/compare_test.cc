@@ -124,8 +124,8 @@ TEST(Compare, CategoricalOutcomesAreComparedPerLabelShareNeverOnTheirIndex) {
   EXPECT_FALSE(row(r, "share:none").significant);
   EXPECT_TRUE(row(r, "share:refusal").significant);
   EXPECT_NEAR(row(r, "share:coup").difference, 0.2, 1e-12);
-  EXPECT_NEAR(row(r, "share:coup").p_value,
-              normal_p(0.2 / std::sqrt(0.3 * 0.7 * 2.0 / 10000)), 1e-6);
+  EXPECT_NEAR(row(r, "share:coup").p_value, normal_p(0.2 / std::sqrt(0.3 * 0.7 * 2.0 / 10000)),
+              1e-6);
   EXPECT_TRUE(r.notes.empty());
 }
 

@@ -203,8 +203,9 @@ TEST(LhsDesign, DistributionsKeepTheirMeansAndBounds) {
 }
 
 TEST(MorrisDesign, RefusesANonUniformDistribution) {
-  EXPECT_NE(test::error_of([] { morris_design(specs({"x=normal(0,1)"}), 4, 4, 1); })
-                .find("--design morris steps across"),
+  EXPECT_NE(test::error_of([] {
+              morris_design(specs({"x=normal(0,1)"}), 4, 4, 1);
+            }).find("--design morris steps across"),
             std::string::npos);
   EXPECT_EQ(morris_design(specs({"x=uniform(0,1)"}), 4, 4, 1).size(),
             morris_design(specs({"x=0:1"}), 4, 4, 1).size());

@@ -98,6 +98,14 @@ TEST(SobolIndices, ConstantOutcomeHasNoIndices) {
   for (const SensitivityRow& r : sobol_indices(d, y, "y")) EXPECT_TRUE(std::isnan(r.value));
 }
 
+TEST(SobolSecondOrder, ConstantOutcomeHasEmptyIndicesForEveryPair) {
+  Design d = sobol_design(specs({"x1=0:1", "x2=0:1", "x3=0:1"}), 16, 1, true);
+  std::vector<double> y(d.size(), 1.0);
+  auto rows = sobol_indices(d, y, "y");
+  ASSERT_EQ(rows.size(), 9u);
+  for (const SensitivityRow& r : rows) EXPECT_TRUE(std::isnan(r.value));
+}
+
 TEST(SobolIndices, BootstrapIsDeterministicFromTheSeed) {
   Design d = sobol_design(specs({"x1=0:1", "x2=0:1"}), 128, 1);
   auto y = evaluate(d, [](const std::vector<double>& x) { return x[0] * x[1]; });
