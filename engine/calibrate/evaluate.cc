@@ -138,6 +138,13 @@ Evaluator::~Evaluator() {
   if (log_) std::fclose(log_);
 }
 
+std::string Evaluator::interrupted_message() const {
+  return std::to_string(next_batch_ - 1) + " batch(es) of simulations finished" +
+         (context_.state_dir.empty() ? std::string(" and were discarded")
+                                     : " and are kept in " + context_.state_dir +
+                                           "; run the same command with --resume to continue");
+}
+
 TaskResult Evaluator::simulate(const Task& task, int threads) const {
   const sim::Model& model = lean_;
   const Case& c = problem_.observations.cases[task.case_index];
@@ -228,9 +235,7 @@ std::vector<TaskResult> Evaluator::run(const std::vector<Task>& tasks) {
     payload = std::move(cached);
     ++batches_resumed;
   } else {
-    if (context_.stop && context_.stop->load())
-      throw Interrupted("stopped; the finished generations are kept in " + context_.state_dir +
-                        "; run the same command with --resume to continue");
+    if (context_.stop && context_.stop->load()) throw Interrupted(interrupted_message());
     const int rank = dist::rank(), ranks = dist::size();
     std::vector<size_t> mine;
     for (size_t i = static_cast<size_t>(rank); i < tasks.size(); i += static_cast<size_t>(ranks))
@@ -263,7 +268,13 @@ std::vector<TaskResult> Evaluator::run(const std::vector<Task>& tasks) {
     for (int w = 1; w < workers; ++w) pool.emplace_back(worker);
     if (workers > 0) worker();
     for (auto& t : pool) t.join();
-    if (failure) std::rethrow_exception(failure);
+    if (failure) {
+      try {
+        std::rethrow_exception(failure);
+      } catch (const Interrupted&) {
+        throw Interrupted(interrupted_message());
+      }
+    }
     std::string mine_bytes;
     for (const auto& r : local) encode(mine_bytes, r);
     if (dist::active()) {

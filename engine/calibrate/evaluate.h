@@ -49,6 +49,7 @@ class Evaluator {
 
  private:
   TaskResult simulate(const Task& task, int threads) const;
+  std::string interrupted_message() const;
   const Problem& problem_;
   // The model without `track`: a calibration observes outcomes only, so per-step statistics
   // of tracked variables would be computed for nothing.

@@ -114,8 +114,15 @@ int calibrate_main(const std::vector<std::string>& args) {
   info.command_line.insert(info.command_line.end(), args.begin(), args.end());
   info.start_time = experiment::utc_now_iso8601();
   info.threads = ctx.threads;
-  calibrate::FitResult r = calibrate::fit(problem, m, ctx);
-  std::vector<calibrate::Prediction> preds = calibrate::predict(problem, r, m, ctx);
+  calibrate::FitResult r;
+  std::vector<calibrate::Prediction> preds;
+  try {
+    r = calibrate::fit(problem, m, ctx);
+    preds = calibrate::predict(problem, r, m, ctx);
+  } catch (const Interrupted&) {
+    throw Interrupted("the calibration stopped; its finished batches of simulations are kept in " +
+                      ctx.state_dir + "; run the same command with --resume to continue");
+  }
   if (dist::rank() == 0) {
     calibrate::write_fit_folder(a.out, problem, m, r, preds, info);
     std::error_code ec;  // the fit is complete: its working state is no longer needed

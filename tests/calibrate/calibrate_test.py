@@ -169,6 +169,20 @@ def mode_resume(d):
     for name in ("posterior.csv", "predictions.csv"):
         check(open(os.path.join(ref, name), "rb").read() == open(os.path.join(out, name), "rb").read(),
               name + ": resumed differs from uninterrupted")
+    # Ctrl-C: exit 130, a message that says how to continue, and the same files after --resume.
+    out2 = os.path.join(d, "sigint")
+    p = subprocess.Popen([GEOSIM] + abc_args(out2, args), stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    log2 = os.path.join(out2, ".calibrate", "batches.log")
+    while p.poll() is None and not (os.path.exists(log2) and os.path.getsize(log2) > 3_000_000):
+        time.sleep(0.005)
+    p.send_signal(signal.SIGINT)
+    err = p.communicate()[1]
+    check(p.returncode == 130 and "--resume" in err, f"SIGINT: exit {p.returncode}, {err!r}")
+    r = run(abc_args(out2, args + ["--resume"]))
+    check(r.returncode == 0, r.stderr)
+    check(open(os.path.join(ref, "posterior.csv"), "rb").read() ==
+          open(os.path.join(out2, "posterior.csv"), "rb").read(), "posterior.csv after SIGINT + resume")
     check(strip_wall(os.path.join(ref, "fit.csv")) == strip_wall(os.path.join(out, "fit.csv")),
           "fit.csv: resumed differs")
 
