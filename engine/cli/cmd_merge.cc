@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "cli/command.h"
 #include "cli/scenario_args.h"
@@ -16,6 +17,8 @@
 #include "io/atomic_file.h"
 #include "io/json.h"
 #include "io/read_file.h"
+#include "io/sha256.h"
+#include "outdir/outdir.h"
 #if __has_include("report/report.h")
 #include "report/report.h"
 #define GEOSIM_HAVE_REPORT 1
@@ -38,7 +41,7 @@ std::string kind_name(const Shard& s) {
 // gathered into OUT/.sweep and the sweep is assembled by the sweep command itself, which
 // finds every point finished (--resume) and writes exactly what one sweep writes.
 int merge_sweep(const std::vector<Shard>& shards, const std::string& out, bool quiet, bool report,
-                const std::vector<std::string>& args) {
+                bool overwrite, const std::vector<std::string>& args) {
   namespace fs = std::filesystem;
   const Shard& first = shards[0];
   const int64_t declared = first.json["points"].as_int64();
@@ -88,9 +91,11 @@ int merge_sweep(const std::vector<Shard>& shards, const std::string& out, bool q
   }
   const bool existed = fs::exists(out);
   prepare_out_dir(out);
+  std::optional<outdir::FolderLock> lock = outdir::lock_for_writing(out, "geosim merge");
   const std::string work = out + "/.sweep";
   std::error_code ec;
   try {
+    outdir::check_may_replace_results(out, outdir::Kind::kSweep, overwrite, "geosim merge");
     fs::create_directories(work, ec);
     if (ec) throw UserError(SourceLoc{work}, "cannot create the folder: " + ec.message());
     io::write_file_atomically(work + "/key", first.json["key"].as_string() + "\n");
@@ -102,6 +107,7 @@ int merge_sweep(const std::vector<Shard>& shards, const std::string& out, bool q
     for (const auto& x : first.json["sweep_args"].items()) sweep_args.push_back(x.as_string());
     sweep_args.insert(sweep_args.end(), {"--out", out, "--resume", "--quiet"});
     if (report) sweep_args.push_back("--report");
+    if (overwrite) sweep_args.push_back("--overwrite");
     SweepMerge merge;
     for (const auto& s : shards) merge.shards.emplace_back(s.dir, s.index);
     merge.command_line = {"geosim"};
@@ -114,6 +120,7 @@ int merge_sweep(const std::vector<Shard>& shards, const std::string& out, bool q
   } catch (...) {
     // Nothing partial: the gathered points go, and the folder too if this merge made it.
     fs::remove_all(work, ec);
+    lock.reset();                       // its lock file goes with it
     if (!existed) fs::remove(out, ec);  // only if empty
     throw;
   }
@@ -122,11 +129,14 @@ int merge_sweep(const std::vector<Shard>& shards, const std::string& out, bool q
 int merge_main(const std::vector<std::string>& args) {
   std::vector<std::string> dirs;
   std::string out;
-  bool quiet = false, report = false;
+  bool quiet = false, report = false, overwrite = false;
   po::options_description desc("merge options");
   desc.add_options()("out,o", po::value<std::string>(&out), "folder for the merged result files")(
       "quiet,q", po::bool_switch(&quiet), "no message")("report", po::bool_switch(&report),
-                                                        "also write OUT/report.html");
+                                                        "also write OUT/report.html")(
+      "overwrite", po::bool_switch(&overwrite),
+      "replace result files in --out that geosim did not write or that belong to another "
+      "command's result");
   po::options_description hidden;
   hidden.add_options()("dir", po::value<std::vector<std::string>>(&dirs), "shard folders");
   desc.add(hidden);
@@ -140,6 +150,7 @@ int merge_main(const std::vector<std::string>& args) {
   if (out.empty()) throw UserError(where, "--out DIR is required");
 
   std::vector<Shard> shards;
+  std::vector<outdir::FolderLock> read_locks;  // no shard changes while it is merged
   for (const auto& d : dirs) {
     Shard s;
     s.dir = d;
@@ -151,6 +162,7 @@ int merge_main(const std::vector<std::string>& args) {
       throw UserError(SourceLoc{d},
                       "no shard.json here; expected a finished shard: a folder written by geosim "
                       "run or sweep --shard I/N --out DIR");
+    read_locks.push_back(outdir::lock_for_reading(d));
     s.json = io::read_json(d + "/shard.json");
     s.index = s.json["shard"].as_int64();
     s.count = s.json["of"].as_int64();
@@ -204,7 +216,7 @@ int merge_main(const std::vector<std::string>& args) {
                                           "; expected a folder of its own for the merged result");
   }
   if (first.json["kind"].as_string() == "sweep-shard")
-    return merge_sweep(shards, out, quiet, report, args);
+    return merge_sweep(shards, out, quiet, report, overwrite, args);
 
   // Recompile the scenarios the shards ran and check nothing changed since.
   std::vector<std::string> files, sets;
@@ -230,34 +242,65 @@ int merge_main(const std::vector<std::string>& args) {
                     "the scenario files or the posterior changed since the shards ran (their "
                     "sha256 differ); expected the same files");
 
+  // Every input is checked before anything is written: each shard's statistics (sealed,
+  // of this batch) and, with --per-run, each part file's size and sha256 as shard.json
+  // records them.
   for (size_t k = 0; k < shards.size(); ++k) {
-    std::string bytes = io::read_file(shards[k].dir + "/stats.bin");
-    std::string_view in = bytes;
+    const std::string stats_path = shards[k].dir + "/stats.bin";
+    std::vector<experiment::ScenarioRun> parts(runs.size());
+    for (size_t s = 0; s < runs.size(); ++s) parts[s].model = runs[s].model;
+    read_shard_stats(io::read_file(stats_path), stats_path, first.json["key"].as_string(), parts);
+    if (per_run) {
+      const io::JsonValue* listed = shards[k].json.find("parts");
+      if (!listed || !listed->is_array())
+        throw UserError(SourceLoc{shards[k].dir + "/shard.json"},
+                        "lists no per-run part files; expected a shard written by this version "
+                        "of geosim: run the shard again");
+      std::vector<bool> seen_part(runs.size(), false);
+      for (const auto& entry : listed->items()) {
+        const int64_t s = entry["scenario"].as_int64();
+        const std::string file = experiment::RunsWriter::part_path(
+            shards[k].dir, static_cast<size_t>(s), static_cast<int>(shards[k].index));
+        if (s < 0 || static_cast<size_t>(s) >= runs.size() ||
+            std::filesystem::path(file).filename().string() != entry["file"].as_string())
+          throw UserError(entry.loc(),
+                          "a part file that is not this shard's; expected a "
+                          "shard.json written by geosim");
+        seen_part[static_cast<size_t>(s)] = true;
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(file, ec))
+          throw UserError(SourceLoc{file},
+                          "missing; shard.json lists it (the shard's rows of "
+                          "runs.csv): expected the shard folder as its run "
+                          "left it");
+        const auto size = std::filesystem::file_size(file, ec);
+        if (static_cast<int64_t>(size) != entry["bytes"].as_int64() ||
+            io::sha256_file(file) != entry["sha256"].as_string())
+          throw UserError(SourceLoc{file}, "has " + std::to_string(size) +
+                                               " bytes and a sha256 other than shard.json "
+                                               "records (cut short or changed); expected the "
+                                               "file as the shard wrote it: run the shard again");
+      }
+      for (size_t s = 0; s < runs.size(); ++s)
+        if (parts[s].ok && !seen_part[s])
+          throw UserError(SourceLoc{shards[k].dir + "/shard.json"},
+                          "lists no part file for scenario " + runs[s].model->id +
+                              "; expected one for every scenario that finished");
+    }
     for (size_t s = 0; s < runs.size(); ++s) {
-      if (in.size() < 8)
-        throw UserError(SourceLoc{shards[k].dir + "/stats.bin"},
-                        "truncated; expected a complete shard");
-      uint64_t n;
-      std::memcpy(&n, in.data(), sizeof n);
-      in.remove_prefix(sizeof n);
-      if (in.size() < n)
-        throw UserError(SourceLoc{shards[k].dir + "/stats.bin"},
-                        "truncated; expected a complete shard");
-      experiment::ScenarioRun part;
-      part.model = runs[s].model;
-      experiment::decode_partial(in.substr(0, n), part);
-      in.remove_prefix(n);
       if (k == 0) {
-        runs[s].ok = part.ok;
-        runs[s].error = part.error;
-        runs[s].stats = std::move(part.stats);
+        runs[s].ok = parts[s].ok;
+        runs[s].error = parts[s].error;
+        runs[s].stats = std::move(parts[s].stats);
       } else {
-        experiment::merge_partial(runs[s], part);
+        experiment::merge_partial(runs[s], parts[s]);
       }
     }
   }
 
   prepare_out_dir(out);
+  outdir::FolderLock lock = outdir::lock_for_writing(out, "geosim merge");
+  outdir::check_may_replace_results(out, outdir::Kind::kRun, overwrite, "geosim merge");
   experiment::ManifestInfo info;
   info.command = "merge";
   info.command_line = {"geosim"};

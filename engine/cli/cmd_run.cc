@@ -15,6 +15,7 @@
 #include "experiment/output.h"
 #include "experiment/runner.h"
 #include "experiment/summary.h"
+#include "outdir/outdir.h"
 #if __has_include("report/report.h")
 #include "report/report.h"
 #define GEOSIM_HAVE_REPORT 1
@@ -69,7 +70,25 @@ int run_main(const std::vector<std::string>& args) {
                             "(the rows of a batch are told apart by it)");
   apply_sets(a.sets, models);
   const PosteriorUse post = load_posterior(a.posterior, models, set_names(a.sets));
-  if (!a.out.empty()) prepare_out_dir(a.out);
+  // One process owns --out (rank 0 for all ranks), it is writable, and what the result
+  // replaces is geosim's (outdir/outdir.h): all checked before anything runs.
+  outdir::FolderLock lock;
+  std::string refusal;
+  if (!a.out.empty() && root) {
+    try {
+      prepare_out_dir(a.out);
+      lock = outdir::lock_for_writing(a.out, "geosim run");
+      if (!sharded)
+        outdir::check_may_replace_results(a.out, outdir::Kind::kRun, a.overwrite, "geosim run");
+    } catch (const UserError& e) {
+      if (!dist::active()) throw;
+      refusal = e.what();
+    }
+  }
+  if (dist::active()) {
+    refusal = dist::broadcast(refusal);
+    if (!refusal.empty()) throw UserError(SourceLoc{a.out}, refusal);
+  }
   dist::barrier();
 
   const auto t0 = std::chrono::steady_clock::now();
@@ -79,6 +98,7 @@ int run_main(const std::vector<std::string>& args) {
   info.command_line.insert(info.command_line.end(), args.begin(), args.end());
   info.start_time = experiment::utc_now_iso8601();
   info.threads = a.thread_count();
+  info.ranks = dist::size();
 
   std::vector<const sim::Model*> model_ptrs;
   for (auto& m : models) model_ptrs.push_back(m.get());
@@ -138,12 +158,7 @@ int run_main(const std::vector<std::string>& args) {
       for (const auto& r : done) done_models.push_back(r.model);
       info.wall_seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::vector<std::pair<std::string, int>> sources;
-      sources.emplace_back(a.out, 0);
-      experiment::write_summary(a.out + "/summary.csv", done);
-      experiment::write_trajectories(a.out + "/trajectories.csv", done);
-      experiment::write_manifest(a.out + "/manifest.json", info, done);
-      experiment::remove_stale_results(a.out, {"summary.csv", "trajectories.csv", "manifest.json"});
+      experiment::write_result_folder(a.out, done, info, nullptr);
       kept = "kept the results of " + std::to_string(done.size()) + " finished scenario(s) in " +
              a.out + (a.per_run ? " (runs.csv not written)" : "");
     }
@@ -151,7 +166,9 @@ int run_main(const std::vector<std::string>& args) {
   }
 
   if (sharded) {
-    write_shard_folder(a.out, shard, runs, a.sets, a.posterior, a.per_run, info);
+    write_shard_folder(
+        a.out, shard, runs, a.sets, a.posterior, a.per_run, info,
+        runs_writer ? runs_writer->parts() : std::vector<std::pair<size_t, std::string>>{});
     if (runs_writer) runs_writer->keep_parts();
     int code = kExitOk;
     for (const auto& r : runs)
@@ -215,7 +232,8 @@ int run_main(const std::vector<std::string>& args) {
       if (a.report) report::write_report(a.out, a.out + "/report.html");
 #endif
       if (!a.quiet) std::fprintf(stderr, "geosim: results written to %s\n", a.out.c_str());
-    } else if (a.out.empty() && !a.quiet) {
+    }
+    if (!a.quiet) {  // the table, with or without --out
       bool first = true;
       for (const auto& r : runs) {
         if (!r.ok) continue;

@@ -17,6 +17,7 @@
 #include "io/atomic_file.h"
 #include "io/json.h"
 #include "io/read_file.h"
+#include "outdir/outdir.h"
 #if __has_include("report/report.h")
 #include "report/report.h"
 #define GEOSIM_HAVE_REPORT 1
@@ -135,7 +136,25 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
   for (const auto& name : design.names)
     taken.emplace_back(name, points_file.empty() ? "--vary " + name : "--points " + points_file);
   const PosteriorUse post = load_posterior(a.posterior, models, taken);
-  prepare_out_dir(a.out);
+  // One process owns --out, it is writable, and what the sweep replaces is geosim's
+  // (outdir/outdir.h); rank 0 checks for all ranks.
+  outdir::FolderLock lock;
+  std::string refusal;
+  if (dist::rank() == 0) {
+    try {
+      prepare_out_dir(a.out);
+      lock = outdir::lock_for_writing(a.out, "geosim sweep");
+      if (!sharded)
+        outdir::check_may_replace_results(a.out, outdir::Kind::kSweep, a.overwrite, "geosim sweep");
+    } catch (const UserError& e) {
+      if (!dist::active()) throw;
+      refusal = e.what();
+    }
+  }
+  if (dist::active()) {
+    refusal = dist::broadcast(refusal);
+    if (!refusal.empty()) throw UserError(SourceLoc{a.out}, refusal);
+  }
 
   experiment::SweepOptions so;
   so.replicates = a.replicates.value_or(model.default_replicates);
@@ -167,6 +186,7 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
   }
   info.start_time = experiment::utc_now_iso8601();
   info.threads = so.threads;
+  info.ranks = dist::size();
   experiment::SweepResult r = experiment::run_sweep(model, design, so, info);
   if (sharded) {
     // What `geosim merge` needs: which share this is, the sweep's key (as in .sweep/key),
@@ -204,7 +224,9 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
     for (const auto& x : sweep_args) w.value(x);
     w.end_array();
     w.end_object();
-    io::write_file_atomically(a.out + "/shard.json", w.str());
+    outdir::Publication pub(a.out);
+    pub.write("shard.json", w.str());
+    pub.publish({});
     if (!a.quiet)
       std::fprintf(stderr,
                    "geosim: shard %lld/%lld: %zu of %zu points (%zu resumed, %zu failed) in %s; "

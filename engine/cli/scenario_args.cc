@@ -57,7 +57,10 @@ void RunArgs::add_options(po::options_description& desc) {
       "write result files into this folder")("per-run", po::bool_switch(&per_run),
                                              "also write runs.csv, one row per replicate")(
       "quiet,q", po::bool_switch(&quiet), "no progress bar and no table")(
-      "report", po::bool_switch(&report), "also write report.html into --out");
+      "report", po::bool_switch(&report), "also write report.html into --out")(
+      "overwrite", po::bool_switch(&overwrite),
+      "replace result files in --out that geosim did not write, or that belong to another "
+      "command's result");
 }
 
 void RunArgs::validate() const {

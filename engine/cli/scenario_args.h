@@ -30,8 +30,10 @@ struct RunArgs {
   bool per_run = false;
   bool quiet = false;
   bool report = false;
+  bool overwrite = false;
 
-  // Declares --replicates --seed --threads --set --posterior --out --per-run --quiet --report.
+  // Declares --replicates --seed --threads --set --posterior --out --per-run --quiet --report
+  // --overwrite.
   void add_options(po::options_description& desc);
   // Checks values (replicates >= 1 and < 2^32, threads >= 1 ...); throws UserError.
   void validate() const;

@@ -1,12 +1,15 @@
 #include "cli/shard.h"
 
+#include <cstring>
 #include <filesystem>
 
 #include "core/error.h"
 #include "io/atomic_file.h"
 #include "io/json.h"
 #include "io/number.h"
+#include "io/sealed.h"
 #include "io/sha256.h"
+#include "outdir/outdir.h"
 
 namespace geosim::cli {
 
@@ -41,15 +44,18 @@ std::string batch_key(const std::vector<experiment::ScenarioRun>& runs, bool per
 void write_shard_folder(const std::string& dir, const ShardSpec& shard,
                         const std::vector<experiment::ScenarioRun>& runs,
                         const std::vector<std::string>& sets, const std::string& posterior,
-                        bool per_run, const experiment::ManifestInfo& info) {
-  std::string stats;
+                        bool per_run, const experiment::ManifestInfo& info,
+                        const std::vector<std::pair<size_t, std::string>>& parts) {
+  const std::string key = batch_key(runs, per_run);
+  std::string stats = key;
   for (const auto& r : runs) {
     std::string bytes = experiment::encode_partial(r);
     uint64_t n = bytes.size();
     stats.append(reinterpret_cast<const char*>(&n), sizeof n);
     stats += bytes;
   }
-  io::write_file_atomically(dir + "/stats.bin", stats);
+  outdir::Publication pub(dir);
+  pub.write("stats.bin", io::seal("shard-stats", kShardStatsVersion, stats));
   io::JsonWriter w;
   w.begin_object();
   w.member("program", std::string("geosim"));
@@ -57,7 +63,7 @@ void write_shard_folder(const std::string& dir, const ShardSpec& shard,
   w.member("kind", std::string("shard"));
   w.member("shard", shard.index);
   w.member("of", shard.count);
-  w.member("key", batch_key(runs, per_run));
+  w.member("key", key);
   w.member("per_run", per_run);
   w.member("threads", static_cast<int64_t>(info.threads));
   w.member("start_time", info.start_time);
@@ -81,8 +87,39 @@ void write_shard_folder(const std::string& dir, const ShardSpec& shard,
     w.end_object();
   }
   w.end_array();
+  w.key("parts").begin_array();
+  for (const auto& [scenario, path] : parts) {
+    w.begin_object();
+    w.member("scenario", static_cast<int64_t>(scenario));
+    w.member("file", std::filesystem::path(path).filename().string());
+    w.member("bytes", static_cast<int64_t>(std::filesystem::file_size(path)));
+    w.member("sha256", io::sha256_file(path));
+    w.end_object();
+  }
+  w.end_array();
   w.end_object();
-  io::write_file_atomically(dir + "/shard.json", w.str() + "\n");
+  pub.write("shard.json", w.str() + "\n");
+  pub.publish({});
+}
+
+void read_shard_stats(std::string_view bytes, const std::string& path, const std::string& key,
+                      std::vector<experiment::ScenarioRun>& runs) {
+  std::string_view in = io::unseal(bytes, "shard-stats", kShardStatsVersion, path);
+  auto refuse = [&](const std::string& why) {
+    throw UserError(SourceLoc{path}, why + "; expected the stats.bin of this folder's shard.json");
+  };
+  if (in.substr(0, key.size()) != key) refuse("the statistics of another batch");
+  in.remove_prefix(key.size());
+  for (auto& r : runs) {
+    uint64_t n;
+    if (in.size() < sizeof n) refuse("fewer scenarios than the batch has");
+    std::memcpy(&n, in.data(), sizeof n);
+    in.remove_prefix(sizeof n);
+    if (in.size() < n) refuse("fewer scenarios than the batch has");
+    experiment::decode_partial(in.substr(0, n), r);
+    in.remove_prefix(n);
+  }
+  if (!in.empty()) refuse("more scenarios than the batch has");
 }
 
 }  // namespace geosim::cli

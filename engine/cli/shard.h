@@ -25,9 +25,21 @@ ShardSpec parse_shard(const std::string& text);
 // it. Shards of one run share it.
 std::string batch_key(const std::vector<experiment::ScenarioRun>& runs, bool per_run);
 
+// Writes stats.bin (sealed: io/sealed.h; the batch key, then each scenario's partial
+// result) and shard.json (listing each per-run part with its size and sha256, checked by
+// merge before it writes anything), as one outdir::Publication, shard.json last.
 void write_shard_folder(const std::string& dir, const ShardSpec& shard,
                         const std::vector<experiment::ScenarioRun>& runs,
                         const std::vector<std::string>& sets, const std::string& posterior,
-                        bool per_run, const experiment::ManifestInfo& info);
+                        bool per_run, const experiment::ManifestInfo& info,
+                        const std::vector<std::pair<size_t, std::string>>& parts);
+
+// The scenarios' partial results in a shard's stats.bin (`bytes`, read from `path`),
+// decoded into `runs` (whose models are set). A damaged, truncated, extended or foreign
+// file, or one of another batch than `key`, is a UserError.
+void read_shard_stats(std::string_view bytes, const std::string& path, const std::string& key,
+                      std::vector<experiment::ScenarioRun>& runs);
+
+inline constexpr int kShardStatsVersion = 2;
 
 }  // namespace geosim::cli

@@ -16,6 +16,7 @@
 #include "io/json.h"
 #include "io/number.h"
 #include "io/sha256.h"
+#include "outdir/outdir.h"
 
 namespace geosim::experiment {
 
@@ -122,8 +123,8 @@ void write_scenario_json(io::JsonWriter& w, const sim::Model& m,
   w.end_object();
 }
 
-void write_manifest(const std::string& path, const ManifestInfo& info,
-                    const std::vector<ScenarioRun>& runs) {
+std::string manifest_text(const ManifestInfo& info, const std::vector<ScenarioRun>& runs,
+                          outdir::Publication& pub) {
   io::JsonWriter w;
   w.begin_object();
   w.member("program", std::string("geosim"));
@@ -135,6 +136,7 @@ void write_manifest(const std::string& path, const ManifestInfo& info,
   w.member("start_time", info.start_time);
   w.member("wall_seconds", info.wall_seconds);
   w.member("threads", static_cast<int64_t>(info.threads));
+  w.member("ranks", static_cast<int64_t>(info.ranks));
   w.key("scenarios").begin_array();
   for (const auto& r : runs)
     write_scenario_json(w, *r.model, r.uniforms, r.seed, r.replicates, r.posterior);
@@ -149,11 +151,20 @@ void write_manifest(const std::string& path, const ManifestInfo& info,
     }
   w.end_array();
   if (info.extra) info.extra(w);
+  w.key("outputs").begin_array();
+  for (const auto& o : pub.finish()) {
+    w.begin_object();
+    w.member("path", o.name);
+    w.member("sha256", o.sha256);
+    w.member("bytes", static_cast<int64_t>(o.size));
+    w.end_object();
+  }
+  w.end_array();
   w.end_object();
-  io::write_file_atomically(path, w.str() + "\n");
+  return w.str() + "\n";
 }
 
-void write_summary(const std::string& path, const std::vector<ScenarioRun>& runs) {
+std::string summary_text(const std::vector<ScenarioRun>& runs) {
   std::ostringstream out;
   io::CsvWriter csv(out);
   bool any_posterior = false;
@@ -168,48 +179,39 @@ void write_summary(const std::string& path, const std::vector<ScenarioRun>& runs
         if (any_posterior) f.push_back(r.posterior ? r.posterior->posterior().sha256 : "");
         csv.row(f);
       }
-  io::write_file_atomically(path, out.str());
+  return out.str();
 }
 
-void write_trajectories(const std::string& path, const std::vector<ScenarioRun>& runs) {
+std::string trajectories_text(const std::vector<ScenarioRun>& runs) {
   std::ostringstream out;
   io::CsvWriter csv(out);
   csv.row(trajectory_header());
   for (const auto& r : runs)
     if (r.ok)
       for (const auto& row : trajectory_rows(*r.model, r.stats)) csv.row(trajectory_fields(row));
-  io::write_file_atomically(path, out.str());
+  return out.str();
 }
 
 void write_result_folder(const std::string& out, const std::vector<ScenarioRun>& runs,
                          const ManifestInfo& info,
                          const std::vector<std::pair<std::string, int>>* runs_sources) {
-  write_summary(out + "/summary.csv", runs);
-  write_trajectories(out + "/trajectories.csv", runs);
+  outdir::Publication pub(out);
+  pub.write("summary.csv", summary_text(runs));
+  pub.write("trajectories.csv", trajectories_text(runs));
+  std::vector<const sim::Model*> models;
+  for (const auto& r : runs) models.push_back(r.model);
   if (runs_sources) {
-    std::vector<const sim::Model*> models;
     std::vector<bool> ok;
-    for (const auto& r : runs) {
-      models.push_back(r.model);
-      ok.push_back(r.ok);
-    }
-    RunsWriter::join(out, models, *runs_sources, ok);
+    for (const auto& r : runs) ok.push_back(r.ok);
+    RunsWriter::join(pub, models, *runs_sources, ok);
   }
-  write_manifest(out + "/manifest.json", info, runs);
-  std::vector<std::string> written = {"summary.csv", "trajectories.csv", "manifest.json"};
-  if (runs_sources) written.push_back("runs.csv");
-  remove_stale_results(out, written);
-}
-
-void remove_stale_results(const std::string& out, const std::vector<std::string>& written) {
-  static const char* const kResults[] = {"summary.csv",   "trajectories.csv", "runs.csv",
-                                         "sweep.csv",     "sensitivity.csv",  "compare.csv",
-                                         "manifest.json", "report.html"};
-  for (const char* name : kResults) {
-    if (std::find(written.begin(), written.end(), name) != written.end()) continue;
-    std::error_code ec;
-    std::filesystem::remove(std::filesystem::path(out) / name, ec);
-  }
+  const std::string manifest = manifest_text(info, runs, pub);
+  pub.write("manifest.json", manifest);
+  pub.publish(outdir::result_names());
+  if (runs_sources)
+    for (size_t s = 0; s < models.size(); ++s)
+      for (const auto& [dir, tag] : *runs_sources)
+        if (dir == out) std::remove(RunsWriter::part_path(dir, s, tag).c_str());
 }
 
 std::vector<std::string> runs_columns(const std::vector<const sim::Model*>& models) {
@@ -234,7 +236,7 @@ RunsWriter::~RunsWriter() {
     std::remove(current_path_.c_str());
   }
   if (!keep_)
-    for (const auto& p : written_) std::remove(p.c_str());
+    for (const auto& p : written_) std::remove(p.second.c_str());
 }
 
 void RunsWriter::begin_scenario(size_t scenario_index) {
@@ -243,6 +245,7 @@ void RunsWriter::begin_scenario(size_t scenario_index) {
   for (const auto& o : model_->outcomes)
     column_of_outcome_.push_back(
         static_cast<int>(std::find(columns_.begin(), columns_.end(), o.name) - columns_.begin()));
+  current_scenario_ = scenario_index;
   current_path_ = part_path(dir_, scenario_index, tag_);
   current_ = std::make_unique<std::ofstream>(current_path_, std::ios::binary | std::ios::trunc);
   if (!*current_)
@@ -273,17 +276,17 @@ void RunsWriter::end_scenario(bool ok) {
   bool good = static_cast<bool>(*current_);
   current_.reset();
   if (ok && good) {
-    written_.push_back(current_path_);
+    written_.emplace_back(current_scenario_, current_path_);
   } else {
     std::remove(current_path_.c_str());
     if (ok) throw UserError(SourceLoc{current_path_}, "write failed (disk full?)");
   }
 }
 
-void RunsWriter::join(const std::string& out_dir, const std::vector<const sim::Model*>& models,
+void RunsWriter::join(outdir::Publication& pub, const std::vector<const sim::Model*>& models,
                       const std::vector<std::pair<std::string, int>>& sources,
                       const std::vector<bool>& ok) {
-  io::AtomicFile out(out_dir + "/runs.csv");
+  io::AtomicFile& out = pub.add("runs.csv");
   out.out() << io::csv_line(runs_columns(models)) << '\n';
   for (size_t s = 0; s < models.size(); ++s) {
     if (!ok[s]) continue;
@@ -295,10 +298,6 @@ void RunsWriter::join(const std::string& out_dir, const std::vector<const sim::M
       if (in.peek() != std::ifstream::traits_type::eof()) out.out() << in.rdbuf();
     }
   }
-  out.commit();
-  for (size_t s = 0; s < models.size(); ++s)
-    for (const auto& [dir, tag] : sources)
-      if (dir == out_dir) std::remove(part_path(dir, s, tag).c_str());
 }
 
 std::string encode_partial(const ScenarioRun& run) {

@@ -17,6 +17,9 @@ namespace geosim::io {
 class AtomicFile;
 class JsonWriter;
 }  // namespace geosim::io
+namespace geosim::outdir {
+class Publication;
+}
 
 namespace geosim::experiment {
 
@@ -40,6 +43,7 @@ struct ManifestInfo {
   std::string start_time;                 // ISO 8601, UTC
   double wall_seconds = 0;
   int threads = 1;
+  int ranks = 1;  // MPI ranks that ran the replicates (1: one process)
   // Writes extra top-level members (e.g. "sweep"); may be empty.
   std::function<void(io::JsonWriter&)> extra;
 };
@@ -56,13 +60,15 @@ void write_scenario_json(io::JsonWriter& w, const sim::Model& model,
 // The member "posterior": {path, sha256, draws, effective_draws, weighted, parameters}.
 void write_posterior_json(io::JsonWriter& w, const posterior::Binding& b);
 
-void write_manifest(const std::string& path, const ManifestInfo& info,
-                    const std::vector<ScenarioRun>& runs);
+// manifest.json's text. `pub` holds the other files of the result, already staged: each
+// is listed under "outputs" with its sha256 and size (outdir::verify_result_set).
+std::string manifest_text(const ManifestInfo& info, const std::vector<ScenarioRun>& runs,
+                          outdir::Publication& pub);
 // Successful runs only: a failed run contributes nothing (no average over a NaN).
 // When a run took parameters from a posterior, a last column `posterior` holds the
 // posterior file's sha256 on that run's rows (empty on other runs' rows).
-void write_summary(const std::string& path, const std::vector<ScenarioRun>& runs);
-void write_trajectories(const std::string& path, const std::vector<ScenarioRun>& runs);
+std::string summary_text(const std::vector<ScenarioRun>& runs);
+std::string trajectories_text(const std::vector<ScenarioRun>& runs);
 
 // runs.csv, streamed: scenario,replicate, then one column per outcome name (the union
 // over the batch's scenarios, in order of first appearance). A `cases` outcome holds
@@ -78,21 +84,25 @@ class RunsWriter {
   void add(const BlockRows& rows);
   // Closes the current part; a failed scenario's part is deleted.
   void end_scenario(bool ok);
-  // Writes DIR_OUT/runs.csv from the parts in `sources` (folder, tag), scenario by
-  // scenario, source by source, skipping scenarios with ok[s] false; removes the parts.
-  static void join(const std::string& out_dir, const std::vector<const sim::Model*>& models,
+  // Stages runs.csv in `pub` from the parts in `sources` (folder, tag), scenario by
+  // scenario, source by source, skipping scenarios with ok[s] false. A missing part is a
+  // UserError (nothing is published then).
+  static void join(outdir::Publication& pub, const std::vector<const sim::Model*>& models,
                    const std::vector<std::pair<std::string, int>>& sources,
                    const std::vector<bool>& ok);
   static std::string part_path(const std::string& dir, size_t scenario, int tag);
   // Keep parts on disk at destruction (they are someone else's to join).
   void keep_parts() { keep_ = true; }
+  // The parts written for finished scenarios: (scenario index, path).
+  const std::vector<std::pair<size_t, std::string>>& parts() const { return written_; }
 
  private:
   std::string dir_;
   std::vector<const sim::Model*> models_;
   int tag_;
   std::vector<std::string> columns_;
-  std::vector<std::string> written_;
+  std::vector<std::pair<size_t, std::string>> written_;
+  size_t current_scenario_ = 0;
   std::string current_path_;
   std::unique_ptr<std::ofstream> current_;
   const sim::Model* model_ = nullptr;
@@ -102,13 +112,12 @@ class RunsWriter {
 };
 
 // Writes summary.csv, trajectories.csv, runs.csv (joined from `runs_sources` when given)
-// and manifest.json for a batch whose runs are complete (merged), as `run` does.
-// The names of the result files geosim writes into an output folder (summary.csv, ...,
-// report.html). After a command has written its files into `out`, the others of these
-// that an earlier command left there are removed, so that the folder (and a report drawn
-// from it) describes one result. Other files are never touched.
-void remove_stale_results(const std::string& out, const std::vector<std::string>& written);
-
+// and manifest.json for a batch whose runs are complete (merged), as `run` does, as one
+// outdir::Publication: all or nothing, manifest last. The result files of an earlier
+// command that this one does not write (outdir::result_names) are removed in the same
+// publication, so the folder (and a report drawn from it) describes one result; the
+// caller has checked with outdir::check_may_replace_results that they may go. Parts
+// joined from `out` itself are removed once published.
 void write_result_folder(const std::string& out, const std::vector<ScenarioRun>& runs,
                          const ManifestInfo& info,
                          const std::vector<std::pair<std::string, int>>* runs_sources);

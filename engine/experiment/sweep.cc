@@ -24,7 +24,9 @@
 #include "io/json.h"
 #include "io/number.h"
 #include "io/read_file.h"
+#include "io/sealed.h"
 #include "io/sha256.h"
+#include "outdir/outdir.h"
 
 namespace geosim::experiment {
 
@@ -42,6 +44,21 @@ std::string read_sweep_file(const std::string& path) {
   io::InputFile how;
   how.expected = "a file of an unfinished sweep, written by geosim";
   return io::read_input(path, how);
+}
+
+// A point file is sealed (io/sealed.h): a damaged one is refused, never assembled.
+constexpr int kPointVersion = 1;
+const char* point_kind(const char* suffix) {
+  const std::string s = suffix;
+  return s == ".csv" ? "sweep-point" : s == ".traj.csv" ? "sweep-point-trajectories" : "sweep-point-runs";
+}
+void write_point(const std::string& dir, size_t p, const char* suffix, const std::string& text) {
+  io::write_file_atomically(point_path(dir, p, suffix),
+                            io::seal(point_kind(suffix), kPointVersion, text));
+}
+std::string read_point(const std::string& dir, size_t p, const char* suffix) {
+  const std::string path = point_path(dir, p, suffix);
+  return std::string(io::unseal(read_sweep_file(path), point_kind(suffix), kPointVersion, path));
 }
 
 // Everything that determines a sweep's numbers; a resumed sweep must match it.
@@ -200,6 +217,9 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
       refusal = "point " + std::to_string(p) + " of " + std::to_string(todo.size()) +
                 " is in none of the shards; expected shards that together hold every point";
     if (o.resume && fs::exists(point_path(dir, p, ".csv"))) {
+      read_point(dir, p, ".csv");  // a damaged point is refused before anything runs
+      if (o.per_run) read_point(dir, p, ".runs.csv");
+      if (o.per_point_trajectories) read_point(dir, p, ".traj.csv");
       todo[p] = 0;
       ++result.resumed;
     }
@@ -288,10 +308,9 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
           csv.row(f);
           runs_text.str("");
         }
-        if (o.per_run) io::write_file_atomically(point_path(dir, p, ".runs.csv"), runs_text.str());
-        if (o.per_point_trajectories)
-          io::write_file_atomically(point_path(dir, p, ".traj.csv"), traj_text.str());
-        io::write_file_atomically(point_path(dir, p, ".csv"), text.str());
+        if (o.per_run) write_point(dir, p, ".runs.csv", runs_text.str());
+        if (o.per_point_trajectories) write_point(dir, p, ".traj.csv", traj_text.str());
+        write_point(dir, p, ".csv", text.str());
         size_t d = ++done;
         if (o.progress) {
           std::lock_guard<std::mutex> lock(mu);
@@ -326,7 +345,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
     for (size_t p = 0; p < design.points.size(); ++p) {
       if (!in_shard(p, o.shard_index, o.shard_count)) continue;
       io::CsvTable t = io::parse_csv(io::csv_line(sweep_header(design, o.posterior != nullptr)) +
-                                         "\n" + read_sweep_file(point_path(dir, p, ".csv")),
+                                         "\n" + read_point(dir, p, ".csv"),
                                      point_path(dir, p, ".csv"));
       const int c_status = t.column("status");
       if (!t.rows.empty() && t.rows[0][static_cast<size_t>(c_status)] != "ok") ++result.failed;
@@ -339,7 +358,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   // (outcome, statistic) -> value per point, for the statistics sensitivity works on.
   std::map<std::pair<std::string, std::string>, std::vector<double>> series;
   for (size_t p = 0; p < design.points.size(); ++p) {
-    std::string part = read_sweep_file(point_path(dir, p, ".csv"));
+    std::string part = read_point(dir, p, ".csv");
     sweep_text += part;
     io::CsvTable t =
         io::parse_csv(io::csv_line(sweep_header(design, o.posterior != nullptr)) + "\n" + part,
@@ -358,7 +377,9 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
       if (auto x = io::try_parse_double(row[static_cast<size_t>(c_value)])) v[p] = *x;
     }
   }
-  io::write_file_atomically(o.out + "/sweep.csv", sweep_text);
+  // Every file of the result is staged and published together, manifest last.
+  outdir::Publication pub(o.out);
+  pub.write("sweep.csv", sweep_text);
 
   if (design.kind == DesignKind::kSobol || design.kind == DesignKind::kMorris) {
     std::string sens = io::csv_line(sensitivity_header()) + "\n";
@@ -379,27 +400,24 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
         sens += io::csv_line(sensitivity_fields(r)) + "\n";
       }
     }
-    io::write_file_atomically(o.out + "/sensitivity.csv", sens);
+    pub.write("sensitivity.csv", sens);
   }
 
   if (o.per_run) {
-    io::AtomicFile runs(o.out + "/runs.csv");
+    io::AtomicFile& runs = pub.add("runs.csv");
     std::vector<std::string> h = {"point", "replicate"};
     for (const auto& om : model.outcomes) h.push_back(om.name);
     runs.out() << io::csv_line(h) << '\n';
-    for (size_t p = 0; p < design.points.size(); ++p)
-      runs.out() << read_sweep_file(point_path(dir, p, ".runs.csv"));
-    runs.commit();
+    for (size_t p = 0; p < design.points.size(); ++p) runs.out() << read_point(dir, p, ".runs.csv");
   }
 
   if (o.per_point_trajectories) {
-    io::AtomicFile traj(o.out + "/trajectories.csv");
+    io::AtomicFile& traj = pub.add("trajectories.csv");
     std::vector<std::string> h = {"point"};
     h.insert(h.end(), trajectory_header().begin(), trajectory_header().end());
     traj.out() << io::csv_line(h) << '\n';
     for (size_t p = 0; p < design.points.size(); ++p)
-      traj.out() << io::read_file(point_path(dir, p, ".traj.csv"));
-    traj.commit();
+      traj.out() << read_point(dir, p, ".traj.csv");
   }
 
   info.extra = [&](io::JsonWriter& w) {
@@ -443,13 +461,9 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   sr.replicates = o.replicates;
   sr.ok = true;
   info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  write_manifest(o.out + "/manifest.json", info, {sr});
-  std::vector<std::string> written = {"sweep.csv", "manifest.json"};
-  if (design.kind == DesignKind::kSobol || design.kind == DesignKind::kMorris)
-    written.push_back("sensitivity.csv");
-  if (o.per_run) written.push_back("runs.csv");
-  if (o.per_point_trajectories) written.push_back("trajectories.csv");
-  remove_stale_results(o.out, written);
+  const std::string manifest = manifest_text(info, {sr}, pub);
+  pub.write("manifest.json", manifest);
+  pub.publish(outdir::result_names());
   fs::remove_all(dir, ec);
   return result;
 }

@@ -10,6 +10,7 @@
 #include <streambuf>
 
 #include "core/error.h"
+#include "io/sha256.h"
 
 namespace geosim::io {
 
@@ -55,6 +56,8 @@ class AtomicFile::FdBuf : public std::streambuf {
   explicit FdBuf(int fd) : fd_(fd) { setp(buffer_, buffer_ + sizeof buffer_); }
   int fd() const { return fd_; }
   int error() const { return error_; }
+  Sha256& hash() { return hash_; }
+  uint64_t bytes() const { return bytes_; }
   void release() { fd_ = -1; }
 
   int sync() override { return flush_buffer() ? 0 : -1; }
@@ -76,6 +79,8 @@ class AtomicFile::FdBuf : public std::streambuf {
         error_ = error_ ? error_ : err;
         return 0;
       }
+      hash_.update(std::string_view(s, static_cast<size_t>(n)));
+      bytes_ += static_cast<uint64_t>(n);
       return n;
     }
     return std::streambuf::xsputn(s, n);
@@ -91,16 +96,35 @@ class AtomicFile::FdBuf : public std::streambuf {
         error_ = err;
         return false;
       }
+      hash_.update(std::string_view(buffer_, n));
+      bytes_ += n;
     }
     return true;
   }
 
   int fd_;
   int error_ = 0;
+  Sha256 hash_;
+  uint64_t bytes_ = 0;
   char buffer_[1 << 16];
 };
 
+void check_replaceable_kind(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return;
+  const char* what = S_ISDIR(st.st_mode)    ? "a folder"
+                     : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
+                     : S_ISCHR(st.st_mode)  ? "a character device"
+                     : S_ISBLK(st.st_mode)  ? "a block device"
+                     : S_ISSOCK(st.st_mode) ? "a socket"
+                                            : "not a regular file";
+  throw UserError(SourceLoc{path}, std::string("is ") + what +
+                                       "; geosim replaces only regular files; expected a "
+                                       "file name (or a folder for the files)");
+}
+
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+  check_replaceable_kind(path_);
   temp_path_ = folder_of(path_) + "/." + name_of(path_) + ".tmp." +
                std::to_string(static_cast<long>(::getpid())) + "." +
                std::to_string(temp_counter.fetch_add(1));
@@ -113,7 +137,8 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
 AtomicFile::~AtomicFile() { discard(); }
 
 std::ostream& AtomicFile::out() {
-  GEOSIM_ASSERT(!committed_ && out_, "AtomicFile::out after commit or a failed commit");
+  GEOSIM_ASSERT(!committed_ && !finished_ && out_,
+                "AtomicFile::out after commit or a failed commit");
   return *out_;
 }
 
@@ -127,7 +152,12 @@ void AtomicFile::discard() noexcept {
 }
 
 void AtomicFile::commit() {
-  GEOSIM_ASSERT(!committed_ && buf_, "AtomicFile::commit twice");
+  finish();
+  publish();
+}
+
+void AtomicFile::finish() {
+  GEOSIM_ASSERT(!committed_ && !finished_ && buf_, "AtomicFile::finish twice");
   out_->flush();
   int fd = buf_->fd();
   int err = buf_->error();
@@ -140,15 +170,30 @@ void AtomicFile::commit() {
     buf_.reset();
     fail(path_, "cannot write the file", err);
   }
-  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
-    err = errno;
+  sha256_ = buf_->hash().hex_digest();
+  size_ = buf_->bytes();
+  finished_ = true;
+  out_.reset();
+}
+
+void AtomicFile::publish() {
+  GEOSIM_ASSERT(finished_ && !committed_, "AtomicFile::publish before finish or twice");
+  try {
+    check_replaceable_kind(path_);  // it may have changed since the constructor
+  } catch (...) {
     ::unlink(temp_path_.c_str());
-    out_.reset();
     buf_.reset();
+    committed_ = true;  // nothing left to discard
+    throw;
+  }
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+    int err = errno;
+    ::unlink(temp_path_.c_str());
+    buf_.reset();
+    committed_ = true;
     fail(path_, "cannot replace the file", err);
   }
   committed_ = true;
-  out_.reset();
   buf_.reset();
   // Make the rename durable. A folder that cannot be opened or synced (some network file
   // systems) does not undo a rename that has happened, so this is best effort.

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "io/atomic_file.h"
+#include "outdir/outdir.h"
 #include "report/calibration.h"
 #include "report/charts.h"
 #include "report/folder.h"
@@ -887,13 +888,15 @@ std::string Page::render() {
 }  // namespace
 
 std::string render_report(const std::string& dir) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) outdir::verify_result_set(dir);  // one result
   const ResultFolder folder = read_result_folder(dir);
   Page page(folder);
   return page.render();
 }
 
 void write_report(const std::string& dir, const std::string& out_file) {
-  io::write_file_atomically(out_file, render_report(dir));
+  outdir::write_output(out_file, render_report(dir));
 }
 
 }  // namespace geosim::report
