@@ -7,6 +7,7 @@
 #include "io/json.h"
 #include "io/number.h"
 #include "io/sha256.h"
+#include "outdir/outdir.h"
 
 namespace geosim::calibrate {
 namespace {
@@ -18,6 +19,7 @@ std::string num(double x) { return std::isfinite(x) ? io::format_double(x) : std
 void write_fit_folder(const std::string& out, const Problem& problem, const Method& method,
                       const FitResult& result, const std::vector<Prediction>& predictions,
                       experiment::ManifestInfo info) {
+  outdir::Publication pub(out);  // all files appear together, manifest last
   {
     std::ostringstream s;
     io::CsvWriter csv(s);
@@ -29,7 +31,7 @@ void write_fit_folder(const std::string& out, const Problem& problem, const Meth
       for (double v : result.draws[i]) f.push_back(io::format_double(v));
       csv.row(f);
     }
-    io::write_file_atomically(out + "/posterior.csv", s.str());
+    pub.write("posterior.csv", s.str());
   }
   {
     std::ostringstream s;
@@ -59,7 +61,7 @@ void write_fit_folder(const std::string& out, const Problem& problem, const Meth
     csv.row({"", "simulations", std::to_string(result.simulations)});
     csv.row({"", "replicate_steps", std::to_string(result.steps_simulated)});
     csv.row({"", "wall_seconds", io::format_double(std::round(result.wall_seconds * 1000) / 1000)});
-    io::write_file_atomically(out + "/fit.csv", s.str());
+    pub.write("fit.csv", s.str());
   }
   {
     std::ostringstream s;
@@ -69,7 +71,7 @@ void write_fit_folder(const std::string& out, const Problem& problem, const Meth
     for (const auto& p : predictions)
       csv.row({p.case_id, p.outcome, p.observed, num(p.mean), num(p.p05), num(p.p95),
                num(p.p_observed), std::to_string(p.replicates)});
-    io::write_file_atomically(out + "/predictions.csv", s.str());
+    pub.write("predictions.csv", s.str());
   }
   experiment::ScenarioRun run;
   run.model = problem.model;
@@ -104,7 +106,9 @@ void write_fit_folder(const std::string& out, const Problem& problem, const Meth
     w.member("key", fit_key(problem, method));
     w.end_object();
   };
-  experiment::write_manifest(out + "/manifest.json", info, {run});
+  const std::string manifest = experiment::manifest_text(info, {run}, pub);
+  pub.write("manifest.json", manifest);
+  pub.publish(outdir::result_names());
 }
 
 }  // namespace geosim::calibrate

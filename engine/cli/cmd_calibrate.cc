@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "dist/dist.h"
 #include "io/number.h"
+#include "outdir/outdir.h"
 #if __has_include("report/report.h")
 #include "report/report.h"
 #define GEOSIM_HAVE_REPORT 1
@@ -105,6 +106,12 @@ int calibrate_main(const std::vector<std::string>& args) {
   ctx.progress = !a.quiet && isatty(STDERR_FILENO);
   calibrate::check_problem(problem, m, ctx);  // before --out exists: a refusal writes nothing
   prepare_out_dir(a.out);
+  outdir::FolderLock lock;
+  if (dist::rank() == 0) {
+    lock = outdir::lock_for_writing(a.out, "geosim calibrate");
+    outdir::check_may_replace_results(a.out, outdir::Kind::kCalibrate, a.overwrite,
+                                      "geosim calibrate");
+  }
   install_interrupt_handler();
   ctx.stop = &interrupt_flag();
 
@@ -114,6 +121,7 @@ int calibrate_main(const std::vector<std::string>& args) {
   info.command_line.insert(info.command_line.end(), args.begin(), args.end());
   info.start_time = experiment::utc_now_iso8601();
   info.threads = ctx.threads;
+  info.ranks = dist::size();
   calibrate::FitResult r;
   std::vector<calibrate::Prediction> preds;
   try {

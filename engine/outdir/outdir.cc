@@ -202,7 +202,9 @@ ManifestView view_manifest(const std::string& dir) {
     const io::JsonValue* program = m.find("program");
     if (!program || !program->is_string() || program->as_string() != "geosim") return v;
     v.ours = true;
-    v.kind = m.find("sweep") ? Kind::kSweep : Kind::kRun;
+    v.kind = m.find("sweep")         ? Kind::kSweep
+             : m.find("calibration") ? Kind::kCalibrate
+                                     : Kind::kRun;
     if (const io::JsonValue* c = m.find("command"); c && c->is_string()) v.command = c->as_string();
     if (const io::JsonValue* outs = m.find("outputs"); outs && outs->is_array())
       for (const auto& o : outs->items()) {
@@ -230,7 +232,9 @@ bool is_our_report(std::string_view head) {
   return head.find("<meta name=\"generator\" content=\"geosim ") != std::string_view::npos;
 }
 
-const char* kind_word(Kind k) { return k == Kind::kSweep ? "sweep" : "run"; }
+const char* kind_word(Kind k) {
+  return k == Kind::kSweep ? "sweep" : k == Kind::kCalibrate ? "calibrate" : "run";
+}
 
 }  // namespace
 
