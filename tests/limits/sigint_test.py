@@ -5,6 +5,7 @@ saying what was kept; every visible file in DIR is complete, and no temporary or
 file is left. Usage: sigint_test.py GEOSIM"""
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -63,6 +64,14 @@ def complete(path):
     if name.endswith(".json"):
         json.loads(data)
         return True
+    if data.startswith(b"geosim-sealed "):  # a sweep point file (io/sealed.h)
+        header, _, data = data.partition(b"\n")
+        fields = header.split(b" ")
+        if len(fields) != 5 or int(fields[3]) != len(data) or \
+                hashlib.sha256(data).hexdigest().encode() != fields[4]:
+            return False
+        if name.endswith(".runs.csv") and data == b"":
+            return True
     if name.endswith(".csv"):
         if not data.endswith(b"\n"):
             return False
