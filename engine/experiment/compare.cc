@@ -83,6 +83,12 @@ void test_mean(const Side& side_a, const Side& side_b, const SummaryEntry& a, co
                CompareRow& row) {
   const SummaryEntry* sd_a = side_a.find(a, "sd");
   const SummaryEntry* sd_b = side_b.find(b, "sd");
+  for (const SummaryEntry* sd : {sd_a, sd_b}) {
+    if (sd && sd->value < 0) {
+      throw UserError(sd->loc, "'sd' of '" + sd->outcome + "' is " + io::format_double(sd->value) +
+                                   "; expected a standard deviation (0 or more)");
+    }
+  }
   if (!sd_a || !sd_b || a.replicates < 2 || b.replicates < 2 || !std::isfinite(sd_a->value) ||
       !std::isfinite(sd_b->value)) {
     return;

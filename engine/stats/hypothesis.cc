@@ -1,5 +1,6 @@
 #include "stats/hypothesis.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -15,11 +16,16 @@ TestResult welch_t_test(double mean_a, double sd_a, int64_t n_a, double mean_b, 
   r.difference = mean_a - mean_b;
   if (n_a < 2 || n_b < 2) return r;
   GEOSIM_ASSERT(sd_a >= 0 && sd_b >= 0, "negative standard deviation");
+  // A difference past the largest double (means of opposite signs near 1e308) cannot be
+  // tested; report it untested rather than with an infinite statistic.
+  if (!std::isfinite(r.difference) || !std::isfinite(sd_a) || !std::isfinite(sd_b)) return r;
   double na = static_cast<double>(n_a), nb = static_cast<double>(n_b);
-  double va = sd_a * sd_a / na, vb = sd_b * sd_b / nb;
-  double se2 = va + vb;
+  // Everything below is computed in units of the larger sd, so that neither the variances
+  // nor their squares (Welch-Satterthwaite's df) overflow or underflow: an sd of 1e300 or
+  // 1e-300 gives the same test as an sd of 1 on rescaled data.
+  const double unit = std::max(sd_a, sd_b);
   r.valid = true;
-  if (se2 == 0) {
+  if (unit == 0) {
     r.df = na + nb - 2;
     r.statistic = r.difference == 0
                       ? 0
@@ -28,7 +34,10 @@ TestResult welch_t_test(double mean_a, double sd_a, int64_t n_a, double mean_b, 
     r.ci = {r.difference, r.difference};
     return r;
   }
-  double se = std::sqrt(se2);
+  const double sa = sd_a / unit, sb = sd_b / unit;
+  const double va = sa * sa / na, vb = sb * sb / nb;
+  const double se2 = va + vb;  // in units of unit^2; at least 1 / max(na, nb)
+  const double se = std::sqrt(se2) * unit;
   r.statistic = r.difference / se;
   r.df = se2 * se2 / (va * va / (na - 1) + vb * vb / (nb - 1));
   r.p_value = student_t_two_sided_p(r.statistic, r.df);

@@ -193,6 +193,36 @@ TEST(Compare, BadSummariesAreUserErrorsWithFileAndLine) {
             std::string::npos);
 }
 
+// Issue 13, item 11: an outcome's sd above ~1e77 (its square over n squared overflows in
+// Welch's degrees of freedom) aborted compare, and so did a negative sd in a hand-edited
+// summary. Huge and tiny sds are tested like any other; a negative sd is refused at its line.
+TEST(Compare, HugeTinyAndNegativeStandardDeviations) {
+  const std::string header = "scenario,outcome,statistic,value,ci_low,ci_high,replicates\n";
+  auto pair = [&](const std::string& mean_a, const std::string& sd_a, const std::string& mean_b,
+                  const std::string& sd_b) {
+    return compare_summaries(
+        parse_summary(header + "s,o,mean," + mean_a + ",,,1000\ns,o,sd," + sd_a + ",,,1000\n",
+                      "a.csv"),
+        parse_summary(header + "s,o,mean," + mean_b + ",,,1000\ns,o,sd," + sd_b + ",,,1000\n",
+                      "b.csv"));
+  };
+  // The same z = 1 / sqrt(2/1000) = 22.36 at every scale: the test is scale-free.
+  for (const auto& [unit, sd] : std::vector<std::pair<std::string, std::string>>{
+           {"1", "1"}, {"1e100", "1e100"}, {"1e300", "1e300"}, {"1e-300", "1e-300"}}) {
+    CompareResult r = pair("0", sd, unit, sd);
+    const CompareRow& m = row(r, "mean");
+    EXPECT_LT(m.p_value, 1e-50) << sd;
+    EXPECT_NEAR(m.ci_low / std::stod(unit), 1 - 1.962 * std::sqrt(0.002), 1e-3) << sd;
+  }
+  CompareResult same = pair("1e300", "1.7e308", "1e300", "1.7e308");
+  EXPECT_EQ(row(same, "mean").p_value, 1);
+  // Means whose difference overflows get no test, and no abort.
+  CompareResult far = pair("-1.7e308", "1", "1.7e308", "1");
+  EXPECT_TRUE(std::isnan(row(far, "mean").p_value));
+  EXPECT_EQ(error_of([&] { pair("0", "-1", "0", "1"); }),
+            "a.csv:3: 'sd' of 'o' is -1; expected a standard deviation (0 or more)");
+}
+
 class CompareCommand : public ::testing::Test {
  protected:
   void SetUp() override {
