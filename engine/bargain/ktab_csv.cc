@@ -267,6 +267,7 @@ class Reader {
 }  // namespace
 
 KtabScenario parse_ktab_csv(std::string_view text, const std::string& display_path) {
+  io::check_text_input(text, display_path, "a KTAB CSV text file in UTF-8");
   return Reader(text, display_path).parse();
 }
 

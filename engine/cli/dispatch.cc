@@ -50,8 +50,8 @@ int dispatch(const std::vector<std::string>& args) {
     if (c.name == args[0]) cmd = &c;
   }
   if (!cmd) {
-    std::fprintf(stderr, "geosim: unknown command '%s'%s; see geosim --help\n", args[0].c_str(),
-                 did_you_mean(args[0], names).c_str());
+    std::fprintf(stderr, "geosim: unknown command '%s'%s; see geosim --help\n",
+                 printable(args[0], 60).c_str(), printable(did_you_mean(args[0], names)).c_str());
     return kExitUsage;
   }
   try {
@@ -59,19 +59,20 @@ int dispatch(const std::vector<std::string>& args) {
   } catch (const UserError& e) {
     // Every MPI rank meets the same mistake; one of them says so.
     if (dist::rank() == 0)
-      for (const Diagnostic& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.str().c_str());
+      for (const Diagnostic& d : e.diagnostics())
+        std::fprintf(stderr, "%s\n", printable(d.str()).c_str());
     return kExitUsage;
   } catch (const Interrupted& e) {
-    if (dist::rank() == 0) std::fprintf(stderr, "geosim: interrupted: %s\n", e.what());
+    if (dist::rank() == 0) std::fprintf(stderr, "geosim: interrupted: %s\n", printable(e.what()).c_str());
     return 130;
   } catch (const RunError& e) {
-    if (dist::rank() == 0) std::fprintf(stderr, "geosim: run failed: %s\n", e.what());
+    if (dist::rank() == 0) std::fprintf(stderr, "geosim: run failed: %s\n", printable(e.what()).c_str());
     return kExitRunFailed;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "geosim: out of memory\n");
     return kExitRunFailed;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "geosim: error: %s\n", e.what());
+    std::fprintf(stderr, "geosim: error: %s\n", printable(e.what()).c_str());
     return kExitRunFailed;
   }
 }

@@ -1,6 +1,7 @@
 #include "core/text.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <numeric>
 
 namespace geosim {
@@ -62,6 +63,105 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
   auto near = nearest_names(name, candidates);
   if (near.empty()) return "";
   return " (did you mean " + quoted_list(near) + "?)";
+}
+
+size_t utf8_length(std::string_view s, size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  size_t n;
+  unsigned min;
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  unsigned cp = c & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) {
+    auto d = static_cast<unsigned char>(s[i + k]);
+    if ((d & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (d & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
+namespace {
+
+bool is_control(uint32_t cp) {
+  return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F);
+}
+
+// The code point of the valid sequence of length n at s[i].
+uint32_t decode(std::string_view s, size_t i, size_t n) {
+  auto c = static_cast<unsigned char>(s[i]);
+  if (n == 1) return c;
+  uint32_t cp = c & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  return cp;
+}
+
+}  // namespace
+
+std::string ControlCharacter::name() const {
+  char buf[32];
+  if (invalid_utf8) {
+    std::snprintf(buf, sizeof buf, "byte 0x%02X", static_cast<unsigned>(code_point));
+  } else {
+    std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(code_point));
+  }
+  return buf;
+}
+
+std::optional<ControlCharacter> find_control_character(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7F) {  // the common case: printable ASCII
+      ++i;
+      continue;
+    }
+    const size_t n = utf8_length(text, i);
+    if (n == 0) return ControlCharacter{i, c, true};
+    const uint32_t cp = decode(text, i, n);
+    if (is_control(cp)) return ControlCharacter{i, cp, false};
+    i += n;
+  }
+  return std::nullopt;
+}
+
+std::string printable(std::string_view text, size_t max_bytes) {
+  std::string out;
+  const bool cut = text.size() > max_bytes;
+  if (cut) text = text.substr(0, max_bytes);
+  char buf[16];
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const size_t n = utf8_length(text, i);
+    if (n == 0) {
+      if (cut && i + 4 > text.size()) break;  // a sequence cut by the excerpt
+      std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(c));
+      out += buf;
+      ++i;
+      continue;
+    }
+    const uint32_t cp = decode(text, i, n);
+    if (is_control(cp) || cp == '\r') {
+      std::snprintf(buf, sizeof buf, cp < 0x80 ? "\\x%02X" : "\\u{%X}", static_cast<unsigned>(cp));
+      out += buf;
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
+  }
+  if (cut) out += "...";
+  return out;
 }
 
 }  // namespace geosim

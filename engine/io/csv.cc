@@ -180,6 +180,7 @@ class CsvParser {
 }  // namespace
 
 CsvTable parse_csv(std::string_view text, const std::string& display_path) {
+  check_text_input(text, display_path, "a CSV text file in UTF-8");
   return CsvParser(text, display_path).parse();
 }
 

@@ -1,5 +1,7 @@
 #include "io/read_file.h"
 
+#include "core/text.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -78,6 +80,24 @@ std::string read_input(const std::string& path, const InputFile& how) {
     data.append(buf, static_cast<size_t>(n));
   }
   return data;
+}
+
+void check_text_input(std::string_view text, const std::string& path, const std::string& expected) {
+  const auto bad = find_control_character(text);
+  if (!bad) return;
+  int line = 1, column = 1;
+  for (size_t i = 0; i < bad->offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++column;  // count characters, not continuation bytes
+    }
+  }
+  throw UserError(SourceLoc{path, line, column},
+                  (bad->invalid_utf8 ? "binary data (" + bad->name() + ", not UTF-8)"
+                                     : "the control character " + bad->name()) +
+                      "; expected " + expected);
 }
 
 std::string read_file(const std::string& path, uint64_t max_bytes) {

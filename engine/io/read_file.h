@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/error.h"
 
@@ -31,6 +32,11 @@ std::string read_input(const std::string& path, const InputFile& how);
 
 // read_input with the defaults: "expected a readable file", at most max_bytes.
 std::string read_file(const std::string& path, uint64_t max_bytes = kMaxInputBytes);
+
+// Refuses text a terminal could act on or that is not UTF-8 (core/text.h,
+// find_control_character): a UserError at its line and column naming the character,
+// "expected " + `expected`. Tabs, line feeds and carriage returns pass.
+void check_text_input(std::string_view text, const std::string& path, const std::string& expected);
 
 // "64 MiB", "1 GiB", "500 bytes": a byte count for messages.
 std::string byte_size_text(uint64_t bytes);

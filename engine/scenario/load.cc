@@ -138,6 +138,20 @@ class Loader {
       diags_.add(e);
       throw Abort{};
     }
+    // A scenario that only lacks its version (it has `scenario:`) gets the usual messages.
+    const bool is_scenario = root.is_map() && (root.find("geosim") || root.find("scenario"));
+    if (chain_.size() > 1 && !is_scenario) {
+      // A base named by `extends` that is not a scenario at all (a CSV, /etc/passwd):
+      // one message at the extends, quoting nothing of the file.
+      const ChainLink& parent = chain_[chain_.size() - 2];
+      const char* holds = root.is_map()   ? "a mapping without geosim: 1 or scenario:"
+                          : root.is_seq() ? "a list, not a mapping with geosim: 1"
+                                          : "text, not a mapping with geosim: 1";
+      diags_.add(parent.extends_loc, "extends names '" + printable(display, 200) +
+                                         "', which is not a scenario file (it holds " + holds +
+                                         "); expected the path of a base scenario");
+      throw Abort{};
+    }
     if (!root.is_map()) {
       diags_.add(root.loc, "the file holds " + loader::describe(root) +
                                "; expected a mapping with geosim: 1, scenario: and the rest of "

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "core/text.h"
+
 namespace geosim::loader {
 
 int Node::index_of(std::string_view key) const {
@@ -53,35 +55,6 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     start = nl + 1;
   }
   return lines;
-}
-
-// Length of a valid UTF-8 sequence starting at s[i], or 0.
-size_t utf8_length(std::string_view s, size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  size_t n;
-  unsigned min;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  unsigned cp = c & (0x7F >> n);
-  for (size_t k = 1; k < n; ++k) {
-    auto d = static_cast<unsigned char>(s[i + k]);
-    if ((d & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (d & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
 }
 
 // Refuses bytes that cannot be YAML text: NUL, other control characters, invalid UTF-8.
@@ -145,6 +118,16 @@ class TreeBuilder : public YAML::EventHandler {
     n.text_loc = text_loc(mark);
     n.scalar = value;
     n.plain = (tag == "?");
+    // The bytes of the file were checked (check_text), but escapes in quoted text ("\0",
+    // "\e", "\x9b") make control characters only now: refused, and replaced by their
+    // escaped form so that no later message carries them.
+    if (auto bad = find_control_character(value)) {
+      diags_.add(n.loc, "the quoted text holds " +
+                            (bad->invalid_utf8 ? bad->name() + ", not UTF-8,"
+                                               : "the control character " + bad->name()) +
+                            " (written as an escape such as \\0 or \\e); expected printable text");
+      n.scalar = printable(value);
+    }
     n.bytes = value.size();
     count(1, mark, n.bytes);
     complete(std::move(n), anchor);

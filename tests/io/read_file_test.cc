@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace geosim::io {
 namespace {
@@ -78,6 +79,32 @@ TEST_F(ReadInput, ALinkToADeviceIsRefused) {
   fs::create_symlink("/dev/zero", path);
   EXPECT_EQ(message(path, {}),
             path + ": is not a regular file (a character device); expected a readable file");
+}
+
+// Issue 13, item 15: text inputs are checked for what a terminal could act on, and
+// whatever is printed can be escaped.
+TEST(TextInput, ControlCharactersAreRefusedAtTheirLineAndColumn) {
+  auto message = [](std::string_view text) {
+    try {
+      check_text_input(text, "a.csv", "a CSV file");
+    } catch (const UserError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(message("a,b\tc\r\nd,\xC3\xA9\n"), "accepted");
+  EXPECT_EQ(message("a,b\nc\x1b[2J"), "a.csv:2:2: the control character U+001B; expected a CSV file");
+  EXPECT_EQ(message("\xC3\xA9\xC2\x9B"), "a.csv:1:2: the control character U+009B; expected a CSV file");
+  EXPECT_EQ(message(std::string_view("x\0", 2)), "a.csv:1:2: the control character U+0000; expected a CSV file");
+  EXPECT_EQ(message("ok\xFF"), "a.csv:1:3: binary data (byte 0xFF, not UTF-8); expected a CSV file");
+}
+
+TEST(TextInput, PrintableEscapesWhatATerminalWouldActOn) {
+  EXPECT_EQ(printable("plain \xC3\xA9\tand\nlines"), "plain \xC3\xA9\tand\nlines");
+  EXPECT_EQ(printable(std::string_view("a\0b\x1b[31m\r\x7f\xC2\x9B\xFF", 13)),
+            "a\\x00b\\x1B[31m\\x0D\\x7F\\u{9B}\\xFF");
+  EXPECT_EQ(printable("abcdef", 3), "abc...");
+  EXPECT_EQ(printable("ab\xC3\xA9", 3), "ab...");  // a character cut by the excerpt is dropped
 }
 
 TEST(ByteSizeText, NamesRoundSizesInTheirUnit) {

@@ -251,6 +251,39 @@ def case_inputs_not_regular_files(binary, d):
            "point-00000000.csv: ", max_seconds=5, address_space_gb=4)
 
 
+def no_control_characters(where):
+    bad = [c for c in LAST_STDERR[0] if (ord(c) < 32 and c not in "\t\n") or 127 <= ord(c) <= 159]
+    if bad:
+        sys.exit(f"FAIL: {where}: control characters reached the terminal: {bad[:5]!r}")
+
+
+def case_terminal_escapes(binary, d):
+    # Issue 13, item 15: no text from an input reaches the terminal with control
+    # characters in it, whatever the input: YAML escapes, CSV bytes, arguments, and a base
+    # file that is not a scenario (its content is not quoted at all).
+    f = write(d, "esc.yaml", HEADER.replace("steps: 3}", 'steps: 3, title: "a\\0b\\e[31mred"}'))
+    geosim(binary, ["describe", f], 2, "control character U+0000", max_seconds=5)
+    no_control_characters("describe")
+    summary = write(d, "summary.csv", "scenario,outcome,statistic,value,ci_low,ci_high,replicates\n"
+                    "s,o\x1b[2J,mean,1,,,10\n")
+    geosim(binary, ["compare", summary, summary], 2, "summary.csv:2:4: the control character U+001B",
+           max_seconds=5)
+    no_control_characters("compare")
+    ktab = write(d, "k.csv", "Scenario,x\x07,\n")
+    geosim(binary, ["smp", ktab], 2, "k.csv:1:11: the control character U+0007", max_seconds=5)
+    no_control_characters("smp")
+    geosim(binary, ["run\x1b]0;title\x07"], 2, "unknown command 'run\\x1B]0;title\\x07'",
+           max_seconds=5)
+    no_control_characters("an unknown command")
+    geosim(binary, ["run", valid(d), "--set", "x\x1b=1"], 2, "--set", max_seconds=5)
+    no_control_characters("--set")
+    secret = write(d, "secret.txt", "password: hunter2\nkey: swordfish\n")
+    child = write(d, "child.yaml", "geosim: 1\nextends: secret.txt\n")
+    geosim(binary, ["validate", child], 2, "which is not a scenario file", max_seconds=5)
+    if "hunter2" in LAST_STDERR[0] or "swordfish" in LAST_STDERR[0] or "password" in LAST_STDERR[0]:
+        sys.exit("FAIL: the base's content was quoted")
+
+
 def valid(d):
     return write(d, "ok.yaml", HEADER + "world: {x: 0}\noutcomes: {x: world.x}\n")
 

@@ -2,6 +2,8 @@
 // expected message at exactly the expected line and column.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <string>
 
@@ -211,6 +213,52 @@ std::string string_error(const std::string& text) {
     return e.diagnostics().at(0).str();
   }
   return "accepted";
+}
+
+// Issue 13, item 15: YAML escapes ("\0", "\e", "\x9b", "\x7f") produced control characters
+// that the byte check of the file never saw: describe stopped at the NUL and wrote raw
+// escape sequences to the terminal. Every scalar, keys included, is checked once unescaped.
+TEST(FileErrors, EscapedControlCharactersAreRefused) {
+  EXPECT_EQ(string_error("geosim: 1\nscenario: {id: a, steps: 1, title: \"x\\0y\"}\n"),
+            "s.yaml:2:36: the quoted text holds the control character U+0000 (written as an "
+            "escape such as \\0 or \\e); expected printable text");
+  EXPECT_EQ(string_error("geosim: 1\nscenario: {id: a, steps: 1, title: \"\\e[31mred\"}\n"),
+            "s.yaml:2:36: the quoted text holds the control character U+001B (written as an "
+            "escape such as \\0 or \\e); expected printable text");
+  EXPECT_NE(string_error("geosim: 1\nscenario: {id: a, steps: 1}\nworld: {\"a\\x9bb\": 1}\n")
+                .find("s.yaml:3:9: the quoted text holds the control character U+009B"),
+            std::string::npos);
+  EXPECT_NE(string_error("geosim: 1\nscenario: {id: a, steps: 1, description: \"\\x7f\"}\n")
+                .find("U+007F"),
+            std::string::npos);
+  // Tabs and line breaks stay allowed.
+  EXPECT_EQ(string_error("geosim: 1\nscenario: {id: a, steps: 1, description: \"a\\tb\\nc\"}\n"),
+            "accepted");
+}
+
+// Issue 13, item 15: `extends:` naming a file that is not a scenario echoed its content
+// (every key of a YAML mapping as an "unknown key", or its first 40 characters). One
+// message at the extends, quoting nothing of the file.
+TEST(FileErrors, ExtendingAFileThatIsNotAScenarioQuotesNothingOfIt) {
+  const std::string secret = kBad + "../good/long-form-base.yaml";
+  auto one = [](const std::string& text) {
+    try {
+      load_scenario_spec_from_string(text, kBad + "child.yaml");
+    } catch (const UserError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string passwd = one("geosim: 1\nextends: ../../../../../../../../etc/passwd\n");
+  EXPECT_NE(passwd.find("child.yaml:2:10: extends names '"), std::string::npos) << passwd;
+  EXPECT_NE(passwd.find("which is not a scenario file (it holds text, not a mapping with "
+                        "geosim: 1); expected the path of a base scenario"),
+            std::string::npos)
+      << passwd;
+  EXPECT_EQ(passwd.find("root"), std::string::npos) << passwd;
+  const std::string csv = one("geosim: 1\nextends: ../../../CMakeLists.txt\n");
+  EXPECT_EQ(csv.find("cmake"), std::string::npos) << csv;
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 0) << csv;
 }
 
 TEST(FileErrors, InvalidUtf8IsBinaryData) {
