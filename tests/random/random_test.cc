@@ -215,6 +215,35 @@ TEST(Distributions, BatchedQuantilesEqualTheScalarOneInBothTailsAndAtTheExtremes
     ASSERT_EQ(z[i], normal_quantile(p[i])) << "p = " << p[i];
 }
 
+TEST(Distributions, LognormalDrawsEqualTheScalarDetExpOverItsWholeRange) {
+  // draw_lognormal computes det_exp over the lanes without branches; it must give
+  // det_exp(mu + sigma z) bit for bit: across the normal range, the subnormal results below
+  // about -708, the underflow to 0 below -745.13, the overflow above 709.78, and NaN.
+  std::vector<double> mu(256), sigma(256), out(256);
+  for (int rep = 0; rep < 64; ++rep) {
+    for (int i = 0; i < 256; ++i) {
+      const double f = (rep * 256 + i) / 16384.0;  // [0, 1)
+      mu[static_cast<size_t>(i)] = rep % 2 ? -760 + 1480 * f : -750 + 45 * f;
+      sigma[static_cast<size_t>(i)] = (i % 4 == 0) ? 0.0 : (i % 4 == 1 ? 0.2 : (i % 4 == 2 ? 1 : 30));
+    }
+    if (rep == 0) mu[7] = std::numeric_limits<double>::quiet_NaN();
+    DrawContext cx{0xABCDEFull + static_cast<uint64_t>(rep), 77u * static_cast<uint32_t>(rep), 4};
+    draw_lognormal(cx, 6, mu.data(), sigma.data(), out.data(), 256);
+    for (int i = 0; i < 256; ++i) {
+      const double z =
+          normal_quantile(uniform(cx.seed, Counter{cx.replicate0 + static_cast<uint32_t>(i), 4, 6, 0}));
+      const double want = det_exp(mu[static_cast<size_t>(i)] + sigma[static_cast<size_t>(i)] * z);
+      const double got = out[static_cast<size_t>(i)];
+      if (std::isnan(want)) {
+        ASSERT_TRUE(std::isnan(got)) << i;
+      } else {
+        ASSERT_EQ(got, want) << "mu " << mu[static_cast<size_t>(i)] << " sigma "
+                             << sigma[static_cast<size_t>(i)] << " z " << z;
+      }
+    }
+  }
+}
+
 TEST(Distributions, BatchedNormalsEqualTheScalarQuantile) {
   std::vector<double> mu(256, 0.0), sd(256, 1.0), out(256);
   DrawContext cx{99, 0, 3};
