@@ -8,6 +8,34 @@
 
 namespace geosim::cli {
 
+namespace {
+
+// `--vary x 0:1` (the '=' forgotten) leaves 'x' as the option's value and '0:1' as one more
+// file, and the command would then complain about its files. Caught before: the option
+// and what was probably meant.
+void check_forgotten_equals(const std::vector<std::string>& args,
+                            const po::options_description& desc) {
+  static const std::pair<const char*, const char*> kNameValueOptions[] = {
+      {"set", "NAME=VALUE"}, {"vary", "NAME=SPEC"}};
+  for (const auto& [name, form] : kNameValueOptions) {
+    if (!desc.find_nothrow(name, false)) continue;
+    const std::string flag = std::string("--") + name;
+    for (size_t i = 1; i + 2 < args.size(); ++i) {
+      const std::string& value = args[i + 1];
+      const std::string& next = args[i + 2];
+      if (args[i] != flag || value.find('=') != std::string::npos || value.starts_with("-") ||
+          next.empty() || next.starts_with("-")) {
+        continue;
+      }
+      throw UserError(SourceLoc{flag + " " + value},
+                      std::string("expected ") + form + ", found '" + value +
+                          "' without '=' (did you mean " + flag + " " + value + "=" + next + "?)");
+    }
+  }
+}
+
+}  // namespace
+
 bool parse_options(const std::vector<std::string>& args, const po::options_description& desc,
                    const po::positional_options_description& positional, po::variables_map& vm,
                    const std::string& usage) {
@@ -33,6 +61,7 @@ bool parse_options(const std::vector<std::string>& args, const po::options_descr
       return false;
     }
     po::notify(vm);
+    check_forgotten_equals(args, desc);
   } catch (const po::unknown_option& e) {
     std::vector<std::string> names;
     for (const auto& o : all.options())

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <unordered_set>
 
 namespace geosim {
 
@@ -25,13 +26,25 @@ std::string join(const std::vector<Diagnostic>& d) {
   }
   return s;
 }
+
+// The diagnostics in order, each (position, message) once: a mistake met several times
+// (an unknown name in a group decision, compiled once per member) is reported once.
+std::vector<Diagnostic> without_repeats(const std::vector<Diagnostic>& d) {
+  std::vector<Diagnostic> out;
+  std::unordered_set<std::string> seen;
+  for (const Diagnostic& x : d) {
+    if (seen.insert(x.str()).second) out.push_back(x);
+  }
+  return out;
+}
 }  // namespace
 
 UserError::UserError(SourceLoc loc, const std::string& message)
     : UserError(std::vector<Diagnostic>{Diagnostic{std::move(loc), message}}) {}
 
 UserError::UserError(std::vector<Diagnostic> diagnostics)
-    : std::runtime_error(join(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+    : std::runtime_error(join(without_repeats(diagnostics))),
+      diagnostics_(without_repeats(diagnostics)) {}
 
 void DiagnosticList::add(SourceLoc loc, std::string message) {
   items_.push_back(Diagnostic{std::move(loc), std::move(message)});

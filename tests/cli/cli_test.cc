@@ -2,6 +2,7 @@
 // that thread count never changes a byte.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -138,6 +139,36 @@ TEST(Run, UsageErrorsExitTwo) {
   EXPECT_EQ(dispatch({"run", file, "--per-run"}), 2);     // needs --out
   EXPECT_EQ(dispatch({"frobnicate"}), 2);
   EXPECT_EQ(dispatch({"run", dir / "missing.yaml"}), 2);
+}
+
+// Issue 13, item 17: the message says what was probably meant, and an error in a group
+// decision is reported once, not once per member.
+std::string stderr_of(const std::vector<std::string>& args, int expect_code) {
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(dispatch(args), expect_code);
+  return testing::internal::GetCapturedStderr();
+}
+
+TEST(Usage, AForgottenEqualsSignSaysWhatWasMeant) {
+  Dir dir("equals");
+  std::string file = dir.write("s.yaml", kScenario);
+  EXPECT_EQ(stderr_of({"sweep", file, "--vary", "p", "0:1:0.5", "--out", dir / "o"}, 2),
+            "--vary p: expected NAME=SPEC, found 'p' without '=' (did you mean --vary p=0:1:0.5?)\n");
+  EXPECT_EQ(stderr_of({"sweep", file, "--vary", "p", "--out", dir / "o"}, 2),
+            "--vary: 'p': expected NAME=SPEC, e.g. hazard.p=0.1,0.2 or x=0:1:0.25\n");
+  EXPECT_EQ(stderr_of({"run", file, "--set", "p", "0.5", "-q"}, 2),
+            "--set p: expected NAME=VALUE, found 'p' without '=' (did you mean --set p=0.5?)\n");
+  EXPECT_FALSE(fs::exists(dir / "o"));
+}
+
+TEST(Usage, AnErrorInAGroupDecisionIsReportedOnce) {
+  Dir dir("group");
+  std::string text = kScenario;
+  text.replace(text.find("utility: \"0.5\""), 14, "utility: \"nosuch\"");
+  std::string file = dir.write("s.yaml", text);
+  const std::string err = stderr_of({"validate", file}, 2);
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  EXPECT_NE(err.find("unknown name 'nosuch'"), std::string::npos) << err;
 }
 
 TEST(Run, ANaNFailsThatScenarioButKeepsTheOthers) {
