@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "experiment/compare.h"
 #include "io/csv.h"
+#include "io/json.h"
 #include "io/number.h"
 #include "outdir/outdir.h"
 
@@ -150,6 +151,24 @@ int compare_main(const std::vector<std::string>& args) {
   for (const experiment::CompareRow& row : result.rows) csv.row(experiment::compare_fields(row));
   if (out.empty()) {
     std::cout << text.str() << std::flush;
+  } else if (into_folder) {
+    // compare.csv and compare.json (which input is A and which B, for the report) appear
+    // together.
+    const std::string folder = fs::path(out).parent_path().string();
+    outdir::check_may_replace_file(folder + "/compare.json", overwrite,
+                                   [](std::string_view h) { return h.starts_with("{\"program\": \"geosim\""); },
+                                   "geosim compare");
+    io::JsonWriter w;
+    w.begin_object();
+    w.member("program", std::string("geosim"));
+    w.member("command", std::string("compare"));
+    w.member("a", a.path + (id_a.empty() ? "" : " (scenario " + id_a + ")"));
+    w.member("b", b.path + (id_b.empty() ? "" : " (scenario " + id_b + ")"));
+    w.end_object();
+    outdir::Publication pub(folder);
+    pub.write("compare.csv", text.str());
+    pub.write("compare.json", w.str() + "\n");
+    pub.publish({});
   } else {
     outdir::write_output(out, text.str());
   }

@@ -257,7 +257,7 @@ void check_may_replace_results(const std::string& dir, Kind kind, bool overwrite
     } else if (name != "manifest.json") {
       auto it = manifest.outputs.find(name);
       if (it == manifest.outputs.end()) {
-        why = name == "compare.csv" ? "written by geosim compare, not part of the folder's result"
+        why = name.starts_with("compare.") ? "written by geosim compare, not part of the folder's result"
                                     : "not among the files manifest.json lists";
       } else if (fs::file_size(path, ec) != it->second.second ||
                  io::sha256_file(path) != it->second.first) {

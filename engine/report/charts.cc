@@ -204,7 +204,13 @@ std::string shares_chart(const std::string& name, const std::string& title,
          m.top + m.bottom + row * static_cast<double>(bars.size()), m);
   const double scale = percent ? 100.0 : 1.0;
   if (percent) {
-    p.set_x(nice_ticks(0, 100, 5), x_label);
+    // Small probabilities get an axis that shows them (bars of 0.04% on a 0-100% axis
+    // are invisible); the axis stays in %.
+    double top = 0;
+    for (const auto& b : bars)
+      for (double v : {b.estimate.value, b.estimate.hi})
+        if (!std::isnan(v)) top = std::max(top, v);
+    p.set_x(top < 0.1 && top > 0 ? nice_ticks(0, 100 * top, 5) : nice_ticks(0, 100, 5), x_label);
   } else {
     double lo = 0, hi = 0;
     for (const auto& b : bars) {
@@ -226,8 +232,7 @@ std::string shares_chart(const std::string& name, const std::string& title,
     std::string g = "<g>" + rect(std::min(x0, x1), top, std::fabs(x1 - x0), h, colour::kBlue, 0.85);
     if (e.has_interval()) {
       g += whisker(p.px(e.lo * scale), p.px(e.hi * scale), top + h / 2, h * 0.35, "#000000");
-      text += percent ? " (" + display_number(100 * e.lo, 3) + "\xE2\x80\x93" +
-                            display_number(100 * e.hi, 3) + ")"
+      text += percent ? " (" + display_percent(e.lo) + "\xE2\x80\x93" + display_percent(e.hi) + ")"
                       : " (" + display_number(e.lo) + "\xE2\x80\x93" + display_number(e.hi) + ")";
     }
     g += tip(bars[i].label + ": " + text);
@@ -246,7 +251,12 @@ std::string fan_chart(const std::string& name, const std::string& title, const s
     for (double x : *v) widen(lo, hi, x);
   }
   Plot p(kChartFan, name, title, kWidth, 270, Plot::Margins{});
-  p.set_x(nice_ticks(d.step.front(), d.step.back(), 8), x_label);
+  // Steps are whole numbers: no tick at "day 2.5".
+  const bool whole = std::all_of(d.step.begin(), d.step.end(),
+                                 [](double s) { return s == std::floor(s); });
+  p.set_x(whole ? integer_ticks(d.step.front(), d.step.back(), 8)
+                : nice_ticks(d.step.front(), d.step.back(), 8),
+          x_label);
   p.set_y(nice_ticks(lo, hi, 5), y_label);
   p.add(band(p, d.step, d.p05, d.p95, colour::kBlue, 0.18));
   p.add(band(p, d.step, d.p25, d.p75, colour::kBlue, 0.38));
@@ -285,6 +295,7 @@ std::string sweep_chart(const std::string& name, const std::string& title,
     p.set_y(nice_ticks(ylo, yhi, 5), y_label);
   }
   bool any_band = false, any_inner = false, any_binned = false;
+  double any_omitted = 0;  // the widest interval left out (0: none)
   for (size_t si = 0; si < series.size(); ++si) {
     const SweepSeries& s = series[si];
     const std::string c = colour::series(si);
@@ -323,13 +334,34 @@ std::string sweep_chart(const std::string& name, const std::string& title,
     // points the dots and whiskers fade so that the trend shows through.
     const bool tooltips = s.points.size() <= 150;
     const bool crowded = s.points.size() > 60;
+    // Intervals wider than the spread of the estimates themselves (very small
+    // probabilities: every point near 0%, every Wilson interval reaching up) would draw a
+    // forest of whiskers that hides the points; then they are left out and the legend
+    // says how wide they are (each point's tooltip still gives its interval).
+    bool omit_whiskers = false;
+    double widest = 0;
+    if (!s.connected && percent) {
+      std::vector<double> widths;
+      double vlo = kInf, vhi = -kInf;
+      for (const auto& pt : s.points) {
+        if (std::isnan(pt.estimate.value) || !pt.estimate.has_interval()) continue;
+        widths.push_back(pt.estimate.hi - pt.estimate.lo);
+        widest = std::max(widest, pt.estimate.hi - pt.estimate.lo);
+        widen(vlo, vhi, pt.estimate.value);
+      }
+      if (widths.size() >= 10) {
+        std::nth_element(widths.begin(), widths.begin() + widths.size() / 2, widths.end());
+        omit_whiskers = widths[widths.size() / 2] > vhi - vlo;
+      }
+    }
+    if (omit_whiskers) any_omitted = std::max(any_omitted, widest);
     std::string whiskers;
     std::string dots = "<g fill=\"" + c + "\"" + (crowded ? " fill-opacity=\"0.45\"" : "") + ">";
     for (const auto& pt : s.points) {
       if (std::isnan(pt.estimate.value)) continue;
       const double x = p.px(pt.x), y = p.py(pt.estimate.value * scale);
       pts.emplace_back(x, y);
-      if (!s.connected && pt.estimate.has_interval()) {
+      if (!s.connected && !omit_whiskers && pt.estimate.has_interval()) {
         const double y1 = p.py(pt.estimate.lo * scale), y2 = p.py(pt.estimate.hi * scale);
         whiskers.append("M").append(coord(x)).append(" ").append(coord(y1));
         whiskers.append("V").append(coord(y2));
@@ -371,6 +403,9 @@ std::string sweep_chart(const std::string& name, const std::string& title,
   if (any_band) p.add_legend("box:0.15", "#555555", "p05\xE2\x80\x93p95");
   if (any_inner) p.add_legend("box:0.3", "#555555", "p25\xE2\x80\x93p75");
   p.add_legend("box:0.5", "#555555", "95% interval");
+  if (any_omitted > 0)
+    p.add_legend("text", "", "point intervals (up to " + display_percent(any_omitted) +
+                                 " wide) not drawn: wider than the spread of the points");
   if (any_binned) p.add_legend("dash", "#555555", "binned median, middle half of points");
   return p.svg();
 }

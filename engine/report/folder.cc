@@ -475,6 +475,11 @@ ResultFolder read_result_folder(const std::string& dir) {
   if (present("sweep.csv")) read_sweep(f, path("sweep.csv"));
   if (present("sensitivity.csv")) read_sensitivity(f, path("sensitivity.csv"));
   if (present("compare.csv")) read_compare(f, path("compare.csv"));
+  if (f.has_compare && present("compare.json")) {
+    const io::JsonValue j = io::read_json(path("compare.json"));
+    if (const io::JsonValue* a = j.find("a"); a && a->is_string()) f.compare_a = a->as_string();
+    if (const io::JsonValue* b = j.find("b"); b && b->is_string()) f.compare_b = b->as_string();
+  }
   f.calibration = read_calibration(dir);
   return f;
 }

@@ -135,6 +135,8 @@ struct ResultFolder {
   bool has_sensitivity = false;
   std::vector<CompareTableRow> compare;
   bool has_compare = false;
+  // compare.json (written by compare --out DIR/): what A and B were; empty when absent.
+  std::string compare_a, compare_b;
   std::optional<CalibrationResult> calibration;  // posterior.csv, fit.csv, predictions.csv
 
   const ScenarioInfo* scenario_info(const std::string& id) const;

@@ -52,6 +52,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
           border-top: 1px solid #e3e3e3; padding: 14px 0; }
 .figure .charts { flex: 0 1 560px; min-width: 280px; }
 .figure .numbers { flex: 1 1 280px; }
+.wide { overflow-x: auto; }
+table.side-by-side td { white-space: nowrap; }
 svg.chart { display: block; max-width: 100%; height: auto; margin-bottom: 6px; }
 svg.chart .ctitle { font-weight: 600; font-size: 12px; }
 svg.chart .axis-label { font-size: 11.5px; fill: #1a1a1a; }
@@ -203,7 +205,9 @@ class Page {
   void info_block(const ScenarioInfo& info);
   void assumptions_block(const ScenarioInfo& info, const std::string& parameters_anchor,
                          const std::string& sources_anchor);
+  void side_by_side_section(const std::vector<std::string>& ids, bool first);
   void outcome_figure(const OutcomeStats& o, const ScenarioInfo* info, const ScenarioResult* result,
+                      bool in_glance,
                       const std::string& step_label);
   void numbers_table(const OutcomeStats& o, const std::string& kind);
   void sweep_section(bool first);
@@ -326,7 +330,8 @@ void Page::numbers_table(const OutcomeStats& o, const std::string& kind) {
 }
 
 void Page::outcome_figure(const OutcomeStats& o, const ScenarioInfo* info,
-                          const ScenarioResult* result, const std::string& step_label) {
+                          const ScenarioResult* result, bool in_glance,
+                          const std::string& step_label) {
   const std::string kind = outcome_kind(o, info);
   const std::string anchor = anchors_.make("outcome-" + o.name);
   body_ += "<div class=\"figure\" id=\"" + anchor + "\">\n<div class=\"charts\">\n";
@@ -341,6 +346,9 @@ void Page::outcome_figure(const OutcomeStats& o, const ScenarioInfo* info,
                             "share of replicates (%)", bars, true);
       caption = "Bars: share of replicates ending in each case; whiskers: 95% Wilson intervals.";
     }
+  } else if (o.find("probability") && in_glance) {
+    // Drawn once, in "Probabilities at a glance" above; the numbers follow.
+    caption = "Its bar is in \"Probabilities at a glance\" above.";
   } else if (const Estimate* p = o.find("probability")) {
     body_ += shares_chart(o.name, o.name + ": probability", "probability (% of replicates)",
                           {{"P(" + o.name + ")", *p}}, true);
@@ -446,7 +454,8 @@ void Page::scenario_section(const std::string& id, const ScenarioInfo* info,
                "replicate, with its 95% Wilson interval; details follow below.</p>\n"
                "</div>\n</div>\n";
     }
-    for (const OutcomeStats* o : order) outcome_figure(*o, info, result, step_label);
+    const bool glance = probabilities.size() >= 2;
+    for (const OutcomeStats* o : order) outcome_figure(*o, info, result, glance, step_label);
   }
   if (has_tracks) {
     body_ +=
@@ -466,6 +475,63 @@ void Page::scenario_section(const std::string& id, const ScenarioInfo* info,
   }
   if (info) assumptions_block(*info, a_parameters, a_sources);
   body_ += "</section>\n";
+}
+
+// ---- a batch, side by side ---------------------------------------------------------------
+
+// One row per outcome, one column per scenario of a batch: the probability (or shares of
+// a `cases` outcome) with its 95% interval, or the mean with the middle 90% of replicates.
+void Page::side_by_side_section(const std::vector<std::string>& ids, bool first) {
+  body_ += open_major("Scenarios side by side", anchors_.make("side-by-side"), first);
+  std::vector<const ScenarioResult*> cols;
+  for (const auto& id : ids)
+    for (const auto& s : f_.scenarios)
+      if (s.id == id) cols.push_back(&s);
+  std::vector<std::string> names;
+  for (const ScenarioResult* c : cols)
+    for (const auto& o : c->outcomes)
+      if (std::find(names.begin(), names.end(), o.name) == names.end()) names.push_back(o.name);
+  body_ +=
+      "<p class=\"caption\">Each outcome of the batch in each scenario: a probability or a "
+      "share with its 95% Wilson interval, or the mean with the 5th\xE2\x80\x93" "95th percentile "
+      "of replicates. A dash: the scenario has no such outcome.</p>\n"
+      "<div class=\"wide\"><table class=\"side-by-side\"><thead><tr><th>outcome</th>";
+  for (const ScenarioResult* c : cols) {
+    const ScenarioInfo* info = f_.scenario_info(c->id);
+    body_ += "<th class=\"num\">" +
+             esc(info && !info->title.empty() ? info->title : c->id) +
+             "<br/><code>" + esc(c->id) + "</code></th>";
+  }
+  body_ += "</tr></thead><tbody>\n";
+  for (const auto& name : names) {
+    body_ += "<tr><td><code>" + esc(name) + "</code></td>";
+    for (const ScenarioResult* c : cols) {
+      const OutcomeStats* o = nullptr;
+      for (const auto& x : c->outcomes)
+        if (x.name == name) o = &x;
+      std::string cell = kDash;
+      if (o) {
+        if (const Estimate* p = o->find("probability")) {
+          cell = "P " + display_percent(p->value) +
+                 (p->has_interval() ? " <span class=\"meta\">(" + interval_text(*p, true) +
+                                          ")</span>"
+                                    : "");
+        } else if (!o->share_labels.empty()) {
+          cell.clear();
+          for (const auto& l : o->share_labels)
+            cell += (cell.empty() ? "" : "<br/>") + esc(l) + " " +
+                    display_percent(stat(*o, "share:" + l).value);
+        } else if (const Estimate* m = o->find("mean")) {
+          cell = "mean " + display_number(m->value) + " <span class=\"meta\">(" +
+                 display_number(stat(*o, "p05").value) + " \xE2\x80\x93 " +
+                 display_number(stat(*o, "p95").value) + ")</span>";
+        }
+      }
+      body_ += "<td class=\"num\">" + cell + "</td>";
+    }
+    body_ += "</tr>\n";
+  }
+  body_ += "</tbody></table></div>\n</section>\n";
 }
 
 // ---- sweep -------------------------------------------------------------------------------
@@ -710,6 +776,13 @@ void Page::compare_section(bool first) {
       outcomes.push_back(r.outcome);
     }
   }
+  body_ += "<p class=\"sides\"><strong>A</strong> = " +
+           (f_.compare_a.empty() ? std::string("the first input of <code>geosim compare</code>")
+                                 : "<code>" + esc(f_.compare_a) + "</code>") +
+           "; <strong>B</strong> = " +
+           (f_.compare_b.empty() ? std::string("the second input")
+                                 : "<code>" + esc(f_.compare_b) + "</code>") +
+           ".</p>\n";
   body_ += "<p>" + std::to_string(significant) + " of " + std::to_string(f_.compare.size()) +
            " compared statistics differ significantly at the 5% level (Welch's t for means, "
            "two-proportion z for probabilities and shares). Differences are B \xE2\x88\x92 A. "
@@ -823,6 +896,7 @@ std::string Page::render() {
     if (std::find(ids.begin(), ids.end(), s.id) == ids.end()) ids.push_back(s.id);
   }
   bool first = true;
+  if (f_.scenarios.size() >= 2) side_by_side_section(ids, first), first = false;
   // Results first: a sweep's charts come before the description of its scenario (whose
   // own section then holds only the description and the assumptions).
   const bool sweep_first = f_.sweep.has_value() && f_.scenarios.empty();

@@ -64,6 +64,19 @@ Ticks nice_ticks(double lo, double hi, int target) {
   return t;
 }
 
+Ticks integer_ticks(double lo, double hi, int target) {
+  Ticks t = nice_ticks(lo, hi, target);
+  if (t.step >= 1) return t;
+  if (lo > hi) std::swap(lo, hi);
+  t.step = 1;
+  t.values.clear();
+  const double first = std::floor(lo), last = std::max(std::ceil(hi), first + 1);
+  for (double v = first; v <= last; v += 1) t.values.push_back(v == 0 ? 0.0 : v);
+  t.lo = t.values.front();
+  t.hi = t.values.back();
+  return t;
+}
+
 Ticks ticks_within(double lo, double hi, int target) {
   Ticks t = nice_ticks(lo, hi, target);
   if (hi - lo <= 1e-12 * std::max(1.0, std::fabs(lo))) return t;

@@ -35,6 +35,8 @@ struct Ticks {
 
 // lo == hi is widened around the value; lo > hi is swapped. Both must be finite.
 Ticks nice_ticks(double lo, double hi, int target = 5);
+// As nice_ticks, for an axis of whole numbers (steps): every tick is a whole number.
+Ticks integer_ticks(double lo, double hi, int target = 5);
 
 // Nice ticks inside [lo, hi] without widening it: the domain stays exactly [lo, hi] (for
 // histograms, whose edges are the data's) and the ticks are the nice values within it.
