@@ -122,14 +122,14 @@ std::string fixed_trimmed(double x, int decimals) {
 std::string display_percent(double p, int decimals) {
   if (std::isnan(p)) return "\xE2\x80\x93";
   const double v = 100.0 * p;
-  if (v == 0) return "0%";
-  if (v == 100) return "100%";
   char buf[64];
   // Two significant digits of a small probability, or of what a large one falls short of
   // 100%: 0.04% is not "0.0%", and 99.96% is not "100.0%".
   const double floor_shown = std::pow(10.0, -decimals);
-  const double gap = v < floor_shown ? std::fabs(v) : 100 - v;
-  if (std::fabs(v) < floor_shown || (v < 100 && gap < floor_shown)) {
+  const bool small = v != 0 && std::fabs(v) < floor_shown;
+  const bool near_all = v >= 50 && v < 100 && 100 - v < floor_shown;
+  const double gap = small ? std::fabs(v) : 100 - v;
+  if (small || near_all) {
     const int k = std::min(12, static_cast<int>(std::ceil(-std::log10(gap))) + 1);
     std::snprintf(buf, sizeof buf, "%.*f", k, v);
     std::string s = buf;

@@ -22,7 +22,7 @@ std::string display_number(double x, int significant = 4);
 // dropped, and "-0" shown as "0": fixed_trimmed(2.50, 2) is "2.5".
 std::string fixed_trimmed(double x, int decimals);
 
-// 0.5531 -> "55.3%"; "–" for NaN; 0 -> "0%", 1 -> "100%". A value that `decimals` would
+// 0.5531 -> "55.3%"; "–" for NaN; 0 -> "0.0%", 1 -> "100.0%". A value that `decimals` would
 // show as 0 or 100 gets two significant digits of itself or of its gap to 100%:
 // 0.0004 -> "0.04%", 0.99996 -> "99.996%" (issue 13, item 18).
 std::string display_percent(double p, int decimals = 1);

@@ -90,6 +90,14 @@ TEST(DisplayPercent, ShowsOneDecimal) {
   EXPECT_EQ(display_percent(std::nan("")), "\xE2\x80\x93");
 }
 
+// Issue 13, item 18: a probability one decimal would show as 0.0% or 100.0%.
+TEST(DisplayPercent, SmallProbabilitiesKeepTwoSignificantDigits) {
+  EXPECT_EQ(display_percent(0.0004), "0.04%");
+  EXPECT_EQ(display_percent(0.0000123), "0.0012%");
+  EXPECT_EQ(display_percent(0.99996), "99.996%");
+  EXPECT_EQ(display_percent(0), "0.0%");
+}
+
 TEST(Slug, KeepsOnlyLowercaseLettersDigitsAndDashes) {
   EXPECT_EQ(slug("Outcome peak_protest"), "outcome-peak-protest");
   EXPECT_EQ(slug("<script>"), "script");
@@ -240,11 +248,11 @@ TEST(Charts, HistogramDrawsOneBarPerNonEmptyBinAndEscapesItsName) {
 TEST(Charts, SharesChartWritesEachShareWithItsInterval) {
   const std::string svg = shares_chart("s", "s", "share (%)",
                                        {{"yes", {0.25, 0.2, 0.3}}, {"no", {0.75, 0.7, 0.8}}}, true);
-  EXPECT_NE(svg.find("25.0% (20\xE2\x80\x93"
-                     "30)"),
+  EXPECT_NE(svg.find("25.0% (20.0%\xE2\x80\x93"
+                     "30.0%)"),
             std::string::npos);
-  EXPECT_NE(svg.find("75.0% (70\xE2\x80\x93"
-                     "80)"),
+  EXPECT_NE(svg.find("75.0% (70.0%\xE2\x80\x93"
+                     "80.0%)"),
             std::string::npos);
   EXPECT_NE(svg.find(">100</text>"), std::string::npos);  // the axis runs to 100%
 }
@@ -536,7 +544,8 @@ TEST(RenderReport, GroupsSeveralProbabilitiesInOneChart) {
          "s,a,probability,0.25,0.2,0.3,100\ns,b,probability,0.75,0.7,0.8,100\n";
   const std::string html = render_report(dir.string());
   EXPECT_EQ(count(html, "data-name=\"probabilities\""), 1u);
-  EXPECT_EQ(count(html, "data-chart=\"shares\""), 3u);
+  // Drawn once: the yes/no outcomes' own charts would repeat the glance chart's bars.
+  EXPECT_EQ(count(html, "data-chart=\"shares\""), 1u);
   fs::remove_all(dir);
 }
 
