@@ -105,13 +105,8 @@ int calibrate_main(const std::vector<std::string>& args) {
   ctx.resume = resume;
   ctx.progress = !a.quiet && isatty(STDERR_FILENO);
   calibrate::check_problem(problem, m, ctx);  // before --out exists: a refusal writes nothing
-  prepare_out_dir(a.out);
-  outdir::FolderLock lock;
-  if (dist::rank() == 0) {
-    lock = outdir::lock_for_writing(a.out, "geosim calibrate");
-    outdir::check_may_replace_results(a.out, outdir::Kind::kCalibrate, a.overwrite,
-                                      "geosim calibrate");
-  }
+  outdir::FolderLock lock =
+      claim_out_dir(a.out, outdir::Kind::kCalibrate, a.overwrite, true, "geosim calibrate");
   install_interrupt_handler();
   ctx.stop = &interrupt_flag();
 

@@ -73,22 +73,8 @@ int run_main(const std::vector<std::string>& args) {
   // One process owns --out (rank 0 for all ranks), it is writable, and what the result
   // replaces is geosim's (outdir/outdir.h): all checked before anything runs.
   outdir::FolderLock lock;
-  std::string refusal;
-  if (!a.out.empty() && root) {
-    try {
-      prepare_out_dir(a.out);
-      lock = outdir::lock_for_writing(a.out, "geosim run");
-      if (!sharded)
-        outdir::check_may_replace_results(a.out, outdir::Kind::kRun, a.overwrite, "geosim run");
-    } catch (const UserError& e) {
-      if (!dist::active()) throw;
-      refusal = e.what();
-    }
-  }
-  if (dist::active()) {
-    refusal = dist::broadcast(refusal);
-    if (!refusal.empty()) throw UserError(SourceLoc{a.out}, refusal);
-  }
+  if (!a.out.empty())
+    lock = claim_out_dir(a.out, outdir::Kind::kRun, a.overwrite, !sharded, "geosim run");
   dist::barrier();
 
   const auto t0 = std::chrono::steady_clock::now();

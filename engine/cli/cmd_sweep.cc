@@ -138,23 +138,8 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
   const PosteriorUse post = load_posterior(a.posterior, models, taken);
   // One process owns --out, it is writable, and what the sweep replaces is geosim's
   // (outdir/outdir.h); rank 0 checks for all ranks.
-  outdir::FolderLock lock;
-  std::string refusal;
-  if (dist::rank() == 0) {
-    try {
-      prepare_out_dir(a.out);
-      lock = outdir::lock_for_writing(a.out, "geosim sweep");
-      if (!sharded)
-        outdir::check_may_replace_results(a.out, outdir::Kind::kSweep, a.overwrite, "geosim sweep");
-    } catch (const UserError& e) {
-      if (!dist::active()) throw;
-      refusal = e.what();
-    }
-  }
-  if (dist::active()) {
-    refusal = dist::broadcast(refusal);
-    if (!refusal.empty()) throw UserError(SourceLoc{a.out}, refusal);
-  }
+  outdir::FolderLock lock =
+      claim_out_dir(a.out, outdir::Kind::kSweep, a.overwrite, !sharded, "geosim sweep");
 
   experiment::SweepOptions so;
   so.replicates = a.replicates.value_or(model.default_replicates);

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "dist/dist.h"
 #include "io/number.h"
 #include "scenario/load.h"
 
@@ -137,6 +138,27 @@ void prepare_out_dir(const std::string& dir) {
     throw UserError(SourceLoc{dir}, "--out names a file, not a folder; expected a folder");
   fs::create_directories(dir, ec);
   if (ec) throw UserError(SourceLoc{dir}, "cannot create the output folder: " + ec.message());
+}
+
+outdir::FolderLock claim_out_dir(const std::string& dir, outdir::Kind kind, bool overwrite,
+                                 bool check_replace, const std::string& command) {
+  outdir::FolderLock lock;
+  std::string refusal;
+  if (dist::rank() == 0) {
+    try {
+      prepare_out_dir(dir);
+      lock = outdir::lock_for_writing(dir, command);
+      if (check_replace) outdir::check_may_replace_results(dir, kind, overwrite, command);
+    } catch (const UserError& e) {
+      if (!dist::active()) throw;
+      refusal = e.what();
+    }
+  }
+  if (dist::active()) {
+    refusal = dist::broadcast(refusal);
+    if (!refusal.empty()) throw UserError(SourceLoc{dir}, refusal);
+  }
+  return lock;
 }
 
 }  // namespace geosim::cli
