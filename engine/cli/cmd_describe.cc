@@ -180,6 +180,7 @@ int describe_main(const std::vector<std::string>& args) {
     } else {
       o << ": " << out.expr.text;
     }
+    if (!out.given.empty()) o << "  given: " << out.given.text;
     o << "\n";
   }
   if (!s.track.empty()) {

@@ -222,7 +222,7 @@ int merge_main(const std::vector<std::string>& args) {
   std::vector<std::string> files, sets;
   for (const auto& f : first.json["files"].items()) files.push_back(f.as_string());
   for (const auto& s : first.json["sets"].items()) sets.push_back(s.as_string());
-  auto models = load_models(files);
+  auto models = load_models(files, first.json.find("given") ? first.json["given"].as_string() : "");
   apply_sets(sets, models);
   const std::string posterior_path =
       first.json.find("posterior") ? first.json["posterior"].as_string() : std::string();

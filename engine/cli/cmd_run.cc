@@ -26,11 +26,14 @@ namespace {
 
 int run_main(const std::vector<std::string>& args) {
   RunArgs a;
-  std::string shard_text;
+  std::string shard_text, given;
   po::options_description desc("run options");
   a.add_options(desc);
   desc.add_options()("shard", po::value<std::string>(&shard_text),
-                     "I/N: run only shard I of N into --out (combine with geosim merge)");
+                     "I/N: run only shard I of N into --out (combine with geosim merge)")(
+      "given", po::value<std::string>(&given),
+      "EXPR: report every outcome over the replicates where EXPR held on the final state "
+      "(adds given_share)");
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::vector<std::string>>(&a.files), "scenario files");
   desc.add(hidden);
@@ -59,7 +62,7 @@ int run_main(const std::vector<std::string>& args) {
   }
   const bool root = dist::rank() == 0;
 
-  auto models = load_models(a.files);
+  auto models = load_models(a.files, given);
   // Rows of a batch are told apart by scenario id: two files with one id would mix.
   for (size_t i = 0; i < models.size(); ++i)
     for (size_t j = 0; j < i; ++j)
@@ -153,7 +156,7 @@ int run_main(const std::vector<std::string>& args) {
 
   if (sharded) {
     write_shard_folder(
-        a.out, shard, runs, a.sets, a.posterior, a.per_run, info,
+        a.out, shard, runs, a.sets, a.posterior, given, a.per_run, info,
         runs_writer ? runs_writer->parts() : std::vector<std::pair<size_t, std::string>>{});
     if (runs_writer) runs_writer->keep_parts();
     int code = kExitOk;

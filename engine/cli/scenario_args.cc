@@ -12,12 +12,26 @@
 
 namespace geosim::cli {
 
-std::vector<std::unique_ptr<sim::Model>> load_models(const std::vector<std::string>& files) {
+std::vector<std::unique_ptr<sim::Model>> load_models(const std::vector<std::string>& files,
+                                                     const std::string& given) {
   DiagnosticList diags;
   std::vector<std::unique_ptr<sim::Model>> models;
   for (const std::string& f : files) {
     try {
       ScenarioSpec spec = load_scenario_spec(f);
+      if (!given.empty()) {
+        // Compiled alone first, so that a mistake in it is reported once, at --given.
+        ScenarioSpec probe = spec;
+        probe.outcomes.assign(1, OutcomeSpec{});
+        probe.outcomes[0].name = "given";
+        probe.outcomes[0].expr = ExprText{given, SourceLoc{"--given", 1, 1}};
+        sim::build_model(probe);
+      }
+      if (!given.empty())
+        for (OutcomeSpec& o : spec.outcomes)
+          o.given = o.given.empty()
+                        ? ExprText{given, SourceLoc{"--given"}}
+                        : ExprText{"(" + o.given.text + ") and (" + given + ")", o.given.loc};
       models.push_back(std::make_unique<sim::Model>(sim::build_model(spec)));
     } catch (const UserError& e) {
       diags.add(e);

@@ -17,8 +17,11 @@
 namespace geosim::cli {
 
 // Loads and compiles each file. Throws one UserError holding the diagnostics of every
-// file that failed, so that nothing runs unless all are valid.
-std::vector<std::unique_ptr<sim::Model>> load_models(const std::vector<std::string>& files);
+// file that failed, so that nothing runs unless all are valid. A non-empty `given`
+// (`run --given EXPR`) makes every outcome conditional on it, in addition to an outcome's
+// own `given:` (both must hold).
+std::vector<std::unique_ptr<sim::Model>> load_models(const std::vector<std::string>& files,
+                                                     const std::string& given = "");
 
 struct RunArgs {
   std::vector<std::string> files;

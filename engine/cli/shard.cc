@@ -32,6 +32,8 @@ std::string batch_key(const std::vector<experiment::ScenarioRun>& runs, bool per
     for (const auto& f : r.model->files) k += io::sha256_file(f) + "\n";
     for (double u : r.uniforms) k += io::format_double(u) + ",";
     k += "\n";
+    for (const auto& o : r.model->outcomes)  // absent without conditions: keys unchanged
+      if (o.conditional()) k += "given " + o.name + " " + o.given_text + "\n";
     if (r.posterior) {  // absent without a posterior: keys of such batches are unchanged
       k += "posterior " + r.posterior->posterior().sha256;
       for (const auto& n : r.posterior->parameters()) k += " " + n;
@@ -44,7 +46,8 @@ std::string batch_key(const std::vector<experiment::ScenarioRun>& runs, bool per
 void write_shard_folder(const std::string& dir, const ShardSpec& shard,
                         const std::vector<experiment::ScenarioRun>& runs,
                         const std::vector<std::string>& sets, const std::string& posterior,
-                        bool per_run, const experiment::ManifestInfo& info,
+                        const std::string& given, bool per_run,
+                        const experiment::ManifestInfo& info,
                         const std::vector<std::pair<size_t, std::string>>& parts) {
   const std::string key = batch_key(runs, per_run);
   std::string stats = key;
@@ -76,6 +79,7 @@ void write_shard_folder(const std::string& dir, const ShardSpec& shard,
   w.key("sets").begin_array();
   for (const auto& s : sets) w.value(s);
   w.end_array();
+  if (!given.empty()) w.member("given", given);
   if (!posterior.empty())
     w.member("posterior", std::filesystem::absolute(posterior).lexically_normal().string());
   w.key("scenarios").begin_array();

@@ -31,7 +31,8 @@ std::string batch_key(const std::vector<experiment::ScenarioRun>& runs, bool per
 void write_shard_folder(const std::string& dir, const ShardSpec& shard,
                         const std::vector<experiment::ScenarioRun>& runs,
                         const std::vector<std::string>& sets, const std::string& posterior,
-                        bool per_run, const experiment::ManifestInfo& info,
+                        const std::string& given, bool per_run,
+                        const experiment::ManifestInfo& info,
                         const std::vector<std::pair<size_t, std::string>>& parts);
 
 // The scenarios' partial results in a shard's stats.bin (`bytes`, read from `path`),
@@ -40,6 +41,7 @@ void write_shard_folder(const std::string& dir, const ShardSpec& shard,
 void read_shard_stats(std::string_view bytes, const std::string& path, const std::string& key,
                       std::vector<experiment::ScenarioRun>& runs);
 
-inline constexpr int kShardStatsVersion = 2;
+// 3: an outcome's statistics hold the count of replicates where its `given` held.
+inline constexpr int kShardStatsVersion = 3;
 
 }  // namespace geosim::cli

@@ -44,29 +44,34 @@ class Collector : public sim::Sink {
   void track(int index, int64_t t, const double* values, int n) override {
     stats_.track[static_cast<size_t>(index)][static_cast<size_t>(t)].add(values, n);
   }
-  void outcome(int index, const double* values, const uint8_t* reached, int n) override {
+  void outcome(int index, const double* values, const uint8_t* reached, const uint8_t* held,
+               int n) override {
     OutcomeStats& o = stats_.outcomes[static_cast<size_t>(index)];
     o.total += n;
-    if (!reached) {
+    if (held) {  // a conditional outcome: only the replicates where its condition held count
+      uint8_t both[kLanes];
+      int h = 0;
+      for (int i = 0; i < n; ++i) {
+        h += held[i];
+        both[i] = static_cast<uint8_t>(held[i] & (reached ? reached[i] : 1));
+      }
+      o.held += h;
+      o.reached_of(values, both, n, reached != nullptr);
+    } else if (!reached) {
+      o.held += n;
       o.values.add(values, n);
     } else {
-      double kept[kLanes];
-      int m = 0;
-      for (int i = 0; i < n; ++i)
-        if (reached[i]) {
-          kept[m++] = values[i];
-          if (!o.case_counts.empty()) ++o.case_counts[static_cast<size_t>(values[i])];
-        }
-      o.reached += m;
-      o.values.add(kept, m);
+      o.held += n;
+      o.reached_of(values, reached, n, true);
     }
     if (keep_rows_) {
       auto& v = rows_.values[static_cast<size_t>(index)];
       auto& p = rows_.present[static_cast<size_t>(index)];
       v.assign(values, values + n);
       p.assign(static_cast<size_t>(n), 1);
-      if (reached)
-        for (int i = 0; i < n; ++i) p[static_cast<size_t>(i)] = reached[i];
+      for (int i = 0; i < n; ++i)
+        p[static_cast<size_t>(i)] =
+            static_cast<uint8_t>((reached ? reached[i] : 1) & (held ? held[i] : 1));
     }
   }
   RunStats& stats() { return stats_; }
@@ -114,9 +119,22 @@ SeriesStats SeriesStats::deserialize(std::string_view& in) {
   return s;
 }
 
+void OutcomeStats::reached_of(const double* v, const uint8_t* keep, int n, bool count_reached) {
+  double kept[expr::kLanes];
+  int m = 0;
+  for (int i = 0; i < n; ++i)
+    if (keep[i]) {
+      kept[m++] = v[i];
+      if (!case_counts.empty()) ++case_counts[static_cast<size_t>(v[i])];
+    }
+  if (count_reached) reached += m;
+  values.add(kept, m);
+}
+
 void OutcomeStats::merge(const OutcomeStats& o) {
   values.merge(o.values);
   total += o.total;
+  held += o.held;
   reached += o.reached;
   for (size_t i = 0; i < case_counts.size() && i < o.case_counts.size(); ++i)
     case_counts[i] += o.case_counts[i];
@@ -125,6 +143,7 @@ void OutcomeStats::merge(const OutcomeStats& o) {
 void OutcomeStats::serialize(std::string& out) const {
   values.serialize(out);
   put_i64(out, total);
+  put_i64(out, held);
   put_i64(out, reached);
   put_i64(out, static_cast<int64_t>(case_counts.size()));
   for (int64_t c : case_counts) put_i64(out, c);
@@ -134,6 +153,7 @@ OutcomeStats OutcomeStats::deserialize(std::string_view& in) {
   OutcomeStats o;
   o.values = SeriesStats::deserialize(in);
   o.total = get_i64(in);
+  o.held = get_i64(in);
   o.reached = get_i64(in);
   int64_t k = get_i64(in);
   for (int64_t i = 0; i < k; ++i) o.case_counts.push_back(get_i64(in));

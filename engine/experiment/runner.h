@@ -50,8 +50,11 @@ struct SeriesStats {
 struct OutcomeStats {
   SeriesStats values;                // over replicates that have a value
   int64_t total = 0;                 // replicates seen
-  int64_t reached = 0;               // {first:} reached / cases matched
-  std::vector<int64_t> case_counts;  // cases: per label
+  int64_t held = 0;                  // replicates where its `given` held (all without one)
+  int64_t reached = 0;               // {first:} reached / cases matched (among held)
+  std::vector<int64_t> case_counts;  // cases: per label (among held)
+  // Adds the values of the lanes with keep[i] (case counts too; `reached` when asked).
+  void reached_of(const double* v, const uint8_t* keep, int n, bool count_reached);
   void merge(const OutcomeStats& o);
   void serialize(std::string& out) const;
   static OutcomeStats deserialize(std::string_view& in);

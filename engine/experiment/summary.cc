@@ -64,15 +64,18 @@ std::vector<SummaryRow> summary_rows(const sim::Model& model, const RunStats& st
     }
     rows.push_back(mx);
     if (om.kind == OutcomeKind::kFirst) {
-      add_share(rows, model.id, om.name, "share_reached", os.reached, os.total);
+      add_share(rows, model.id, om.name, "share_reached", os.reached, os.held);
     } else if (om.kind == OutcomeKind::kCases) {
       for (size_t c = 0; c < om.labels.size(); ++c)
-        add_share(rows, model.id, om.name, "share:" + om.labels[c], os.case_counts[c], os.total);
+        add_share(rows, model.id, om.name, "share:" + om.labels[c], os.case_counts[c], os.held);
     } else if (s.all_binary && n > 0) {
       // all values are 0/1: the mean is a count of ones over n
       int64_t ones = static_cast<int64_t>(std::llround(s.moments.sum()));
       add_share(rows, model.id, om.name, "probability", ones, n);
     }
+    // A conditional outcome: the share of all replicates where its condition held. When it
+    // never held, every statistic above is empty (never NaN) and this row says so: 0 of N.
+    if (om.conditional()) add_share(rows, model.id, om.name, "given_share", os.held, os.total);
   }
   return rows;
 }
@@ -150,10 +153,11 @@ std::string format_table(const sim::Model& model, const RunStats& stats) {
       if (r.statistic == "p95") p95 = r.value;
       if (r.statistic == "sd") sd = r.value;
       if (r.statistic == "probability" || r.statistic == "share_reached" ||
-          r.statistic.rfind("share:", 0) == 0) {
+          r.statistic == "given_share" || r.statistic.rfind("share:", 0) == 0) {
         if (!shares.empty()) shares += ", ";
         std::string label = r.statistic == "probability"     ? "P"
                             : r.statistic == "share_reached" ? "reached"
+                            : r.statistic == "given_share"   ? "given held in"
                                                              : r.statistic.substr(6);
         shares += label + " " + num(r.value) + " [" + num(r.ci_low) + ", " + num(r.ci_high) + "]";
       }

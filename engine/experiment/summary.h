@@ -25,7 +25,9 @@ struct TrajectoryRow {
 
 // Per outcome, in file order: mean (with a 95% normal interval), sd, min, p05, p25, p50,
 // p75, p95, max; then share_reached ({first:}), share:LABEL (cases) or probability (an
-// outcome whose values were all 0/1), each with a 95% Wilson interval.
+// outcome whose values were all 0/1), each with a 95% Wilson interval. An outcome with a
+// `given` condition has these over the replicates where it held (their `replicates`
+// column counts those), then given_share: the share of all replicates where it held.
 std::vector<SummaryRow> summary_rows(const sim::Model& model, const RunStats& stats);
 std::vector<TrajectoryRow> trajectory_rows(const sim::Model& model, const RunStats& stats);
 

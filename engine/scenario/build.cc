@@ -848,7 +848,9 @@ class Builder {
 
   void build_outcomes(const Node& n) {
     if (!want_map(n, "outcomes", "a mapping of outcome names", true)) return;
-    const std::vector<std::string> kinds = {"max", "min", "mean", "first", "cases"};
+    const std::vector<std::string> kinds = {"max", "min", "mean", "first", "cases", "value"};
+    std::vector<std::string> keys = kinds;
+    keys.push_back("given");
     for (size_t i = 0; i < n.keys.size(); ++i) {
       const std::string& name = n.keys[i];
       const Node& v = n.items[i];
@@ -865,10 +867,16 @@ class Builder {
         continue;
       }
       if (!want_map(v, path,
-                    "an expression or a mapping with one of max, min, mean, first, cases")) {
+                    "an expression or a mapping with one of max, min, mean, first, cases, "
+                    "value")) {
         continue;
       }
-      unknown_keys(v, kinds, "in outcome " + q(name));
+      unknown_keys(v, keys, "in outcome " + q(name));
+      if (const Node* g = v.find("given")) {
+        auto e = expr(*g, path + ".given");
+        if (!e) continue;
+        o.given = *e;
+      }
       std::vector<size_t> present;
       for (size_t k = 0; k < v.keys.size(); ++k) {
         if (std::find(kinds.begin(), kinds.end(), v.keys[k]) != kinds.end()) present.push_back(k);
@@ -877,7 +885,11 @@ class Builder {
         if (v.keys.empty()) {
           error(v.loc, "outcome " + q(name) +
                            " is an empty mapping; expected exactly one of 'max', 'min', 'mean', "
-                           "'first' or 'cases'");
+                           "'first', 'cases' or 'value'");
+        } else if (v.find("given")) {
+          error(v.loc, "outcome " + q(name) +
+                           " has a 'given' condition but nothing to report; expected one of "
+                           "'max', 'min', 'mean', 'first', 'cases' or 'value' beside it");
         }
         continue;
       }
@@ -885,7 +897,7 @@ class Builder {
         error(v.key_locs[present[1]], "outcome " + q(name) + " has both " + q(v.keys[present[0]]) +
                                           " and " + q(v.keys[present[1]]) +
                                           "; expected exactly one of 'max', 'min', 'mean', "
-                                          "'first' or 'cases'");
+                                          "'first', 'cases' or 'value'");
         continue;
       }
       const std::string& kind = v.keys[present[0]];
@@ -908,10 +920,11 @@ class Builder {
           o.cases.push_back(c);
         }
       } else {
-        o.kind = kind == "max"    ? OutcomeKind::kMax
-                 : kind == "min"  ? OutcomeKind::kMin
-                 : kind == "mean" ? OutcomeKind::kMean
-                                  : OutcomeKind::kFirst;
+        o.kind = kind == "max"     ? OutcomeKind::kMax
+                 : kind == "min"   ? OutcomeKind::kMin
+                 : kind == "mean"  ? OutcomeKind::kMean
+                 : kind == "value" ? OutcomeKind::kFinal
+                                   : OutcomeKind::kFirst;
         auto e = expr(body, path + "." + kind);
         if (!e) continue;
         o.expr = *e;

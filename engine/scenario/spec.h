@@ -133,6 +133,9 @@ struct OutcomeSpec {
   OutcomeKind kind = OutcomeKind::kFinal;
   ExprText expr;                // all kinds but kCases
   std::vector<CaseSpec> cases;  // kCases
+  // `given:` (or `run --given`): the outcome is reported over the replicates where this
+  // condition holds on the final state; empty = every replicate.
+  ExprText given;
 };
 
 // One actor's inputs to an issue set of `bargaining:` (docs/bargaining-in-scenarios.md).

@@ -460,24 +460,32 @@ bool Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t fir
   Lane(alive).setZero();
   for (int i = 0; i < n; ++i) alive[i] = 1.0;
   uint8_t reached[kLanes];
+  uint8_t held_mask[kLanes];
   double values[kLanes];
   for (size_t k = 0; k < model_.outcomes.size(); ++k) {
     const OutcomeModel& o = model_.outcomes[k];
     const int idx = static_cast<int>(k);
+    const uint8_t* held = nullptr;
+    if (o.conditional()) {
+      exec(o.given);
+      const double* g = row(o.given.result);
+      for (int i = 0; i < n; ++i) held_mask[i] = g[i] != 0;
+      held = held_mask;
+    }
     switch (o.kind) {
       case OutcomeKind::kFinal:
         exec(o.expr);
-        sink.outcome(idx, row(o.expr.result), nullptr, n);
+        sink.outcome(idx, row(o.expr.result), nullptr, held, n);
         break;
       case OutcomeKind::kMax:
       case OutcomeKind::kMin:
-        sink.outcome(idx, row(o.acc_row), nullptr, n);
+        sink.outcome(idx, row(o.acc_row), nullptr, held, n);
         break;
       case OutcomeKind::kMean: {
         const double* acc = row(o.acc_row);
         const double* cnt = row(o.count_row);
         for (int i = 0; i < n; ++i) values[i] = cnt[i] > 0 ? acc[i] / cnt[i] : 0.0;
-        sink.outcome(idx, values, nullptr, n);
+        sink.outcome(idx, values, nullptr, held, n);
         break;
       }
       case OutcomeKind::kFirst: {
@@ -486,7 +494,7 @@ bool Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t fir
           reached[i] = acc[i] >= 0;
           values[i] = reached[i] ? acc[i] : 0.0;
         }
-        sink.outcome(idx, values, reached, n);
+        sink.outcome(idx, values, reached, held, n);
         break;
       }
       case OutcomeKind::kCases: {
@@ -503,7 +511,7 @@ bool Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t fir
               values[i] = static_cast<double>(c);
             }
         }
-        sink.outcome(idx, values, reached, n);
+        sink.outcome(idx, values, reached, held, n);
         break;
       }
     }

@@ -26,7 +26,10 @@ class Sink {
   // Outcome `index` per valid lane. For {first:} outcomes `reached[i]` says whether lane i
   // reached it (values[i] is then the step); for cases, values are label indices and
   // unmatched lanes (no condition held) have reached[i] == 0. Otherwise reached is null.
-  virtual void outcome(int index, const double* values, const uint8_t* reached, int n) = 0;
+  // For an outcome with a `given` condition, held[i] says whether it held on lane i's final
+  // state (the lane then counts in the outcome's statistics); otherwise held is null.
+  virtual void outcome(int index, const double* values, const uint8_t* reached, const uint8_t* held,
+                       int n) = 0;
 };
 
 // Parameters whose values differ between replicates (a run over a posterior,

@@ -666,6 +666,12 @@ Model Builder::build() {
       if (o.kind != OutcomeKind::kFinal) om.acc_row = special();
       if (o.kind == OutcomeKind::kMean) om.count_row = special();
     }
+    if (!o.given.empty()) {
+      om.given = expression(o.given, -1);
+      om.given_text = o.given.text;
+      check(om.given, om.given.result, alive,
+            "condition 'given' of outcome '" + o.name + "' (" + o.given.text + ")", o.given.loc);
+    }
     m.outcomes.push_back(std::move(om));
   }
 
@@ -756,6 +762,7 @@ void Builder::relocate(Model& m) {
     fix(o.acc_row);
     fix(o.count_row);
     for (auto& c : o.conditions) fix_program(c);
+    fix_program(o.given);
   }
   fix_program(m.stop_when);
   fix(m.t_row);

@@ -72,6 +72,9 @@ struct OutcomeModel {
   int32_t count_row = -1;  // mean: steps counted
   std::vector<std::string> labels;
   std::vector<Program> conditions;  // kCases, parallel to labels
+  Program given;                    // result -1: no condition (every replicate counts)
+  std::string given_text;           // as written, for describe and messages
+  bool conditional() const { return given.result >= 0; }
 };
 
 struct TrackModel {

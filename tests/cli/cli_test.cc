@@ -195,6 +195,27 @@ TEST(Run, SetChangesTheParameter) {
   EXPECT_NE(s.find("\nsmall,hit,probability,0,"), std::string::npos);
 }
 
+TEST(Run, GivenConditionsEveryOutcomeAndShardsMergeToTheSameFiles) {
+  Dir dir("given");
+  std::string file = dir.write("s.yaml", kScenario);
+  ASSERT_EQ(dispatch({"run", file, "--given", "world.hit == 1", "--out", dir / "one", "-q"}), 0);
+  std::string s = slurp(dir / "one/summary.csv");
+  // Given the strike happened, the strike happened: P(hit) = 1 among them.
+  EXPECT_NE(s.find("\nsmall,hit,probability,1,"), std::string::npos) << s;
+  EXPECT_NE(s.find("\nsmall,x,given_share,"), std::string::npos);
+  EXPECT_NE(s.find("\nsmall,kind,given_share,"), std::string::npos);
+  // In two shards merged: the same bytes.
+  for (const char* sh : {"0/2", "1/2"})
+    ASSERT_EQ(dispatch({"run", file, "--given", "world.hit == 1", "--shard", sh, "--out",
+                        dir / (std::string("s") + sh[0]), "-q"}),
+              0);
+  ASSERT_EQ(dispatch({"merge", dir / "s0", dir / "s1", "--out", dir / "m", "-q"}), 0);
+  EXPECT_EQ(slurp(dir / "m/summary.csv"), s);
+  // A mistake in the condition is reported once, at --given, and nothing is written.
+  EXPECT_EQ(dispatch({"run", file, "--given", "world.nope > 1", "--out", dir / "bad", "-q"}), 2);
+  EXPECT_FALSE(fs::exists(dir / "bad"));
+}
+
 TEST(Describe, ListsWhatTheScenarioDefines) {
   Dir dir("describe");
   std::string file = dir.write("s.yaml", kScenario);

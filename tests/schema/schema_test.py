@@ -77,7 +77,8 @@ FULL = {
     "dynamics": ["world.y = world.y * 0.5", {"group": "g", "do": ["self.v = self.v + 0"]}],
     "outcomes": {"final": "world.x", "hi": {"max": "world.x"}, "lo": {"min": "world.x"},
                  "avg": {"mean": "world.x"}, "when_big": {"first": "world.x > 1"},
-                 "kind": {"cases": {"big": "world.x > 2", "other": "true"}}},
+                 "kind": {"cases": {"big": "world.x > 2", "other": "true"}},
+                 "cond": {"value": "world.x", "given": "world.y > 0"}},
     "track": ["world.x", "sum(g.v)"],
     "stop_when": "world.x > 9",
     "bargaining": {"issues": {

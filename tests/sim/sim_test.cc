@@ -379,6 +379,79 @@ track: [world.x]
   EXPECT_EQ(small.outcomes[0].values.moments.mean(), also.outcomes[0].values.moments.mean());
 }
 
+TEST(Given, ConditionalOutcomesMatchClosedForms) {
+  // a ~ Bernoulli(0.3); b ~ Bernoulli(0.8) when a, else Bernoulli(0.1): P(b | a) = 0.8,
+  // P(b | not a) = 0.1, P(a) = 0.3. x ~ U(0, 1): E[x | x > 0.5] = 0.75, sd 1/sqrt(48).
+  sim::Model m = compile(R"Y(geosim: 1
+scenario: {id: given, steps: 1}
+world: {a: 0, b: 0, x: 0}
+dynamics:
+  - "world.a = uniform(0, 1) < 0.3"
+  - "world.b = uniform(0, 1) < if(world.a == 1, 0.8, 0.1)"
+  - "world.x = uniform(0, 1)"
+outcomes:
+  b_if_a: {value: "world.b", given: "world.a == 1"}
+  b_if_not_a: {value: "world.b", given: "world.a == 0"}
+  x_if_high: {value: "world.x", given: "world.x > 0.5"}
+  when_b: {first: "world.b == 1", given: "world.a == 1"}
+  kind:
+    given: "world.a == 1"
+    cases: {troops: "world.b == 1", none: "true"}
+  never: {max: "world.x", given: "world.x > 2"}
+)Y");
+  const int64_t n = 40000;
+  RunStats s = run(m, n);
+  const auto& ba = outcome(m, s, "b_if_a");
+  EXPECT_EQ(ba.total, n);
+  expect_proportion(static_cast<double>(ba.held) / n, 0.3, n);
+  expect_proportion(ba.values.moments.mean(), 0.8, ba.held);
+  EXPECT_EQ(ba.values.moments.count(), ba.held);
+  expect_proportion(mean_of(m, s, "b_if_not_a"), 0.1, outcome(m, s, "b_if_not_a").held);
+  EXPECT_EQ(ba.held + outcome(m, s, "b_if_not_a").held, n);
+  const auto& x = outcome(m, s, "x_if_high");
+  EXPECT_NEAR(x.values.moments.mean(), 0.75, 4 / std::sqrt(48.0 * x.held));
+  EXPECT_GE(x.values.moments.min(), 0.5);
+  const auto& k = outcome(m, s, "kind");
+  EXPECT_EQ(k.held, ba.held);  // the same condition on the same replicates
+  EXPECT_EQ(k.case_counts[0] + k.case_counts[1], k.held);
+  expect_proportion(static_cast<double>(k.case_counts[0]) / k.held, 0.8, k.held);
+  const auto& w = outcome(m, s, "when_b");
+  EXPECT_EQ(w.reached, k.case_counts[0]);
+
+  // The summary: statistics over the held replicates, then given_share; an empty
+  // condition leaves every statistic empty (never NaN) and says 0 of n.
+  bool saw_share = false, saw_never = false;
+  for (const auto& r : experiment::summary_rows(m, s)) {
+    if (r.outcome == "b_if_a" && r.statistic == "probability") EXPECT_EQ(r.replicates, ba.held);
+    if (r.outcome == "kind" && r.statistic == "share:troops")
+      EXPECT_EQ(*r.value, static_cast<double>(k.case_counts[0]) / static_cast<double>(k.held));
+    if (r.outcome == "b_if_a" && r.statistic == "given_share") {
+      saw_share = true;
+      EXPECT_EQ(r.replicates, n);
+      EXPECT_EQ(*r.value, static_cast<double>(ba.held) / n);
+      EXPECT_LT(*r.ci_low, *r.value);
+    }
+    if (r.outcome == "never") {
+      if (r.statistic == "given_share") {
+        saw_never = true;
+        EXPECT_EQ(*r.value, 0.0);
+        EXPECT_EQ(r.replicates, n);
+        EXPECT_GT(*r.ci_high, 0.0);
+      } else {
+        EXPECT_FALSE(r.value.has_value()) << r.statistic;
+        EXPECT_EQ(r.replicates, 0);
+      }
+    }
+  }
+  EXPECT_TRUE(saw_share);
+  EXPECT_TRUE(saw_never);
+  // Threads do not change a digit.
+  std::string one, two;
+  run(m, 3000, 5, 1).serialize(one);
+  run(m, 3000, 5, 2).serialize(two);
+  EXPECT_EQ(one, two);
+}
+
 TEST(Errors, NonFiniteValueNamesStatementStepAndReplicate) {
   sim::Model m = compile(R"Y(geosim: 1
 scenario: {id: nan, steps: 10}

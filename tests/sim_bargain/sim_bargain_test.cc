@@ -38,7 +38,7 @@ class Recorder : public sim::Sink {
     if (series.size() <= static_cast<size_t>(t)) series.resize(static_cast<size_t>(t) + 1);
     series[static_cast<size_t>(t)].assign(values, values + n);
   }
-  void outcome(int index, const double* values, const uint8_t*, int n) override {
+  void outcome(int index, const double* values, const uint8_t*, const uint8_t*, int n) override {
     if (outcomes.size() <= static_cast<size_t>(index))
       outcomes.resize(static_cast<size_t>(index) + 1);
     outcomes[static_cast<size_t>(index)].assign(values, values + n);
