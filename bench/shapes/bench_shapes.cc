@@ -83,8 +83,8 @@ int time_one(const Args& a) {
   std::printf(
       "{\"shape\": \"%s\", \"impl\": \"%s\", \"threads\": %d, \"replicates\": %lld, \"steps\": "
       "%lld, \"seconds\": %.6f, \"cpu\": %.6f, \"means\": [",
-      a.shape.c_str(), a.impl.c_str(), a.impl == "hand" ? 1 : a.threads,
-      static_cast<long long>(n), static_cast<long long>(probe.steps), wall, cpu);
+      a.shape.c_str(), a.impl.c_str(), a.impl == "hand" ? 1 : a.threads, static_cast<long long>(n),
+      static_cast<long long>(probe.steps), wall, cpu);
   for (size_t k = 0; k < means.size(); ++k) std::printf("%s%.17g", k ? ", " : "", means[k]);
   std::printf("]}\n");
   return 0;

@@ -351,7 +351,7 @@ TwinResult twin_twelve(uint64_t seed, int64_t replicates) {
 
 const std::vector<ShapeInfo>& all_shapes() {
   static const std::vector<ShapeInfo> shapes = {
-      {"logit", twin_logit},   {"draws", twin_draws}, {"aggregates", twin_aggregates},
+      {"logit", twin_logit},   {"draws", twin_draws},     {"aggregates", twin_aggregates},
       {"events", twin_events}, {"tracked", twin_tracked}, {"crowd", twin_crowd},
       {"twelve", twin_twelve},
   };

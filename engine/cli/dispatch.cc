@@ -63,10 +63,12 @@ int dispatch(const std::vector<std::string>& args) {
         std::fprintf(stderr, "%s\n", printable(d.str()).c_str());
     return kExitUsage;
   } catch (const Interrupted& e) {
-    if (dist::rank() == 0) std::fprintf(stderr, "geosim: interrupted: %s\n", printable(e.what()).c_str());
+    if (dist::rank() == 0)
+      std::fprintf(stderr, "geosim: interrupted: %s\n", printable(e.what()).c_str());
     return 130;
   } catch (const RunError& e) {
-    if (dist::rank() == 0) std::fprintf(stderr, "geosim: run failed: %s\n", printable(e.what()).c_str());
+    if (dist::rank() == 0)
+      std::fprintf(stderr, "geosim: run failed: %s\n", printable(e.what()).c_str());
     return kExitRunFailed;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "geosim: out of memory\n");

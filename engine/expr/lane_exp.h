@@ -39,7 +39,7 @@ namespace geosim::expr {
 }
 
 [[gnu::always_inline]] inline double pow2_exact(double e) {  // 2^e, e integral in [-1022, 1023]
-  const double t = e + (1023.0 + 4503599627370496.0);       // 2^52 + 1023 + e: exact
+  const double t = e + (1023.0 + 4503599627370496.0);        // 2^52 + 1023 + e: exact
   uint64_t b;
   std::memcpy(&b, &t, sizeof b);
   b <<= 52;  // the low bits of t's mantissa, 1023 + e, become the exponent field

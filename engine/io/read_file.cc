@@ -1,13 +1,13 @@
 #include "io/read_file.h"
 
-#include "core/text.h"
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+
+#include "core/text.h"
 
 namespace geosim::io {
 
@@ -48,7 +48,9 @@ std::string byte_size_text(uint64_t bytes) {
 std::string read_input(const std::string& path, const InputFile& how) {
   const SourceLoc where = how.where.file.empty() ? SourceLoc{path, 0, 0} : how.where;
   const std::string expected = "; expected " + how.expected;
-  auto fail = [&](const std::string& what) { throw UserError(where, how.subject + what + expected); };
+  auto fail = [&](const std::string& what) {
+    throw UserError(where, how.subject + what + expected);
+  };
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (fd.get() < 0) {
@@ -57,9 +59,11 @@ std::string read_input(const std::string& path, const InputFile& how) {
     fail(std::string("cannot be read (") + std::strerror(err) + ")");
   }
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) fail(std::string("cannot be read (") + std::strerror(errno) + ")");
+  if (::fstat(fd.get(), &st) != 0)
+    fail(std::string("cannot be read (") + std::strerror(errno) + ")");
   if (S_ISDIR(st.st_mode)) fail("is a directory");
-  if (!S_ISREG(st.st_mode)) fail(std::string("is not a regular file (") + kind_of(st.st_mode) + ")");
+  if (!S_ISREG(st.st_mode))
+    fail(std::string("is not a regular file (") + kind_of(st.st_mode) + ")");
   const auto size = static_cast<uint64_t>(st.st_size);
   auto too_large = [&](uint64_t n, const char* at_least) {
     fail("has " + std::string(at_least) + std::to_string(n) + " bytes, above the limit of " +
@@ -76,7 +80,8 @@ std::string read_input(const std::string& path, const InputFile& how) {
       fail(std::string("cannot be read (") + std::strerror(errno) + ")");
     }
     if (n == 0) break;
-    if (data.size() + static_cast<size_t>(n) > how.max_bytes) too_large(data.size() + n, "at least ");
+    if (data.size() + static_cast<size_t>(n) > how.max_bytes)
+      too_large(data.size() + n, "at least ");
     data.append(buf, static_cast<size_t>(n));
   }
   return data;

@@ -202,9 +202,7 @@ ManifestView view_manifest(const std::string& dir) {
     const io::JsonValue* program = m.find("program");
     if (!program || !program->is_string() || program->as_string() != "geosim") return v;
     v.ours = true;
-    v.kind = m.find("sweep")         ? Kind::kSweep
-             : m.find("calibration") ? Kind::kCalibrate
-                                     : Kind::kRun;
+    v.kind = m.find("sweep") ? Kind::kSweep : m.find("calibration") ? Kind::kCalibrate : Kind::kRun;
     if (const io::JsonValue* c = m.find("command"); c && c->is_string()) v.command = c->as_string();
     if (const io::JsonValue* outs = m.find("outputs"); outs && outs->is_array())
       for (const auto& o : outs->items()) {
@@ -257,8 +255,9 @@ void check_may_replace_results(const std::string& dir, Kind kind, bool overwrite
     } else if (name != "manifest.json") {
       auto it = manifest.outputs.find(name);
       if (it == manifest.outputs.end()) {
-        why = name.starts_with("compare.") ? "written by geosim compare, not part of the folder's result"
-                                    : "not among the files manifest.json lists";
+        why = name.starts_with("compare.")
+                  ? "written by geosim compare, not part of the folder's result"
+                  : "not among the files manifest.json lists";
       } else if (fs::file_size(path, ec) != it->second.second ||
                  io::sha256_file(path) != it->second.first) {
         why = "changed since geosim wrote it";

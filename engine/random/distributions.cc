@@ -111,15 +111,19 @@ constexpr int kBatch = 64;
   const __m256d half = _mm256_set1_pd(0.5), scale = _mm256_set1_pd(1.0 / 9007199254740992.0);
   for (int base = 0; base < n; base += 8) {
     const __m256i ctr = _mm256_add_epi32(_mm256_set1_epi32(int(replicate0 + uint32_t(base))), lane);
-    const __m256i pe = _mm256_mul_epu32(ctr, m0), po = _mm256_mul_epu32(_mm256_srli_epi64(ctr, 32), m0);
+    const __m256i pe = _mm256_mul_epu32(ctr, m0),
+                  po = _mm256_mul_epu32(_mm256_srli_epi64(ctr, 32), m0);
     __m256i c0 = r0_c0, c1 = r0_c1;
     __m256i c2 = _mm256_xor_si256(_mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA), kk1);
     __m256i c3 = _mm256_blend_epi32(pe, _mm256_slli_epi64(po, 32), 0xAA);
     uint32_t k0 = key0, k1 = key1;
     for (int round = 1; round < 10; ++round) {
-      k0 += 0x9E3779B9u; k1 += 0xBB67AE85u;
-      const __m256i pe0 = _mm256_mul_epu32(c0, m0), po0 = _mm256_mul_epu32(_mm256_srli_epi64(c0, 32), m0);
-      const __m256i pe1 = _mm256_mul_epu32(c2, m1), po1 = _mm256_mul_epu32(_mm256_srli_epi64(c2, 32), m1);
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+      const __m256i pe0 = _mm256_mul_epu32(c0, m0),
+                    po0 = _mm256_mul_epu32(_mm256_srli_epi64(c0, 32), m0);
+      const __m256i pe1 = _mm256_mul_epu32(c2, m1),
+                    po1 = _mm256_mul_epu32(_mm256_srli_epi64(c2, 32), m1);
       const __m256i lo0 = _mm256_blend_epi32(pe0, _mm256_slli_epi64(po0, 32), 0xAA);
       const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(pe0, 32), po0, 0xAA);
       const __m256i lo1 = _mm256_blend_epi32(pe1, _mm256_slli_epi64(po1, 32), 0xAA);
@@ -135,13 +139,19 @@ constexpr int kBatch = 64;
     for (int h = 0; h < 2; ++h) {
       const __m128i a = h ? _mm256_extracti128_si256(c0, 1) : _mm256_castsi256_si128(c0);
       const __m128i b = h ? _mm256_extracti128_si256(c1s, 1) : _mm256_castsi256_si128(c1s);
-      const __m256d da = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_cvtepu32_epi64(a), magic)), two52);
-      const __m256d db = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_cvtepu32_epi64(b), magic)), two52);
-      const __m256d v = _mm256_mul_pd(_mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(da, two21), db), half), scale);
+      const __m256d da = _mm256_sub_pd(
+          _mm256_castsi256_pd(_mm256_or_si256(_mm256_cvtepu32_epi64(a), magic)), two52);
+      const __m256d db = _mm256_sub_pd(
+          _mm256_castsi256_pd(_mm256_or_si256(_mm256_cvtepu32_epi64(b), magic)), two52);
+      const __m256d v =
+          _mm256_mul_pd(_mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(da, two21), db), half), scale);
       _mm256_store_pd(u + 4 * h, v);
     }
     const int m = n - base < 8 ? n - base : 8;
-    if (m == 8) std::memcpy(out + base, u, sizeof u); else std::memcpy(out + base, u, sizeof(double) * m);
+    if (m == 8)
+      std::memcpy(out + base, u, sizeof u);
+    else
+      std::memcpy(out + base, u, sizeof(double) * m);
   }
 }
 void unit_batch_baseline(uint64_t seed, uint32_t replicate0, uint32_t step, uint32_t site,
@@ -199,57 +209,55 @@ inline double as241_tail(double p) {
   const double log_pr = e * 6.93147180369123816490e-01 + (lm + e * 1.90821492927058770002e-10);
   const double r = std::sqrt(-log_pr);
   const double a = r - 1.6;
-  const double xa =
-      (((((((a * 7.7454501427834140764e-4 + 0.0227238449892691845833) * a +
-            0.24178072517745061177) *
-               a +
-           1.27045825245236838258) *
-              a +
-          3.64784832476320460504) *
-             a +
-         5.7694972214606914055) *
-            a +
-        4.6303378461565452959) *
-           a +
-       1.42343711074968357734) /
-      (((((((a * 1.05075007164441684324e-9 + 5.475938084995344946e-4) * a +
-            0.0151986665636164571966) *
-               a +
-           0.14810397642748007459) *
-              a +
-          0.68976733498510000455) *
-             a +
-         1.6763848301838038494) *
-            a +
-        2.05319162663775882187) *
-           a +
-       1.0);
+  const double xa = (((((((a * 7.7454501427834140764e-4 + 0.0227238449892691845833) * a +
+                          0.24178072517745061177) *
+                             a +
+                         1.27045825245236838258) *
+                            a +
+                        3.64784832476320460504) *
+                           a +
+                       5.7694972214606914055) *
+                          a +
+                      4.6303378461565452959) *
+                         a +
+                     1.42343711074968357734) /
+                    (((((((a * 1.05075007164441684324e-9 + 5.475938084995344946e-4) * a +
+                          0.0151986665636164571966) *
+                             a +
+                         0.14810397642748007459) *
+                            a +
+                        0.68976733498510000455) *
+                           a +
+                       1.6763848301838038494) *
+                          a +
+                      2.05319162663775882187) *
+                         a +
+                     1.0);
   const double b = r - 5;
-  const double xb =
-      (((((((b * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * b +
-            0.0012426609473880784386) *
-               b +
-           0.026532189526576123093) *
-              b +
-          0.29656057182850489123) *
-             b +
-         1.7848265399172913358) *
-            b +
-        5.4637849111641143699) *
-           b +
-       6.6579046435011037772) /
-      (((((((b * 2.04426310338993978564e-15 + 1.4215117583164458887e-7) * b +
-            1.8463183175100546818e-5) *
-               b +
-           7.868691311456132591e-4) *
-              b +
-          0.0148753612908506148525) *
-             b +
-         0.13692988092273580531) *
-            b +
-        0.59983220655588793769) *
-           b +
-       1.0);
+  const double xb = (((((((b * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * b +
+                          0.0012426609473880784386) *
+                             b +
+                         0.026532189526576123093) *
+                            b +
+                        0.29656057182850489123) *
+                           b +
+                       1.7848265399172913358) *
+                          b +
+                      5.4637849111641143699) *
+                         b +
+                     6.6579046435011037772) /
+                    (((((((b * 2.04426310338993978564e-15 + 1.4215117583164458887e-7) * b +
+                          1.8463183175100546818e-5) *
+                             b +
+                         7.868691311456132591e-4) *
+                            b +
+                        0.0148753612908506148525) *
+                           b +
+                       0.13692988092273580531) *
+                          b +
+                      0.59983220655588793769) *
+                         b +
+                     1.0);
   double x = r <= 5 ? xa : xb;
   x = pr == 0 ? std::numeric_limits<double>::infinity() : x;  // p = 1 (or 0): +-inf
   return q < 0 ? -x : x;
@@ -313,7 +321,8 @@ double gamma_draw(uint64_t seed, Counter c, double shape) {
 }  // namespace
 
 void normal_quantile_batch(double* p, int n) {
-  for (int base = 0; base < n; base += 256) normal_quantiles(p + base, n - base < 256 ? n - base : 256);
+  for (int base = 0; base < n; base += 256)
+    normal_quantiles(p + base, n - base < 256 ? n - base : 256);
 }
 
 double normal_quantile(double p) {
@@ -457,8 +466,8 @@ namespace {
   for (int j = 0; j < m; ++j)
     out[j] = expr::blend(sigma[j] >= 0, det_exp_lane(mu[j] + sigma[j] * z[j]), kNaN);
 }
-[[gnu::target("avx2")]] void lognormal_avx2(const double* z, const double* mu,
-                                            const double* sigma, double* out, int m) {
+[[gnu::target("avx2")]] void lognormal_avx2(const double* z, const double* mu, const double* sigma,
+                                            double* out, int m) {
   lognormal_body(z, mu, sigma, out, m);
 }
 void lognormal_baseline(const double* z, const double* mu, const double* sigma, double* out,
