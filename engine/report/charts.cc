@@ -402,11 +402,14 @@ std::string sweep_chart(const std::string& name, const std::string& title,
   }
   if (any_band) p.add_legend("box:0.15", "#555555", "p05\xE2\x80\x93p95");
   if (any_inner) p.add_legend("box:0.3", "#555555", "p25\xE2\x80\x93p75");
-  p.add_legend("box:0.5", "#555555", "95% interval");
+  // Intervals wider than the spread of the points are not drawn (a forest of whiskers
+  // hides the points); the legend then says so instead of showing an interval swatch.
   if (any_omitted > 0)
-    p.add_legend("text", "", "point intervals (up to " + display_percent(any_omitted) +
-                                 " wide) not drawn: wider than the spread of the points");
-  if (any_binned) p.add_legend("dash", "#555555", "binned median, middle half of points");
+    p.add_legend("text", "", "intervals (\xE2\x89\xA4 " + display_percent(any_omitted) +
+                                 ") not drawn");
+  else
+    p.add_legend("box:0.5", "#555555", "95% interval");
+  if (any_binned) p.add_legend("dash", "#555555", "binned median, middle half");
   return p.svg();
 }
 
