@@ -9,6 +9,7 @@
 #include "calibrate/calibrate.h"
 #include "cli/command.h"
 #include "cli/interrupt.h"
+#include "cli/method_args.h"
 #include "cli/scenario_args.h"
 #include "core/error.h"
 #include "dist/dist.h"
@@ -27,36 +28,20 @@ const char* kUsage =
 
 int calibrate_main(const std::vector<std::string>& args) {
   RunArgs a;
-  std::string cases_file, method_text = "mle";
+  std::string cases_file;
   std::vector<std::string> free_texts;
-  calibrate::Method m;
-  bool resume = false, no_profile = false;
+  MethodArgs ma;
+  bool resume = false;
   po::options_description desc("calibrate options");
   a.add_options(desc);
+  ma.add_options(desc);
   desc.add_options()("cases", po::value<std::string>(&cases_file),
                      "CSV of observed cases (case, sets, one column per observed outcome)")(
       "free", po::value<std::vector<std::string>>(&free_texts)->composing(),
       "NAME[:PRIOR]: a parameter to fit; PRIOR is uniform (default, over the declared range), "
       "uniform(LO,HI), normal(MU,SD), truncnormal(MU,SD,LO,HI), beta(A,B) or "
       "loguniform(LO,HI) (repeatable)")(
-      "method", po::value<std::string>(&method_text)->default_value("mle"), "mle | abc-smc | pmmh")(
       "resume", po::bool_switch(&resume), "continue an interrupted calibration in --out")(
-      "evaluations", po::value<int>(&m.max_evaluations)->default_value(300),
-      "mle: Nelder-Mead evaluations at most")(
-      "bootstrap", po::value<int>(&m.bootstrap)->default_value(0),
-      "mle: case-bootstrap refits written as posterior draws (0: the optimum only)")(
-      "no-profile", po::bool_switch(&no_profile), "mle: skip the profile-likelihood intervals")(
-      "particles", po::value<int>(&m.particles)->default_value(200), "abc-smc: population size")(
-      "generations", po::value<int>(&m.generations)->default_value(8),
-      "abc-smc: generations at most (the prior is generation 0)")(
-      "quantile", po::value<double>(&m.quantile)->default_value(0.5),
-      "abc-smc: next tolerance = this quantile of the previous distances")(
-      "min-acceptance", po::value<double>(&m.min_acceptance)->default_value(0.01),
-      "abc-smc: stop when a generation accepts fewer proposals")(
-      "chains", po::value<int>(&m.chains)->default_value(4), "pmmh: chains")(
-      "iterations", po::value<int>(&m.iterations)->default_value(1000),
-      "pmmh: iterations per chain after burn-in")(
-      "burn-in", po::value<int>(&m.burn_in)->default_value(300), "pmmh: burn-in per chain")(
       "file", po::value<std::vector<std::string>>(&a.files), "scenario file");
   po::positional_options_description pos;
   pos.add("file", -1);
@@ -75,8 +60,7 @@ int calibrate_main(const std::vector<std::string>& args) {
                     "and keeps finished work there)");
   if (a.per_run) throw UserError(where, "--per-run does not apply to calibrate");
   a.validate();
-  m.kind = calibrate::parse_method(method_text);
-  m.profile = !no_profile;
+  calibrate::Method m = ma.method_settings();
 
   auto models = load_models(a.files);
   apply_sets(a.sets, models);
