@@ -481,6 +481,7 @@ ResultFolder read_result_folder(const std::string& dir) {
     if (const io::JsonValue* b = j.find("b"); b && b->is_string()) f.compare_b = b->as_string();
   }
   f.calibration = read_calibration(dir);
+  f.backtest = read_backtest(dir);
   return f;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "report/backtest.h"
 #include "report/calibration.h"
 #include "report/charts.h"
 
@@ -138,6 +139,7 @@ struct ResultFolder {
   // compare.json (written by compare --out DIR/): what A and B were; empty when absent.
   std::string compare_a, compare_b;
   std::optional<CalibrationResult> calibration;  // posterior.csv, fit.csv, predictions.csv
+  std::optional<BacktestResult> backtest;        // scores.csv, reliability.csv
 
   const ScenarioInfo* scenario_info(const std::string& id) const;
 };

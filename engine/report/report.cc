@@ -214,6 +214,7 @@ class Page {
   void sensitivity_section(bool first);
   void compare_section(bool first);
   void calibration_section(bool first);
+  void backtest_section(bool first);
   void manifest_section(bool first);
   std::string open_major(const std::string& title, const std::string& anchor, bool first);
 
@@ -227,6 +228,12 @@ void Page::calibration_section(bool first) {
   const std::string anchor = anchors_.make("calibration");
   body_ += open_major("Calibration", anchor, first);
   body_ += calibration_html(*f_.calibration, anchor) + "</section>\n";
+}
+
+void Page::backtest_section(bool first) {
+  const std::string anchor = anchors_.make("backtest");
+  body_ += open_major("Backtest", anchor, first);
+  body_ += backtest_html(*f_.backtest, anchor) + "</section>\n";
 }
 
 std::string Page::open_major(const std::string& title, const std::string& anchor, bool first) {
@@ -916,6 +923,7 @@ std::string Page::render() {
   if (f_.has_sensitivity && !sweep_first) sensitivity_section(first), first = false;
   if (f_.has_compare) compare_section(first), first = false;
   if (f_.calibration) calibration_section(first), first = false;
+  if (f_.backtest) backtest_section(first), first = false;
   if (f_.manifest) manifest_section(first), first = false;
 
   // Title: the single scenario's title, else a description of the folder.
@@ -927,7 +935,9 @@ std::string Page::render() {
   } else if (f_.has_compare && f_.scenarios.empty()) {
     title = "geosim comparison";
   }
-  if (f_.sweep) {
+  if (f_.backtest) {
+    kind = "backtest";
+  } else if (f_.sweep) {
     kind = "sweep";
   } else if (f_.has_compare && f_.scenarios.empty()) {
     kind = "comparison";
