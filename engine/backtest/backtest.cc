@@ -173,23 +173,31 @@ Spec prepare(const sim::Model& model, const std::vector<double>& base_uniforms,
   s.folds = folds;
   std::vector<std::string> free_names;
   for (const auto& f : s.free) free_names.push_back(f.name);
-  calibrate::Observations all = calibrate::read_observations(cases_path, model, free_names);
+  // Only the scored outcome is read: the cells of the file's other outcome columns are
+  // blanked (not observed) before the calibrate parser checks the file.
+  io::CsvTable table = io::read_csv(cases_path);
   const SourceLoc file{cases_path, 1};
-  // The scored outcome.
+  std::vector<std::string> columns;
+  for (const auto& h : table.header)
+    if (h != "case" && h != "sets" && h != "title" && h != "sources" && h != "notes")
+      columns.push_back(h);
   std::string name = outcome;
   if (name.empty()) {
-    if (all.outcome_columns.size() != 1)
-      throw UserError(file, "the file observes " + std::to_string(all.outcome_columns.size()) +
-                                " outcomes (" + quoted_list(all.outcome_columns) +
+    if (columns.size() != 1)
+      throw UserError(file, "the file has " + std::to_string(columns.size()) +
+                                " outcome columns (" + quoted_list(columns, " and ") +
                                 "); choose the one to score with --outcome NAME");
-    name = all.outcome_columns[0];
+    name = columns[0];
   }
-  if (std::find(all.outcome_columns.begin(), all.outcome_columns.end(), name) ==
-      all.outcome_columns.end())
+  if (std::find(columns.begin(), columns.end(), name) == columns.end())
     throw UserError(SourceLoc{"--outcome " + name},
-                    "the cases file has no column '" + name + "'" +
-                        did_you_mean(name, all.outcome_columns) + "; expected one of " +
-                        quoted_list(all.outcome_columns));
+                    "the cases file has no column '" + name + "'" + did_you_mean(name, columns) +
+                        "; expected one of " + quoted_list(columns));
+  for (size_t c = 0; c < table.header.size(); ++c)
+    if (table.header[c] != name &&
+        std::find(columns.begin(), columns.end(), table.header[c]) != columns.end())
+      for (auto& row : table.rows) row[c].clear();
+  calibrate::Observations all = calibrate::parse_observations(table, model, free_names);
   for (size_t o = 0; o < model.outcomes.size(); ++o)
     if (model.outcomes[o].name == name) s.outcome = static_cast<int>(o);
   const sim::OutcomeModel& om = model.outcomes[static_cast<size_t>(s.outcome)];
