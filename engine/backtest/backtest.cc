@@ -23,6 +23,7 @@
 #include "io/number.h"
 #include "io/read_file.h"
 #include "io/sha256.h"
+#include "outdir/outdir.h"
 
 namespace geosim::backtest {
 namespace fs = std::filesystem;
@@ -437,6 +438,7 @@ void write_folder(const std::string& out, const Spec& spec, const Result& result
                   experiment::ManifestInfo info) {
   const std::vector<std::string> forecasts = forecast_names(spec);
   const size_t F = forecasts.size(), K = spec.classes.size(), n = spec.cases.cases.size();
+  outdir::Publication pub(out);  // all files appear together, manifest last
   const auto pos = static_cast<size_t>(spec.positive);
   const double clip = 0.5 / static_cast<double>(std::max<int64_t>(1, result.prediction_replicates));
   {
@@ -459,7 +461,7 @@ void write_folder(const std::string& out, const Spec& spec, const Result& result
           for (size_t k = 0; k < K; ++k) row.push_back(num(c.probs[f][k]));
       csv.row(row);
     }
-    io::write_file_atomically(out + "/backtest.csv", s.str());
+    pub.write("backtest.csv", s.str());
   }
   std::vector<Subset> groups = {Subset{"all", {}}};
   groups[0].indices.resize(n);
@@ -521,8 +523,8 @@ void write_folder(const std::string& out, const Spec& spec, const Result& result
         }
       }
     }
-    io::write_file_atomically(out + "/scores.csv", s.str());
-    io::write_file_atomically(out + "/reliability.csv", r.str());
+    pub.write("scores.csv", s.str());
+    pub.write("reliability.csv", r.str());
   }
   {
     std::ostringstream s;
@@ -545,7 +547,7 @@ void write_folder(const std::string& out, const Spec& spec, const Result& result
       row.push_back(std::to_string(fr.simulations));
       csv.row(row);
     }
-    io::write_file_atomically(out + "/folds.csv", s.str());
+    pub.write("folds.csv", s.str());
   }
   experiment::ScenarioRun run;
   run.model = spec.model;
@@ -588,7 +590,9 @@ void write_folder(const std::string& out, const Spec& spec, const Result& result
     w.member("key", backtest_key(spec));
     w.end_object();
   };
-  experiment::write_manifest(out + "/manifest.json", info, {run});
+  const std::string manifest = experiment::manifest_text(info, {run}, pub);
+  pub.write("manifest.json", manifest);
+  pub.publish(outdir::result_names());
 }
 
 }  // namespace geosim::backtest

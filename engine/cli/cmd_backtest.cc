@@ -16,6 +16,7 @@
 #include "dist/dist.h"
 #include "io/csv.h"
 #include "io/read_file.h"
+#include "outdir/outdir.h"
 #if __has_include("report/report.h")
 #include "report/report.h"
 #define GEOSIM_HAVE_REPORT 1
@@ -105,6 +106,12 @@ int backtest_main(const std::vector<std::string>& args) {
     calibrate::check_problem(whole, m, pilot);
   }
   prepare_out_dir(a.out);
+  outdir::FolderLock lock;
+  if (dist::rank() == 0) {
+    lock = outdir::lock_for_writing(a.out, "geosim backtest");
+    outdir::check_may_replace_results(a.out, outdir::Kind::kBacktest, a.overwrite,
+                                      "geosim backtest");
+  }
   install_interrupt_handler();
   ctx.stop = &interrupt_flag();
 
@@ -114,7 +121,15 @@ int backtest_main(const std::vector<std::string>& args) {
   info.command_line.insert(info.command_line.end(), args.begin(), args.end());
   info.start_time = experiment::utc_now_iso8601();
   info.threads = ctx.threads;
-  backtest::Result r = backtest::run(spec, ctx);
+  info.ranks = dist::size();
+  backtest::Result r;
+  try {
+    r = backtest::run(spec, ctx);
+  } catch (const Interrupted&) {
+    throw Interrupted("the backtest stopped; its finished folds (and the running fits' batches) "
+                      "are kept in " + ctx.state_dir +
+                      "; run the same command with --resume to continue");
+  }
   if (dist::rank() == 0) {
     backtest::write_folder(a.out, spec, r, info);
     std::error_code ec;  // every fold is written: the working state is no longer needed

@@ -202,7 +202,10 @@ ManifestView view_manifest(const std::string& dir) {
     const io::JsonValue* program = m.find("program");
     if (!program || !program->is_string() || program->as_string() != "geosim") return v;
     v.ours = true;
-    v.kind = m.find("sweep") ? Kind::kSweep : m.find("calibration") ? Kind::kCalibrate : Kind::kRun;
+    v.kind = m.find("sweep")         ? Kind::kSweep
+             : m.find("calibration") ? Kind::kCalibrate
+             : m.find("backtest")    ? Kind::kBacktest
+                                     : Kind::kRun;
     if (const io::JsonValue* c = m.find("command"); c && c->is_string()) v.command = c->as_string();
     if (const io::JsonValue* outs = m.find("outputs"); outs && outs->is_array())
       for (const auto& o : outs->items()) {
@@ -231,7 +234,10 @@ bool is_our_report(std::string_view head) {
 }
 
 const char* kind_word(Kind k) {
-  return k == Kind::kSweep ? "sweep" : k == Kind::kCalibrate ? "calibrate" : "run";
+  return k == Kind::kSweep       ? "sweep"
+         : k == Kind::kCalibrate ? "calibrate"
+         : k == Kind::kBacktest  ? "backtest"
+                                 : "run";
 }
 
 }  // namespace
