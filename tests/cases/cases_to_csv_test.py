@@ -76,7 +76,7 @@ with tempfile.TemporaryDirectory() as d:
     # refusals: exit 2, file:line, nothing written
     bad_cases = {
         "out-of-range": (case_text(value=1.5), ":29: 'threat_severity' = 1.5 is outside its declared range [0, 1]"),
-        "unknown": (case_text(extra='  threat_severty: {value: 0, evidence: "x [s1]"}\n'), "unknown parameter 'threat_severty'"),
+        "unknown": (case_text(extra='  threat_severty: {value: 0, evidence: "x [s1]"}\n'), "unknown parameter 'threat_severty' (did you mean threat_severity?)"),
         "derived": (case_text(extra='  ask_troops: {value: 1, evidence: "x [s1]"}\n'), "'ask_troops' is derived from asked_for"),
         "label": (case_text(decision="invasion"), "decision 'invasion' is not one of"),
         "asked": (case_text(asked="[tanks]"), "unknown asked_for item 'tanks'"),
