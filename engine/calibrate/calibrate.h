@@ -68,7 +68,8 @@ struct Context {
 struct ParamSummary {
   std::string name;
   double mean = 0, sd = 0, p05 = 0, p50 = 0, p95 = 0, ess = 0;
-  bool has_estimate = false;  // mle: the optimum and its profile interval
+  bool has_estimate = false;  // mle: the optimum
+  bool has_interval = false;  // mle without --no-profile: its profile interval
   double estimate = 0, ci_low = 0, ci_high = 0;
 };
 

@@ -261,6 +261,7 @@ FitResult fit_mle(const Problem& problem, const Method& method, const Context& c
     ParamSummary& s = result.params[j];
     s.has_estimate = true;
     s.estimate = result.point[j];
+    s.has_interval = method.profile;
     s.ci_low = method.profile ? ci_low[j] : s.estimate;
     s.ci_high = method.profile ? ci_high[j] : s.estimate;
     s.ess = static_cast<double>(result.draws.size());

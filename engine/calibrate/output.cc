@@ -42,8 +42,10 @@ void write_fit_folder(const std::string& out, const Problem& problem, const Meth
       csv.row({p.name, "prior", problem.free[j].prior.text()});
       if (p.has_estimate) {
         csv.row({p.name, "estimate", num(p.estimate)});
-        csv.row({p.name, "ci_low", num(p.ci_low)});
-        csv.row({p.name, "ci_high", num(p.ci_high)});
+        if (p.has_interval) {  // --no-profile computes none: no zero-width interval
+          csv.row({p.name, "ci_low", num(p.ci_low)});
+          csv.row({p.name, "ci_high", num(p.ci_high)});
+        }
       }
       csv.row({p.name, "mean", num(p.mean)});
       csv.row({p.name, "sd", num(p.sd)});

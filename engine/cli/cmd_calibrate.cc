@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <string>
 
 #include "calibrate/calibrate.h"
 #include "cli/command.h"
@@ -13,7 +14,6 @@
 #include "cli/scenario_args.h"
 #include "core/error.h"
 #include "dist/dist.h"
-#include "io/number.h"
 #include "outdir/outdir.h"
 #if __has_include("report/report.h")
 #include "report/report.h"
@@ -118,22 +118,32 @@ int calibrate_main(const std::vector<std::string>& args) {
     if (a.report) report::write_report(a.out, a.out + "/report.html");
 #endif
     if (!a.quiet) {
+      // Four significant digits for a reader; fit.csv keeps the exact values.
+      const auto num = [](double x) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.4g", x);
+        return std::string(buf);
+      };
       std::fprintf(
           stderr, "geosim: %s fit of %zu parameter(s) to %zu case(s): %lld simulations, %.1f s\n",
           calibrate::method_name(m.kind), problem.free.size(), problem.observations.cases.size(),
           static_cast<long long>(r.simulations), r.wall_seconds);
       for (const auto& p : r.params) {
-        if (p.has_estimate)
-          std::fprintf(stderr, "  %s = %s  [%s, %s]\n", p.name.c_str(),
-                       io::format_double(p.estimate).c_str(), io::format_double(p.ci_low).c_str(),
-                       io::format_double(p.ci_high).c_str());
+        if (p.has_estimate && p.has_interval)
+          std::fprintf(stderr, "  %s = %s  95%% profile interval [%s, %s]\n", p.name.c_str(),
+                       num(p.estimate).c_str(), num(p.ci_low).c_str(), num(p.ci_high).c_str());
+        else if (p.has_estimate)
+          std::fprintf(stderr, "  %s = %s  (no interval: --no-profile)\n", p.name.c_str(),
+                       num(p.estimate).c_str());
         else
           std::fprintf(stderr, "  %s: mean %s, sd %s, 90%% [%s, %s], ess %.0f\n", p.name.c_str(),
-                       io::format_double(p.mean).c_str(), io::format_double(p.sd).c_str(),
-                       io::format_double(p.p05).c_str(), io::format_double(p.p95).c_str(), p.ess);
+                       num(p.mean).c_str(), num(p.sd).c_str(), num(p.p05).c_str(),
+                       num(p.p95).c_str(), p.ess);
       }
-      std::fprintf(stderr, "geosim: written to %s (posterior.csv, fit.csv, predictions.csv)\n",
-                   a.out.c_str());
+      std::fprintf(stderr,
+                   "geosim: written to %s (posterior.csv, fit.csv, predictions.csv, "
+                   "manifest.json%s)\n",
+                   a.out.c_str(), a.report ? ", report.html" : "");
     }
   }
   dist::barrier();

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <optional>
 
 #include "core/error.h"
 #include "io/csv.h"
@@ -89,20 +90,37 @@ std::string scatter_chart(const std::string& a, const std::string& b, const std:
   return p.svg();
 }
 
+// The number an observation cell holds ("3", "2030~150"); nullopt for a label or "never".
+std::optional<double> observed_number(const std::string& text) {
+  const size_t tilde = text.find('~');
+  return io::try_parse_double(tilde == std::string::npos ? text : text.substr(0, tilde));
+}
+
+// Whether an outcome's observations are labels (a `cases` outcome) rather than numbers.
+bool is_label_outcome(const std::vector<const CalibrationPrediction*>& rows) {
+  return std::any_of(rows.begin(), rows.end(), [](const CalibrationPrediction* r) {
+    return !observed_number(r->observed) && r->observed != "never";
+  });
+}
+
+// A fit.csv value for a reader: a fraction with four significant digits (fit.csv keeps the
+// exact value); a count, a prior, a method or "inf" as it is.
+std::string fit_cell(const std::string& text) {
+  const auto v = io::try_parse_double(text);
+  return escape_html(v && *v != std::floor(*v) ? display_number(*v) : text);
+}
+
 // Per case of one outcome: the predicted p05-p95 and mean, and the observation. For a label
 // the chart shows the predicted share of the observed label (the observation is 1).
 std::string observed_chart(const std::string& outcome,
                            const std::vector<const CalibrationPrediction*>& rows) {
   std::vector<std::string> cases;
-  bool label = false;
+  const bool label = is_label_outcome(rows);
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   std::vector<double> obs;
   for (const auto* r : rows) {
     cases.push_back(r->case_id);
-    std::string text = r->observed;
-    const size_t tilde = text.find('~');
-    auto v = io::try_parse_double(tilde == std::string::npos ? text : text.substr(0, tilde));
-    if (!v && text != "never") label = true;
+    const auto v = observed_number(r->observed);
     obs.push_back(v ? *v : kNaN);
   }
   if (label) {
@@ -203,7 +221,7 @@ std::string calibration_html(const CalibrationResult& c, const std::string& anch
          "<th>value</th></tr></thead><tbody>\n";
     for (const auto& r : c.fit)
       h += "<tr><td>" + escape_html(r[0]) + "</td><td>" + escape_html(r[1]) + "</td><td>" +
-           escape_html(r[2]) + "</td></tr>\n";
+           fit_cell(r[2]) + "</td></tr>\n";
     h += "</tbody></table>\n";
   }
   if (c.draws.size() > 1) {
@@ -238,8 +256,11 @@ std::string calibration_html(const CalibrationResult& c, const std::string& anch
     for (const auto& p : c.predictions)
       if (p.outcome == o) rows.push_back(&p);
     h += figure(anchor + "-observed-" + slug(o), observed_chart(o, rows),
-                "Per case: the posterior predictive of " + o +
-                    " (mean, p05\xE2\x80\x93p95) and what was observed.");
+                is_label_outcome(rows)
+                    ? "Per case: the posterior predictive share of replicates where " + o +
+                          " has the observed label (the observation is 1)."
+                    : "Per case: the posterior predictive of " + o +
+                          " (mean, p05\xE2\x80\x93p95) and what was observed.");
   }
   return h;
 }

@@ -17,6 +17,7 @@ import csv
 import math
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -111,6 +112,9 @@ def mode_mle(d):
     la, lb = math.log(0.3 / 0.7), math.log(0.8 / 0.2)
     print(f"mle: a {a:.4f} (closed form {(la + lb) / 2:.4f}), b {b:.4f} ({(lb - la) / 2:.4f})")
     check(abs(a - (la + lb) / 2) < 0.2 and abs(b - (lb - la) / 2) < 0.2, "mle vs closed form")
+    # --no-profile computes no interval, so fit.csv has none (not a zero-width one).
+    check(("a", "ci_low") not in f and ("b", "ci_high") not in f,
+          "--no-profile wrote interval rows")
     # The profile interval of a one-parameter fit brackets the estimate.
     out1 = os.path.join(d, "mle1")
     r = run(["calibrate", LOGIT, "--cases", os.path.join(DATA, "logit-cases.csv"), "--free", "b",
@@ -245,10 +249,25 @@ def mode_report(d):
     out = os.path.join(d, "rep")
     r = run(["calibrate", LOGIT, "--cases", os.path.join(DATA, "logit-cases.csv"), "--free", "a",
              "--free", "b", "--method", "abc-smc", "--particles", "50", "--generations", "2",
-             "--out", out, "-q", "--report"])
+             "--out", out, "--report"])
     check(r.returncode == 0, r.stderr)
+    # The summary on stderr is for a reader: four significant digits, every file named.
+    for line in r.stderr.splitlines():
+        if line.startswith("  a:") or line.startswith("  b:"):
+            long = [c for c in re.findall(r"\d+\.\d+", line)
+                    if len(c.replace(".", "").lstrip("0")) > 4]
+            check(not long, f"unrounded numbers {long} in the summary line {line!r}")
+    check("manifest.json, report.html)" in r.stderr, "files written: " + r.stderr)
     html = open(os.path.join(out, "report.html")).read()
     check('id="calibration"' in html, "no calibration section")
+    # fit.csv's table shows rounded numbers (the CSV keeps them exact).
+    fit = fit_rows(out)
+    mean_a = float(fit[("a", "mean")])
+    check(f"<td>a</td><td>mean</td><td>{mean_a:.4g}</td>" in html,
+          f"fit table: mean of a {mean_a} not shown as {mean_a:.4g}")
+    cells = re.findall(r"<td>-?(\d+\.\d+)</td>", html)
+    long = [c for c in cells if len(c.replace(".", "").lstrip("0")) > 4]
+    check(cells and not long, f"fit table shows unrounded numbers: {long[:3]}")
     for kind, n in (("posterior-marginal", 2), ("posterior-scatter", 1), ("observed-predicted", 1)):
         got = html.count(f'data-chart="{kind}"')
         check(got == n, f"{kind}: {got} charts, expected {n}")
@@ -256,6 +275,17 @@ def mode_report(d):
     r = run(["report", out, "--out", os.path.join(d, "again.html")])
     check(r.returncode == 0 and 'id="calibration"' in open(os.path.join(d, "again.html")).read(),
           "geosim report of a calibration folder: " + r.stderr)
+    # A label outcome's chart shows the predicted share of the observed label, and says so.
+    flag = os.path.join(d, "flag")
+    with open(os.path.join(d, "flag.csv"), "w") as f:
+        f.write("case,kind\nc1,high\nc2,low\n")
+    r = run(["calibrate", os.path.join(DATA, "cases-flag.yaml"), "--cases",
+             os.path.join(d, "flag.csv"), "--free", "q", "--method", "abc-smc", "--particles",
+             "30", "--generations", "2", "-n", "32", "--out", flag, "-q", "--report"])
+    check(r.returncode == 0, r.stderr)
+    html = open(os.path.join(flag, "report.html")).read()
+    check("share of replicates where kind has the observed label" in html and
+          "kind (mean, p05" not in html, "the caption of a label outcome's chart")
 
 
 BAD = [
