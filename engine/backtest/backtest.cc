@@ -126,7 +126,8 @@ std::optional<FoldRecord> decode_fold(const std::string& path) {
   if (!fs::is_regular_file(path, ec)) return std::nullopt;
   const std::string text = io::read_file(path);
   const size_t at = text.rfind("sha256 ");
-  if (at == std::string::npos || text.substr(at) != "sha256 " + io::sha256_hex(text.substr(0, at)) + "\n")
+  if (at == std::string::npos ||
+      text.substr(at) != "sha256 " + io::sha256_hex(text.substr(0, at)) + "\n")
     return std::nullopt;
   FoldRecord r;
   std::istringstream in(text.substr(0, at));
@@ -215,8 +216,9 @@ Spec prepare(const sim::Model& model, const std::vector<double>& base_uniforms,
     s.positive = static_cast<int>(it - om.labels.begin());
   } else if (!positive.empty() && positive != "1") {
     throw UserError(SourceLoc{"--positive " + positive},
-                    "outcome '" + name + "' is 0/1: the event scored is 1; --positive applies to "
-                    "a `cases` outcome only");
+                    "outcome '" + name +
+                        "' is 0/1: the event scored is 1; --positive applies to "
+                        "a `cases` outcome only");
   }
   DiagnosticList diags;
   for (auto& c : all.cases) {
@@ -229,8 +231,8 @@ Spec prepare(const sim::Model& model, const std::vector<double>& base_uniforms,
       continue;
     }
     const calibrate::Target& t = kept[0];
-    if (!s.categorical && !(t.kind == calibrate::TargetKind::kExact &&
-                            (t.value == 0 || t.value == 1))) {
+    if (!s.categorical &&
+        !(t.kind == calibrate::TargetKind::kExact && (t.value == 0 || t.value == 1))) {
       diags.add(t.loc, "'" + t.text + "' for outcome '" + name +
                            "'; expected 0 or 1 (a backtest scores a 0/1 outcome or the labels "
                            "of a `cases` outcome)");
@@ -244,8 +246,8 @@ Spec prepare(const sim::Model& model, const std::vector<double>& base_uniforms,
     throw UserError(file, "a backtest needs at least 2 cases; the file has " +
                               std::to_string(all.cases.size()));
   if (folds == 1 || folds < 0)
-    throw UserError(SourceLoc{"--folds"}, std::to_string(folds) +
-                                              " folds; expected 0 (leave-one-out) or at least 2");
+    throw UserError(SourceLoc{"--folds"},
+                    std::to_string(folds) + " folds; expected 0 (leave-one-out) or at least 2");
   s.cases = std::move(all);
   return s;
 }
@@ -285,7 +287,8 @@ std::vector<int> assign_folds(size_t n, int k, uint64_t seed) {
   std::vector<std::pair<uint64_t, size_t>> order;
   for (size_t i = 0; i < n; ++i) order.emplace_back(calibrate::derive_seed(seed, 0xF01Dull, i), i);
   std::sort(order.begin(), order.end());
-  for (size_t j = 0; j < n; ++j) fold[order[j].second] = static_cast<int>(j % static_cast<size_t>(k));
+  for (size_t j = 0; j < n; ++j)
+    fold[order[j].second] = static_cast<int>(j % static_cast<size_t>(k));
   return fold;
 }
 
@@ -455,7 +458,8 @@ void write_folder(const std::string& out, const Spec& spec, const Result& result
       const auto o = static_cast<size_t>(spec.observed[i]);
       std::vector<std::string> row = {spec.cases.cases[i].id, std::to_string(c.fold),
                                       spec.classes[o], o == pos ? "1" : "0"};
-      for (size_t f = 0; f < F; ++f) row.push_back(num(c.probs[f][pos])), row.push_back(num(c.probs[f][o]));
+      for (size_t f = 0; f < F; ++f)
+        row.push_back(num(c.probs[f][pos])), row.push_back(num(c.probs[f][o]));
       if (spec.categorical)
         for (size_t f = 0; f < F; ++f)
           for (size_t k = 0; k < K; ++k) row.push_back(num(c.probs[f][k]));

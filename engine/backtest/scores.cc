@@ -70,8 +70,8 @@ std::vector<ReliabilityBin> reliability(const std::vector<double>& p, const std:
     out[b].hi = static_cast<double>(b + 1) / bins;
   }
   for (size_t i = 0; i < p.size(); ++i) {
-    const auto b = std::min(out.size() - 1,
-                            static_cast<size_t>(std::max(0.0, std::floor(p[i] * bins))));
+    const auto b =
+        std::min(out.size() - 1, static_cast<size_t>(std::max(0.0, std::floor(p[i] * bins))));
     ++out[b].count;
     out[b].positives += o[i] ? 1 : 0;
     sum[b] += p[i];
@@ -91,7 +91,8 @@ std::vector<ReliabilityBin> reliability(const std::vector<double>& p, const std:
   return out;
 }
 
-double brier_multiclass(const std::vector<std::vector<double>>& probs, const std::vector<int>& cls) {
+double brier_multiclass(const std::vector<std::vector<double>>& probs,
+                        const std::vector<int>& cls) {
   GEOSIM_ASSERT(probs.size() == cls.size(), "brier_multiclass: sizes differ");
   std::vector<double> e;
   for (size_t i = 0; i < probs.size(); ++i) {

@@ -43,9 +43,8 @@ int backtest_main(const std::vector<std::string>& args) {
                      "the scenario (template) each case sets with its `sets`")(
       "free", po::value<std::vector<std::string>>(&free_texts)->composing(),
       "NAME[:PRIOR]: a parameter each fold fits (as in calibrate; repeatable); none: score "
-      "the template as it stands")(
-      "folds", po::value<int>(&folds)->default_value(0),
-      "0: leave-one-out; K >= 2: K folds assigned from the seed")(
+      "the template as it stands")("folds", po::value<int>(&folds)->default_value(0),
+                                   "0: leave-one-out; K >= 2: K folds assigned from the seed")(
       "outcome", po::value<std::string>(&outcome),
       "the observed outcome scored and fitted (default: the file's only outcome column)")(
       "positive", po::value<std::string>(&positive),
@@ -65,8 +64,9 @@ int backtest_main(const std::vector<std::string>& args) {
   if (template_file.empty())
     throw UserError(where, "no template; give --template FILE.yaml (the scenario the cases set)");
   if (a.out.empty())
-    throw UserError(where, "a backtest needs --out DIR (it writes backtest.csv and scores.csv "
-                           "and keeps finished folds there)");
+    throw UserError(where,
+                    "a backtest needs --out DIR (it writes backtest.csv and scores.csv "
+                    "and keeps finished folds there)");
   if (a.per_run) throw UserError(where, "--per-run does not apply to backtest");
   if (!a.posterior.empty()) throw UserError(where, "--posterior does not apply to backtest");
   if (bins < 1 || bins > 100)
@@ -126,9 +126,10 @@ int backtest_main(const std::vector<std::string>& args) {
   try {
     r = backtest::run(spec, ctx);
   } catch (const Interrupted&) {
-    throw Interrupted("the backtest stopped; its finished folds (and the running fits' batches) "
-                      "are kept in " + ctx.state_dir +
-                      "; run the same command with --resume to continue");
+    throw Interrupted(
+        "the backtest stopped; its finished folds (and the running fits' batches) "
+        "are kept in " +
+        ctx.state_dir + "; run the same command with --resume to continue");
   }
   if (dist::rank() == 0) {
     backtest::write_folder(a.out, spec, r, info);

@@ -4,9 +4,9 @@ namespace geosim::cli {
 
 void MethodArgs::add_options(po::options_description& desc) {
   desc.add_options()("method", po::value<std::string>(&method)->default_value("mle"),
-                     "mle | abc-smc | pmmh")(
-      "evaluations", po::value<int>(&m.max_evaluations)->default_value(300),
-      "mle: Nelder-Mead evaluations at most")(
+                     "mle | abc-smc | pmmh")("evaluations",
+                                             po::value<int>(&m.max_evaluations)->default_value(300),
+                                             "mle: Nelder-Mead evaluations at most")(
       "bootstrap", po::value<int>(&m.bootstrap)->default_value(0),
       "mle: case-bootstrap refits written as posterior draws (0: the optimum only)")(
       "no-profile", po::bool_switch(&no_profile), "mle: skip the profile-likelihood intervals")(

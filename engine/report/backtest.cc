@@ -76,7 +76,8 @@ std::string reliability_chart(const std::string& cases,
   for (const auto* b : bins) top = std::max(top, b->count);
   for (size_t f = 0; f < forecasts.size(); ++f) {
     const char* c = colour::series(f);
-    const double shift = (static_cast<double>(f) - (static_cast<double>(forecasts.size()) - 1) / 2) * 4;
+    const double shift =
+        (static_cast<double>(f) - (static_cast<double>(forecasts.size()) - 1) / 2) * 4;
     std::string g = "<g class=\"series\">";
     std::string path;
     for (const auto* b : bins) {
@@ -113,7 +114,8 @@ std::string backtest_html(const BacktestResult& b, const std::string& anchor) {
       "<code>fitted</code>: the template with the fold's fitted parameters; "
       "<code>template</code>: the file's values; <code>base_rate</code>: (k + 1) / (n + K) over "
       "the fold's training cases. Brier: lower is better (0.25 is a coin flip); log score: higher "
-      "is better (ln 0.5 = \xE2\x88\x92" "0.693 a coin flip); AUC: 0.5 is chance, 1 perfect "
+      "is better (ln 0.5 = \xE2\x88\x92"
+      "0.693 a coin flip); AUC: 0.5 is chance, 1 perfect "
       "ranking.</p>\n";
   for (const auto& cases : distinct(b.scores, &BacktestScore::cases)) {
     std::vector<std::string> forecasts, metrics;
@@ -124,7 +126,8 @@ std::string backtest_html(const BacktestResult& b, const std::string& anchor) {
       if (std::find(metrics.begin(), metrics.end(), s.metric) == metrics.end())
         metrics.push_back(s.metric);
     }
-    h += "<h3>Cases: <code>" + escape_html(cases) + "</code></h3>\n<table class=\"numbers\">"
+    h += "<h3>Cases: <code>" + escape_html(cases) +
+         "</code></h3>\n<table class=\"numbers\">"
          "<thead><tr><th>metric</th>";
     for (const auto& f : forecasts) h += "<th class=\"num\">" + escape_html(f) + "</th>";
     h += "</tr></thead><tbody>\n";
@@ -146,8 +149,7 @@ std::string backtest_html(const BacktestResult& b, const std::string& anchor) {
     for (const auto& bin : b.bins)
       if (bin.cases == cases) rows.push_back(&bin);
     h += "<div class=\"figure\" id=\"" + anchor + "-reliability-" + slug(cases) + "\">\n" +
-         reliability_chart(cases, rows) +
-         "\n<p class=\"note\">" +
+         reliability_chart(cases, rows) + "\n<p class=\"note\">" +
          escape_html("Reliability diagram of " + cases +
                      ": cases binned by predicted probability; a dot is a bin (area by count) at "
                      "its mean prediction and observed frequency, with its Wilson 95% interval. "

@@ -34,6 +34,7 @@ std::string backtest_html(const BacktestResult& b, const std::string& anchor);
 
 // One reliability diagram (inline SVG) of the bins of one set of cases, one series per
 // forecast (the order of first appearance).
-std::string reliability_chart(const std::string& cases, const std::vector<const BacktestBin*>& bins);
+std::string reliability_chart(const std::string& cases,
+                              const std::vector<const BacktestBin*>& bins);
 
 }  // namespace geosim::report

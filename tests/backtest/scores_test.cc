@@ -64,8 +64,8 @@ TEST(Scores, MultiClassByHand) {
   EXPECT_NEAR(brier_multiclass(p, cls), 0.5, 1e-15);
   EXPECT_NEAR(log_score_multiclass(p, cls, 1e-3), (std::log(0.7) + std::log(0.3)) / 2, 1e-15);
   // Two classes: twice the binary Brier.
-  EXPECT_NEAR(brier_multiclass({{0.2, 0.8}, {0.6, 0.4}}, {1, 0}),
-              2 * brier({0.8, 0.4}, {1, 0}), 1e-15);
+  EXPECT_NEAR(brier_multiclass({{0.2, 0.8}, {0.6, 0.4}}, {1, 0}), 2 * brier({0.8, 0.4}, {1, 0}),
+              1e-15);
 }
 
 TEST(Folds, LeaveOneOutAndKFold) {
@@ -75,7 +75,7 @@ TEST(Folds, LeaveOneOutAndKFold) {
   std::vector<int> size(5, 0);
   for (int x : f) ++size[static_cast<size_t>(x)];
   for (int s : size) EXPECT_TRUE(s == 4 || s == 5);  // sizes differ by at most one
-  EXPECT_EQ(f, assign_folds(23, 5, 7));               // a function of the seed
+  EXPECT_EQ(f, assign_folds(23, 5, 7));              // a function of the seed
   EXPECT_NE(f, assign_folds(23, 5, 8));
 }
 
