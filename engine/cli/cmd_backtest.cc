@@ -98,6 +98,7 @@ int backtest_main(const std::vector<std::string>& args) {
   ctx.threads = a.thread_count();
   ctx.state_dir = a.out + "/.backtest";
   ctx.resume = resume;
+  if (resume) require_resumable(ctx.state_dir, a.out, "backtest");
   ctx.progress = !a.quiet && isatty(STDERR_FILENO);
   if (!spec.free.empty()) {  // the pilot: targets no replicate can produce, before any fit
     calibrate::Problem whole{spec.model, spec.base_uniforms, spec.cases, spec.free};

@@ -40,8 +40,8 @@ int calibrate_main(const std::vector<std::string>& args) {
       "free", po::value<std::vector<std::string>>(&free_texts)->composing(),
       "NAME[:PRIOR]: a parameter to fit; PRIOR is uniform (default, over the declared range), "
       "uniform(LO,HI), normal(MU,SD), truncnormal(MU,SD,LO,HI), beta(A,B) or "
-      "loguniform(LO,HI) (repeatable)")(
-      "resume", po::bool_switch(&resume), "continue an interrupted calibration in --out")(
+      "loguniform(LO,HI) (repeatable)")("resume", po::bool_switch(&resume),
+                                        "continue an interrupted calibration in --out")(
       "file", po::value<std::vector<std::string>>(&a.files), "scenario file");
   po::positional_options_description pos;
   pos.add("file", -1);
@@ -87,6 +87,7 @@ int calibrate_main(const std::vector<std::string>& args) {
   ctx.threads = a.thread_count();
   ctx.state_dir = a.out + "/.calibrate";
   ctx.resume = resume;
+  if (resume) require_resumable(ctx.state_dir, a.out, "calibration");
   ctx.progress = !a.quiet && isatty(STDERR_FILENO);
   calibrate::check_problem(problem, m, ctx);  // before --out exists: a refusal writes nothing
   outdir::FolderLock lock =

@@ -154,6 +154,16 @@ void prepare_out_dir(const std::string& dir) {
   if (ec) throw UserError(SourceLoc{dir}, "cannot create the output folder: " + ec.message());
 }
 
+void require_resumable(const std::string& state_dir, const std::string& out,
+                       const std::string& command) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(state_dir, ec)) return;
+  throw UserError(SourceLoc{out}, "--resume: nothing to resume here (no interrupted " + command +
+                                      " left " + state_dir +
+                                      "); expected the --out of an interrupted " + command +
+                                      ", or run without --resume to start a new one");
+}
+
 outdir::FolderLock claim_out_dir(const std::string& dir, outdir::Kind kind, bool overwrite,
                                  bool check_replace, const std::string& command) {
   outdir::FolderLock lock;

@@ -74,6 +74,12 @@ std::vector<std::pair<std::string, std::string>> set_names(const std::vector<std
 // Creates DIR (and its parents) if needed; an existing non-directory is a UserError.
 void prepare_out_dir(const std::string& dir);
 
+// --resume with nothing to resume is refused (UserError): `state_dir` (OUT/.calibrate,
+// OUT/.backtest) does not exist, so the command would start afresh and replace a finished
+// result without the user asking for a new one.
+void require_resumable(const std::string& state_dir, const std::string& out,
+                       const std::string& command);
+
 // Claims --out for a command that writes a result folder: creates it, locks it and (unless
 // `check_replace` is false, as for a shard) checks that what the result replaces is
 // geosim's. Rank 0 does this for all MPI ranks; a refusal is thrown on every rank, so no

@@ -189,6 +189,17 @@ def mode_resume(d):
           open(os.path.join(out2, "posterior.csv"), "rb").read(), "posterior.csv after SIGINT + resume")
     check(strip_wall(os.path.join(ref, "fit.csv")) == strip_wall(os.path.join(out, "fit.csv")),
           "fit.csv: resumed differs")
+    # --resume where nothing was interrupted (a finished fit, or no folder) is refused and
+    # replaces nothing.
+    before = open(os.path.join(ref, "posterior.csv"), "rb").read()
+    r = run(abc_args(ref, ["--particles", "150", "-j", "1", "--resume"]))
+    check(r.returncode == 2 and "nothing to resume" in r.stderr,
+          f"--resume over a finished fit: exit {r.returncode}, {r.stderr!r}")
+    check(open(os.path.join(ref, "posterior.csv"), "rb").read() == before,
+          "--resume over a finished fit replaced it")
+    r = run(abc_args(os.path.join(d, "none"), args + ["--resume"]))
+    check(r.returncode == 2 and not os.path.exists(os.path.join(d, "none")),
+          f"--resume into a new folder: exit {r.returncode}, {r.stderr!r}")
 
 
 def mode_sbc(d):
