@@ -37,7 +37,7 @@ int backtest_main(const std::vector<std::string>& args) {
   int folds = 0, bins = 10;
   bool resume = false;
   po::options_description desc("backtest options");
-  a.add_options(desc);
+  a.add_options(desc, false);  // no --posterior, no --per-run
   ma.add_options(desc);
   desc.add_options()("template", po::value<std::string>(&template_file),
                      "the scenario (template) each case sets with its `sets`")(
@@ -67,8 +67,6 @@ int backtest_main(const std::vector<std::string>& args) {
     throw UserError(where,
                     "a backtest needs --out DIR (it writes backtest.csv and scores.csv "
                     "and keeps finished folds there)");
-  if (a.per_run) throw UserError(where, "--per-run does not apply to backtest");
-  if (!a.posterior.empty()) throw UserError(where, "--posterior does not apply to backtest");
   if (bins < 1 || bins > 100)
     throw UserError(SourceLoc{"--bins"}, std::to_string(bins) + " bins; expected 1 to 100");
   a.validate();

@@ -33,7 +33,7 @@ int calibrate_main(const std::vector<std::string>& args) {
   MethodArgs ma;
   bool resume = false;
   po::options_description desc("calibrate options");
-  a.add_options(desc);
+  a.add_options(desc, false);  // no --posterior, no --per-run
   ma.add_options(desc);
   desc.add_options()("cases", po::value<std::string>(&cases_file),
                      "CSV of observed cases (case, sets, one column per observed outcome)")(
@@ -58,7 +58,6 @@ int calibrate_main(const std::vector<std::string>& args) {
     throw UserError(where,
                     "a calibration needs --out DIR (it writes posterior.csv and fit.csv "
                     "and keeps finished work there)");
-  if (a.per_run) throw UserError(where, "--per-run does not apply to calibrate");
   a.validate();
   calibrate::Method m = ma.method_settings();
 

@@ -50,7 +50,7 @@ uint64_t parse_seed(const std::string& text) {
   return v;
 }
 
-void RunArgs::add_options(po::options_description& desc) {
+void RunArgs::add_options(po::options_description& desc, bool per_replicate) {
   desc.add_options()("replicates,n",
                      po::value<int64_t>()->notifier([this](int64_t v) { replicates = v; }),
                      "replicates per scenario (default: the file's)")(
@@ -59,19 +59,22 @@ void RunArgs::add_options(po::options_description& desc) {
       "random seed, 0 to 18446744073709551615 (default: the file's)")(
       "threads,j", po::value<int>(&threads)->default_value(0), "worker threads (0: all cores)")(
       "set", po::value<std::vector<std::string>>(&sets)->composing(),
-      "NAME=VALUE: set a parameter (repeatable)")(
-      "posterior", po::value<std::string>(&posterior)->notifier([](const std::string& v) {
-        if (v.empty())
-          throw UserError(SourceLoc{"--posterior"}, "the file name is empty; expected a CSV file");
-      }),
-      "FILE.csv: each replicate takes parameters from a posterior draw (docs/calibration.md)")(
-      "out,o", po::value<std::string>(&out)->notifier([](const std::string& v) {
-        if (v.empty())
-          throw UserError(SourceLoc{"--out"}, "the folder name is empty; expected a folder");
-      }),
-      "write result files into this folder")("per-run", po::bool_switch(&per_run),
-                                             "also write runs.csv, one row per replicate")(
-      "quiet,q", po::bool_switch(&quiet), "no progress bar and no table")(
+      "NAME=VALUE: set a parameter (repeatable)");
+  if (per_replicate)
+    desc.add_options()(
+        "posterior", po::value<std::string>(&posterior)->notifier([](const std::string& v) {
+          if (v.empty())
+            throw UserError(SourceLoc{"--posterior"},
+                            "the file name is empty; expected a CSV file");
+        }),
+        "FILE.csv: each replicate takes parameters from a posterior draw (docs/calibration.md)")(
+        "per-run", po::bool_switch(&per_run), "also write runs.csv, one row per replicate");
+  desc.add_options()("out,o", po::value<std::string>(&out)->notifier([](const std::string& v) {
+    if (v.empty())
+      throw UserError(SourceLoc{"--out"}, "the folder name is empty; expected a folder");
+  }),
+                     "write result files into this folder")("quiet,q", po::bool_switch(&quiet),
+                                                            "no progress bar and no table")(
       "report", po::bool_switch(&report), "also write report.html into --out")(
       "overwrite", po::bool_switch(&overwrite),
       "replace result files in --out that geosim did not write, or that belong to another "

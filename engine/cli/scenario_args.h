@@ -36,9 +36,10 @@ struct RunArgs {
   bool report = false;
   bool overwrite = false;
 
-  // Declares --replicates --seed --threads --set --posterior --out --per-run --quiet --report
-  // --overwrite.
-  void add_options(po::options_description& desc);
+  // Declares --replicates --seed --threads --set --out --quiet --report --overwrite, and
+  // with `per_replicate` (run, sweep) also --posterior and --per-run, which a command that
+  // fits (calibrate, backtest) neither takes nor lists in its --help.
+  void add_options(po::options_description& desc, bool per_replicate = true);
   // Checks values (replicates >= 1 and < 2^32, threads >= 1 ...); throws UserError.
   void validate() const;
   int thread_count() const;
