@@ -1,0 +1,18 @@
+// boxes.csv and tradeoff.csv of `geosim discover` (docs/discovery.md, "Outputs").
+#pragma once
+
+#include <string>
+
+#include "discover/prim.h"
+
+namespace geosim::discover {
+
+// boxes.csv: box,input,low,high,range_low,range_high,p_low,p_high,coverage,density,mass,
+// rows,cases, one row per restricted input of each chosen box (in input order).
+std::string boxes_csv(const Dataset& data, const PrimResult& r);
+
+// tradeoff.csv: box,step,phase,coverage,density,mass,restricted,rows,cases,chosen, one row
+// per box of each peeling and pasting trajectory.
+std::string tradeoff_csv(const PrimResult& r);
+
+}  // namespace geosim::discover
