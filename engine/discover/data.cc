@@ -36,6 +36,20 @@ class Classifier {
   std::string what_;
 };
 
+// A --label no row has is a mistake (a typo would otherwise find "no box").
+void check_label(const io::CsvTable& t, int column, const Target& target) {
+  if (target.label.empty() || column < 0) return;
+  std::vector<std::string> seen;
+  for (const auto& r : t.rows) {
+    const std::string& v = r[static_cast<size_t>(column)];
+    if (v == target.label) return;
+    if (!v.empty() && std::find(seen.begin(), seen.end(), v) == seen.end()) seen.push_back(v);
+  }
+  throw UserError(SourceLoc{t.path, 1}, "no row of '" + target.outcome + "' is '" + target.label +
+                                            "'" + did_you_mean(target.label, seen) +
+                                            "; expected one of " + quoted_list(seen));
+}
+
 bool numeric_column(const io::CsvTable& t, size_t c) {
   for (const auto& r : t.rows)
     if (!io::try_parse_double(r[c])) return false;
@@ -74,6 +88,7 @@ std::vector<size_t> input_columns(const io::CsvTable& t, const Target& target,
 LoadedData from_table(const io::CsvTable& t, const Target& target,
                       const std::vector<std::string>& excluded, const std::string& unit) {
   const int oc = t.require_column(target.outcome);
+  check_label(t, oc, target);
   LoadedData ld;
   ld.source = t.path;
   ld.unit = unit;
@@ -159,6 +174,7 @@ LoadedData sweep_replicates(const io::CsvTable& runs, const io::CsvTable& sweep,
                                    "a number for '" + params[j] + "'"));
   }
   const int oc = runs.require_column(target.outcome), pc = runs.require_column("point");
+  check_label(runs, oc, target);
   const Classifier is_case(target, "column '" + target.outcome + "'");
   LoadedData ld;
   ld.source = runs.path;

@@ -220,6 +220,11 @@ std::vector<std::string> runs_columns(const std::vector<const sim::Model*>& mode
     for (const auto& o : m->outcomes)
       if (std::find(columns.begin() + 2, columns.end(), o.name) == columns.end())
         columns.push_back(o.name);
+  // The uncertain inputs each replicate drew (candidate inputs for geosim discover).
+  for (const sim::Model* m : models)
+    for (const auto& d : m->init_draws)
+      if (std::find(columns.begin() + 2, columns.end(), "init:" + d.name) == columns.end())
+        columns.push_back("init:" + d.name);
   return columns;
 }
 
@@ -245,6 +250,10 @@ void RunsWriter::begin_scenario(size_t scenario_index) {
   for (const auto& o : model_->outcomes)
     column_of_outcome_.push_back(
         static_cast<int>(std::find(columns_.begin(), columns_.end(), o.name) - columns_.begin()));
+  column_of_input_.clear();
+  for (const auto& d : model_->init_draws)
+    column_of_input_.push_back(static_cast<int>(
+        std::find(columns_.begin(), columns_.end(), "init:" + d.name) - columns_.begin()));
   current_scenario_ = scenario_index;
   current_path_ = part_path(dir_, scenario_index, tag_);
   current_ = std::make_unique<std::ofstream>(current_path_, std::ios::binary | std::ios::trunc);
@@ -265,6 +274,9 @@ void RunsWriter::add(const BlockRows& rows) {
       fields[static_cast<size_t>(column_of_outcome_[k])] =
           om.kind == OutcomeKind::kCases ? om.labels[static_cast<size_t>(v)] : io::format_double(v);
     }
+    for (size_t k = 0; k < column_of_input_.size() && k < rows.inputs.size(); ++k)
+      fields[static_cast<size_t>(column_of_input_[k])] =
+          io::format_double(rows.inputs[k][static_cast<size_t>(i)]);
     line_ = io::csv_line(fields);
     line_ += '\n';
     current_->write(line_.data(), static_cast<std::streamsize>(line_.size()));

@@ -71,7 +71,9 @@ std::string summary_text(const std::vector<ScenarioRun>& runs);
 std::string trajectories_text(const std::vector<ScenarioRun>& runs);
 
 // runs.csv, streamed: scenario,replicate, then one column per outcome name (the union
-// over the batch's scenarios, in order of first appearance). A `cases` outcome holds
+// over the batch's scenarios, in order of first appearance), then one column
+// init:VARIABLE per state variable whose init draws at random (Model::init_draws; the
+// union likewise; empty for a scenario without it). A `cases` outcome holds
 // its label; a never-reached {first:} or unmatched case is empty. Each scenario streams
 // into a part file (DIR/.runs-<scenario>-<tag>.part; the tag is the shard or rank), and
 // runs.csv is joined from the parts of the scenarios that finished, so a failed scenario
@@ -107,6 +109,7 @@ class RunsWriter {
   std::unique_ptr<std::ofstream> current_;
   const sim::Model* model_ = nullptr;
   std::vector<int> column_of_outcome_;
+  std::vector<int> column_of_input_;
   std::string line_;
   bool keep_ = false;
 };

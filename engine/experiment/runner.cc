@@ -40,6 +40,10 @@ class Collector : public sim::Sink {
       : stats_(empty_stats(model)), keep_rows_(keep_rows) {
     rows_.values.resize(model.outcomes.size());
     rows_.present.resize(model.outcomes.size());
+    rows_.inputs.resize(model.init_draws.size());
+  }
+  void init_draw(int index, const double* values, int n) override {
+    if (keep_rows_) rows_.inputs[static_cast<size_t>(index)].assign(values, values + n);
   }
   void track(int index, int64_t t, const double* values, int n) override {
     stats_.track[static_cast<size_t>(index)][static_cast<size_t>(t)].add(values, n);

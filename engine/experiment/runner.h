@@ -78,6 +78,7 @@ struct BlockRows {
   int n = 0;
   std::vector<std::vector<double>> values;
   std::vector<std::vector<uint8_t>> present;
+  std::vector<std::vector<double>> inputs;  // inputs[k][i]: Model::init_draws[k]'s draw
 };
 using RowsCallback = std::function<void(const BlockRows&)>;
 

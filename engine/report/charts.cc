@@ -252,8 +252,8 @@ std::string fan_chart(const std::string& name, const std::string& title, const s
   }
   Plot p(kChartFan, name, title, kWidth, 270, Plot::Margins{});
   // Steps are whole numbers: no tick at "day 2.5".
-  const bool whole = std::all_of(d.step.begin(), d.step.end(),
-                                 [](double s) { return s == std::floor(s); });
+  const bool whole =
+      std::all_of(d.step.begin(), d.step.end(), [](double s) { return s == std::floor(s); });
   p.set_x(whole ? integer_ticks(d.step.front(), d.step.back(), 8)
                 : nice_ticks(d.step.front(), d.step.back(), 8),
           x_label);
@@ -456,6 +456,66 @@ std::string sensitivity_chart(const std::string& name, const std::string& title,
   p.add_legend("box", colour::kSkyBlue, first_label);
   p.add_legend("box", colour::kBlue, second_label);
   p.add_legend("line", "#000000", "95% interval");
+  return p.svg();
+}
+
+std::string tradeoff_chart(const std::string& name, const std::string& title,
+                           const std::vector<TradeoffPoint2>& points) {
+  GEOSIM_ASSERT(!points.empty(), "tradeoff_chart needs points");
+  Plot p(kChartTradeoff, name, title, kWidth, 340, Plot::Margins{64, 16, 34, 50});
+  p.set_x(nice_ticks(0, 1, 5), "coverage (share of all cases of interest inside the box)");
+  double hi = 0;
+  for (const auto& pt : points) hi = std::max(hi, pt.density);
+  p.set_y(nice_ticks(0, std::max(hi, 0.1), 5), "density (share of the box that are cases)");
+  int last_box = -1;
+  std::vector<std::pair<double, double>> curve;
+  auto flush = [&] {
+    if (curve.size() > 1)
+      p.add(polyline(curve, colour::series(static_cast<size_t>(last_box - 1)), 1.5));
+    curve.clear();
+  };
+  for (const auto& pt : points) {
+    if (pt.box != last_box) {
+      flush();
+      last_box = pt.box;
+    }
+    curve.emplace_back(p.px(pt.coverage), p.py(pt.density));
+  }
+  flush();
+  for (const auto& pt : points) {
+    const char* c = colour::series(static_cast<size_t>(pt.box - 1));
+    p.add("<g>" +
+          circle(p.px(pt.coverage), p.py(pt.density), pt.chosen ? 6 : 2.5, pt.chosen ? "none" : c,
+                 pt.chosen ? colour::kBlack : "none") +
+          tip("box " + std::to_string(pt.box) + ": coverage " + display_number(pt.coverage) +
+              ", density " + display_number(pt.density) + (pt.chosen ? " (chosen)" : "")) +
+          "</g>");
+  }
+  for (int b = 1; b <= last_box; ++b)
+    p.add_legend("line", colour::series(static_cast<size_t>(b - 1)), "box " + std::to_string(b));
+  p.add_legend("text", colour::kBlack, "ringed: the chosen box");
+  return p.svg();
+}
+
+std::string box_limits_chart(const std::string& name, const std::string& title,
+                             const std::vector<LimitBar>& bars) {
+  GEOSIM_ASSERT(!bars.empty(), "box_limits_chart needs at least one restriction");
+  std::vector<std::string> labels;
+  for (const auto& b : bars) labels.push_back(b.input);
+  Plot::Margins m{left_margin_for(labels), 24, 34, 50};
+  Plot p(kChartBoxLimits, name, title, kWidth,
+         m.top + m.bottom + 30 * static_cast<double>(bars.size()), m);
+  p.set_x(nice_ticks(0, 1, 5), "position in the input's range (0 = its lowest value, 1 = highest)");
+  p.set_y_categories(labels, "");
+  for (size_t i = 0; i < bars.size(); ++i) {
+    const double h = p.band_height() * 0.5, y = p.band_top(i) + p.band_height() * 0.25;
+    p.add(rect(p.px(0), y, p.px(1) - p.px(0), h, "#dddddd"));
+    p.add("<g>" +
+          rect(p.px(bars[i].low), y, p.px(bars[i].high) - p.px(bars[i].low), h, colour::kBlue) +
+          tip(bars[i].text) + "</g>");
+  }
+  p.add_legend("box", "#dddddd", "the input's range");
+  p.add_legend("box", colour::kBlue, "the box");
   return p.svg();
 }
 

@@ -98,6 +98,29 @@ struct CompareRow {
   Estimate difference;  // B - A with its 95% interval, where compare computed one
   bool significant = false;
 };
+inline constexpr const char* kChartTradeoff = "tradeoff";
+inline constexpr const char* kChartBoxLimits = "box-limits";
+
+// PRIM's coverage-density trade-off: one curve per box (peeling, then pasting), x =
+// coverage, y = density; the chosen box is ringed.
+struct TradeoffPoint2 {
+  int box = 0;
+  double coverage = 0, density = 0;
+  bool chosen = false;
+};
+std::string tradeoff_chart(const std::string& name, const std::string& title,
+                           const std::vector<TradeoffPoint2>& points);
+
+// One box's limits, each over its input's whole range (0 = the range's low end, 1 its
+// high end): a grey bar for the range, a blue bar for the box.
+struct LimitBar {
+  std::string input;
+  double low = 0, high = 1;  // as shares of the range
+  std::string text;          // tooltip: the values and quasi-p
+};
+std::string box_limits_chart(const std::string& name, const std::string& title,
+                             const std::vector<LimitBar>& bars);
+
 std::string compare_chart(const std::string& name, const std::string& title,
                           const std::string& x_label, const std::vector<CompareRow>& rows);
 // The differences B - A with their intervals around a zero line, for rows that have one.

@@ -379,6 +379,52 @@ void read_sensitivity(ResultFolder& f, const std::string& path) {
   f.has_sensitivity = true;
 }
 
+Discovery read_discovery(const std::string& boxes_path, const std::string& tradeoff_path) {
+  Discovery d;
+  const io::CsvTable b = io::read_csv(boxes_path);
+  const Columns cb{b};
+  const int bx = b.require_column("box"), in = b.require_column("input"),
+            lo = b.require_column("low"), hi = b.require_column("high"),
+            rl = b.require_column("range_low"), rh = b.require_column("range_high"),
+            pl = b.require_column("p_low"), ph = b.require_column("p_high"),
+            co = b.require_column("coverage"), de = b.require_column("density"),
+            ma = b.require_column("mass");
+  for (size_t r = 0; r < b.rows.size(); ++r) {
+    DiscoveryLimit l;
+    l.box = static_cast<int>(cb.number(r, bx, false));
+    l.input = cb.cell(r, in);
+    l.low = cb.number(r, lo, false);
+    l.high = cb.number(r, hi, false);
+    l.range_low = cb.number(r, rl, false);
+    l.range_high = cb.number(r, rh, false);
+    l.p_low = cb.number(r, pl, true);
+    l.p_high = cb.number(r, ph, true);
+    l.coverage = cb.number(r, co, false);
+    l.density = cb.number(r, de, false);
+    l.mass = cb.number(r, ma, false);
+    d.limits.push_back(l);
+  }
+  const io::CsvTable t = io::read_csv(tradeoff_path);
+  const Columns ct{t};
+  const int tb = t.require_column("box"), ts = t.require_column("step"),
+            tp = t.require_column("phase"), tc = t.require_column("coverage"),
+            td = t.require_column("density"), tm = t.require_column("mass"),
+            tr = t.require_column("restricted"), tch = t.require_column("chosen");
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    TradeoffRow x;
+    x.box = static_cast<int>(ct.number(r, tb, false));
+    x.step = static_cast<int>(ct.number(r, ts, false));
+    x.pasted = ct.cell(r, tp) == "paste";
+    x.coverage = ct.number(r, tc, false);
+    x.density = ct.number(r, td, false);
+    x.mass = ct.number(r, tm, false);
+    x.restricted = static_cast<int>(ct.number(r, tr, false));
+    x.chosen = ct.cell(r, tch) == "1";
+    d.tradeoff.push_back(x);
+  }
+  return d;
+}
+
 void read_compare(ResultFolder& f, const std::string& path) {
   const io::CsvTable t = io::read_csv(path);
   const Columns c{t};
@@ -455,14 +501,17 @@ ResultFolder read_result_folder(const std::string& dir) {
   f.dir = dir;
   const auto path = [&](const char* name) { return (fs::path(dir) / name).string(); };
   const auto present = [&](const char* name) { return fs::is_regular_file(path(name), ec); };
-  const char* known[] = {"summary.csv",     "trajectories.csv", "runs.csv",     "sweep.csv",
-                         "sensitivity.csv", "compare.csv",      "manifest.json"};
+  const char* known[] = {"summary.csv", "trajectories.csv", "runs.csv",
+                         "sweep.csv",   "sensitivity.csv",  "compare.csv",
+                         "boxes.csv",   "tradeoff.csv",     "manifest.json"};
   if (std::none_of(std::begin(known), std::end(known), present)) {
     throw UserError(SourceLoc{dir},
                     "no result files here; expected at least one of summary.csv, "
-                    "trajectories.csv, runs.csv, sweep.csv, sensitivity.csv, compare.csv or "
-                    "manifest.json");
+                    "trajectories.csv, runs.csv, sweep.csv, sensitivity.csv, compare.csv, "
+                    "boxes.csv, tradeoff.csv or manifest.json");
   }
+  if (present("boxes.csv") && present("tradeoff.csv"))
+    f.discovery = read_discovery(path("boxes.csv"), path("tradeoff.csv"));
   if (present("manifest.json")) {
     f.manifest = parse_manifest(io::read_file(path("manifest.json")), path("manifest.json"));
   }

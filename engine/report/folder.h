@@ -127,8 +127,27 @@ struct CompareTableRow {
   bool significant = false;
 };
 
+// `geosim discover`'s boxes.csv (one row per restricted input of a box) and tradeoff.csv.
+struct DiscoveryLimit {
+  int box = 0;
+  std::string input;
+  double low = kMissing, high = kMissing, range_low = kMissing, range_high = kMissing;
+  double p_low = kMissing, p_high = kMissing;
+  double coverage = kMissing, density = kMissing, mass = kMissing;
+};
+struct TradeoffRow {
+  int box = 0, step = 0, restricted = 0;
+  bool pasted = false, chosen = false;
+  double coverage = kMissing, density = kMissing, mass = kMissing;
+};
+struct Discovery {
+  std::vector<DiscoveryLimit> limits;
+  std::vector<TradeoffRow> tradeoff;
+};
+
 struct ResultFolder {
   std::string dir;
+  std::optional<Discovery> discovery;  // boxes.csv and tradeoff.csv
   std::optional<Manifest> manifest;
   std::vector<ScenarioResult> scenarios;  // from summary.csv / trajectories.csv / runs.csv
   std::optional<SweepTable> sweep;

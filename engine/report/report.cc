@@ -207,11 +207,11 @@ class Page {
                          const std::string& sources_anchor);
   void side_by_side_section(const std::vector<std::string>& ids, bool first);
   void outcome_figure(const OutcomeStats& o, const ScenarioInfo* info, const ScenarioResult* result,
-                      bool in_glance,
-                      const std::string& step_label);
+                      bool in_glance, const std::string& step_label);
   void numbers_table(const OutcomeStats& o, const std::string& kind);
   void sweep_section(bool first);
   void sensitivity_section(bool first);
+  void discovery_section(bool first);
   void compare_section(bool first);
   void calibration_section(bool first);
   void backtest_section(bool first);
@@ -500,13 +500,13 @@ void Page::side_by_side_section(const std::vector<std::string>& ids, bool first)
       if (std::find(names.begin(), names.end(), o.name) == names.end()) names.push_back(o.name);
   body_ +=
       "<p class=\"caption\">Each outcome of the batch in each scenario: a probability or a "
-      "share with its 95% Wilson interval, or the mean with the 5th\xE2\x80\x93" "95th percentile "
+      "share with its 95% Wilson interval, or the mean with the 5th\xE2\x80\x93"
+      "95th percentile "
       "of replicates. A dash: the scenario has no such outcome.</p>\n"
       "<div class=\"wide\"><table class=\"side-by-side\"><thead><tr><th>outcome</th>";
   for (const ScenarioResult* c : cols) {
     const ScenarioInfo* info = f_.scenario_info(c->id);
-    body_ += "<th class=\"num\">" +
-             esc(info && !info->title.empty() ? info->title : c->id) +
+    body_ += "<th class=\"num\">" + esc(info && !info->title.empty() ? info->title : c->id) +
              "<br/><code>" + esc(c->id) + "</code></th>";
   }
   body_ += "</tr></thead><tbody>\n";
@@ -519,10 +519,10 @@ void Page::side_by_side_section(const std::vector<std::string>& ids, bool first)
       std::string cell = kDash;
       if (o) {
         if (const Estimate* p = o->find("probability")) {
-          cell = "P " + display_percent(p->value) +
-                 (p->has_interval() ? " <span class=\"meta\">(" + interval_text(*p, true) +
-                                          ")</span>"
-                                    : "");
+          cell =
+              "P " + display_percent(p->value) +
+              (p->has_interval() ? " <span class=\"meta\">(" + interval_text(*p, true) + ")</span>"
+                                 : "");
         } else if (!o->share_labels.empty()) {
           cell.clear();
           for (const auto& l : o->share_labels)
@@ -771,6 +771,65 @@ void Page::sensitivity_section(bool first) {
   body_ += "</section>\n";
 }
 
+// ---- discovery ---------------------------------------------------------------------------
+
+void Page::discovery_section(bool first) {
+  const Discovery& d = *f_.discovery;
+  body_ += open_major("Scenario discovery (PRIM)", anchors_.make("discovery"), first);
+  body_ +=
+      "<p class=\"caption\">Boxes of inputs where the cases of interest are dense (geosim "
+      "discover, docs/discovery.md). Coverage is the share of all cases of interest inside a "
+      "box, density the share of the box's rows that are cases, mass the box's share of all "
+      "rows. Each box's p is the quasi-p of a restriction (Bryant and Lempert 2010): the "
+      "chance of the box's density if that limit were dropped; a large p says the limit adds "
+      "little.</p>\n";
+  if (!d.tradeoff.empty()) {
+    std::vector<TradeoffPoint2> pts;
+    for (const auto& t : d.tradeoff) pts.push_back({t.box, t.coverage, t.density, t.chosen});
+    body_ += "<div class=\"figure\" id=\"" + anchors_.make("tradeoff") +
+             "\">\n<div class=\"charts\">\n" +
+             tradeoff_chart("tradeoff", "Coverage and density along the peeling", pts) +
+             "</div>\n</div>\n";
+  }
+  int boxes = 0;
+  for (const auto& l : d.limits) boxes = std::max(boxes, l.box);
+  if (boxes == 0)
+    body_ += "<p class=\"note\">No box: no restriction of the inputs raises the density.</p>\n";
+  for (int b = 1; b <= boxes; ++b) {
+    std::vector<LimitBar> bars;
+    const DiscoveryLimit* any = nullptr;
+    std::string rows;
+    for (const auto& l : d.limits) {
+      if (l.box != b) continue;
+      any = &l;
+      const double span = l.range_high - l.range_low;
+      LimitBar bar;
+      bar.input = l.input;
+      bar.low = span > 0 ? (l.low - l.range_low) / span : 0;
+      bar.high = span > 0 ? (l.high - l.range_low) / span : 1;
+      bar.text = l.input + " in [" + display_number(l.low) + ", " + display_number(l.high) +
+                 "] of [" + display_number(l.range_low) + ", " + display_number(l.range_high) + "]";
+      bars.push_back(bar);
+      rows += "<tr><td><code>" + esc(l.input) + "</code></td>" + num_cell(l.low) +
+              num_cell(l.high) + num_cell(l.range_low) + num_cell(l.range_high) +
+              num_cell(l.p_low) + num_cell(l.p_high) + "</tr>\n";
+    }
+    if (!any) continue;
+    const std::string name = "box-" + std::to_string(b);
+    body_ += "<div class=\"figure\" id=\"" + anchors_.make(name) +
+             "\">\n<div class=\"charts\">\n<h4>Box " + std::to_string(b) + ": coverage " +
+             display_number(any->coverage) + ", density " + display_number(any->density) +
+             ", mass " + display_number(any->mass) + "</h4>\n" +
+             box_limits_chart(name, "Box " + std::to_string(b) + ": its limits", bars) +
+             "</div>\n<div class=\"numbers\"><table><thead><tr><th>input</th><th "
+             "class=\"num\">low</th><th class=\"num\">high</th><th class=\"num\">range "
+             "low</th><th class=\"num\">range high</th><th class=\"num\">p (low)</th><th "
+             "class=\"num\">p (high)</th></tr></thead><tbody>\n" +
+             rows + "</tbody></table></div>\n</div>\n";
+  }
+  body_ += "</section>\n";
+}
+
 // ---- compare -----------------------------------------------------------------------------
 
 void Page::compare_section(bool first) {
@@ -921,6 +980,7 @@ std::string Page::render() {
   }
   if (f_.sweep && !sweep_first) sweep_section(first), first = false;
   if (f_.has_sensitivity && !sweep_first) sensitivity_section(first), first = false;
+  if (f_.discovery) discovery_section(first), first = false;
   if (f_.has_compare) compare_section(first), first = false;
   if (f_.calibration) calibration_section(first), first = false;
   if (f_.backtest) backtest_section(first), first = false;

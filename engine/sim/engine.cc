@@ -416,6 +416,8 @@ bool Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t fir
   t_ = 0;
   draw_.step = rnd::kInitStep;
   for (const auto& p : model_.init) exec(p);
+  for (size_t k = 0; k < model_.init_draws.size(); ++k)
+    sink.init_draw(static_cast<int>(k), row(model_.init_draws[k].row), n);
 
   bool any_alive = n > 0;
   for (int64_t t = 0; t < model_.steps; ++t) {

@@ -30,6 +30,9 @@ class Sink {
   // state (the lane then counts in the outcome's statistics); otherwise held is null.
   virtual void outcome(int index, const double* values, const uint8_t* reached, const uint8_t* held,
                        int n) = 0;
+  // The value drawn by the init of Model::init_draws[index], per valid lane, right after
+  // the init step. Ignored unless a sink wants it.
+  virtual void init_draw(int /*index*/, const double* /*values*/, int /*n*/) {}
 };
 
 // Parameters whose values differ between replicates (a run over a posterior,

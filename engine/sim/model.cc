@@ -41,6 +41,13 @@ struct ActorInfo {
   std::vector<std::string> var_names;
 };
 
+// Whether a program makes a random draw.
+bool draws(const Program& p) {
+  for (const auto& in : p.code)
+    if (in.op >= expr::Op::kUniform && in.op <= expr::Op::kTriangular) return true;
+  return false;
+}
+
 class Builder : public expr::Symbols {
  public:
   explicit Builder(const ScenarioSpec& spec) : spec_(spec), compiler_(*this, tag(kTemp, 0)) {}
@@ -416,6 +423,7 @@ Model Builder::build() {
   // Initial values: world, then actors (self bound), then assigned relation entries.
   for (const auto& w : spec_.world) {
     m.init.push_back(assign_init(w.init, -1, world_[w.name], "init of world." + w.name));
+    if (draws(m.init.back())) m.init_draws.push_back({"world." + w.name, world_[w.name]});
     if (w.min || w.max)
       m.bounds.push_back(
           Bound{world_[w.name], w.min.value_or(-INFINITY), w.max.value_or(INFINITY)});
@@ -425,6 +433,7 @@ Model Builder::build() {
       int32_t row = actors_[i].vars[v.name];
       m.init.push_back(assign_init(v.init, static_cast<int>(i), row,
                                    "init of " + spec_.actors[i].id + "." + v.name));
+      if (draws(m.init.back())) m.init_draws.push_back({spec_.actors[i].id + "." + v.name, row});
       if (v.min || v.max)
         m.bounds.push_back(Bound{row, v.min.value_or(-INFINITY), v.max.value_or(INFINITY)});
     }
@@ -729,6 +738,7 @@ void Builder::relocate(Model& m) {
     fix(p.result);
   };
   for (auto& p : m.init) fix_program(p);
+  for (auto& d : m.init_draws) fix(d.row);
   for (auto& r : m.zero_rows) fix(r);
   for (auto& e : m.events) {
     fix_program(e.when);

@@ -128,7 +128,14 @@ struct Model {
   std::vector<double> uniforms;  // values of rows [uniform_base, temp_base)
 
   // Behaviour, in the order the format prescribes.
-  std::vector<Program> init;       // world, then actors, then assigned relation entries
+  std::vector<Program> init;  // world, then actors, then assigned relation entries
+  // State variables whose `init` draws at random (the uncertain inputs a scenario
+  // declares), in init order: recorded per replicate as runs.csv's init: columns.
+  struct InitDraw {
+    std::string name;  // "world.protest", "kremlin.capacity"
+    int32_t row = -1;
+  };
+  std::vector<InitDraw> init_draws;
   std::vector<int32_t> zero_rows;  // special rows reset to 0 at block start
   std::vector<EventModel> events;
   std::vector<DecisionModel> decisions;

@@ -152,8 +152,9 @@ std::string stderr_of(const std::vector<std::string>& args, int expect_code) {
 TEST(Usage, AForgottenEqualsSignSaysWhatWasMeant) {
   Dir dir("equals");
   std::string file = dir.write("s.yaml", kScenario);
-  EXPECT_EQ(stderr_of({"sweep", file, "--vary", "p", "0:1:0.5", "--out", dir / "o"}, 2),
-            "--vary p: expected NAME=SPEC, found 'p' without '=' (did you mean --vary p=0:1:0.5?)\n");
+  EXPECT_EQ(
+      stderr_of({"sweep", file, "--vary", "p", "0:1:0.5", "--out", dir / "o"}, 2),
+      "--vary p: expected NAME=SPEC, found 'p' without '=' (did you mean --vary p=0:1:0.5?)\n");
   EXPECT_EQ(stderr_of({"sweep", file, "--vary", "p", "--out", dir / "o"}, 2),
             "--vary: 'p': expected NAME=SPEC, e.g. hazard.p=0.1,0.2 or x=0:1:0.25\n");
   EXPECT_EQ(stderr_of({"run", file, "--set", "p", "0.5", "-q"}, 2),
@@ -214,6 +215,28 @@ TEST(Run, GivenConditionsEveryOutcomeAndShardsMergeToTheSameFiles) {
   // A mistake in the condition is reported once, at --given, and nothing is written.
   EXPECT_EQ(dispatch({"run", file, "--given", "world.nope > 1", "--out", dir / "bad", "-q"}), 2);
   EXPECT_FALSE(fs::exists(dir / "bad"));
+}
+
+TEST(Run, PerRunRecordsEveryInitDrawAndDiscoverMinesThem) {
+  Dir dir("init-draws");
+  std::string file = dir.write("s.yaml", kScenario);
+  ASSERT_EQ(dispatch({"run", file, "--per-run", "--out", dir / "o", "-q"}), 0);
+  std::string runs = slurp(dir / "o/runs.csv");
+  const std::string header = runs.substr(0, runs.find('\n'));
+  EXPECT_EQ(header, "scenario,replicate,x,hit,when_hit,top,kind,init:world.x,init:a.v,init:b.v");
+  // Replicate 0's init:world.x is the same whatever the thread count (a pure function).
+  ASSERT_EQ(dispatch({"run", file, "--per-run", "-j", "2", "--out", dir / "o2", "-q"}), 0);
+  EXPECT_EQ(slurp(dir / "o2/runs.csv"), runs);
+  // The label of a cases outcome: replicates ending `high` (world.x > 0.5 at the end).
+  ASSERT_EQ(dispatch({"discover", dir / "o", "--outcome", "kind", "--label", "high", "--out",
+                      dir / "d", "-q"}),
+            0);
+  std::string boxes = slurp(dir / "d/boxes.csv");
+  EXPECT_EQ(boxes.substr(0, 9), "box,input");
+  EXPECT_EQ(dispatch({"discover", dir / "o", "--outcome", "kind", "--label", "hgh", "--out",
+                      dir / "d2", "-q"}),
+            2);
+  EXPECT_EQ(dispatch({"discover", dir / "o", "--outcome", "x", "--out", dir / "d3", "-q"}), 2);
 }
 
 TEST(Describe, ListsWhatTheScenarioDefines) {

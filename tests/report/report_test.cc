@@ -3,6 +3,7 @@
 #include "report/report.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -45,6 +46,28 @@ std::string user_error(F f) {
 }
 
 // ---- text -------------------------------------------------------------------------------
+
+TEST(Discovery, BoxesAndTradeoffRenderTheCurveAndEachBoxsLimits) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("geosim-report-discover-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "boxes.csv")
+      << "box,input,low,high,range_low,range_high,p_low,p_high,coverage,density,mass,rows,cases\n"
+         "1,resolve,0.5,1,0,1,1e-9,,0.8,0.9,0.3,300,270\n"
+         "1,\"cohesion<x>\",0,0.25,0,1,,0.01,0.8,0.9,0.3,300,270\n";
+  std::ofstream(dir / "tradeoff.csv")
+      << "box,step,phase,coverage,density,mass,restricted,rows,cases,chosen\n"
+         "1,0,peel,1,0.3,1,0,1000,300,0\n1,1,peel,0.9,0.6,0.45,1,450,270,0\n"
+         "1,2,peel,0.8,0.9,0.3,2,300,270,1\n";
+  const std::string html = render_report(dir.string());
+  fs::remove_all(dir);
+  EXPECT_NE(html.find("Scenario discovery (PRIM)"), std::string::npos);
+  EXPECT_NE(html.find("data-chart=\"tradeoff\""), std::string::npos);
+  EXPECT_NE(html.find("data-chart=\"box-limits\""), std::string::npos);
+  EXPECT_NE(html.find("Box 1: coverage 0.8, density 0.9, mass 0.3"), std::string::npos);
+  EXPECT_NE(html.find("cohesion&lt;x&gt;"), std::string::npos);  // escaped
+  EXPECT_EQ(html.find("cohesion<x>"), std::string::npos);
+}
 
 TEST(EscapeHtml, EscapesEveryMarkupCharacter) {
   EXPECT_EQ(escape_html("<a href=\"x\">Tom & 'Jerry'</a>"),
