@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -50,33 +51,41 @@ void check_label(const io::CsvTable& t, int column, const Target& target) {
                                             "; expected one of " + quoted_list(seen));
 }
 
-bool numeric_column(const io::CsvTable& t, size_t c) {
-  for (const auto& r : t.rows)
-    if (!io::try_parse_double(r[c])) return false;
-  return !t.rows.empty();
+// Column c as numbers, or nothing when a cell is not a number (or there are no rows).
+std::optional<std::vector<double>> numeric_column(const io::CsvTable& t, size_t c) {
+  std::vector<double> col;
+  col.reserve(t.rows.size());
+  for (const auto& r : t.rows) {
+    auto v = io::try_parse_double(r[c]);
+    if (!v) return std::nullopt;
+    col.push_back(*v);
+  }
+  if (col.empty()) return std::nullopt;
+  return col;
 }
 
-// Input columns: those named, else every numeric column not excluded.
-std::vector<size_t> input_columns(const io::CsvTable& t, const Target& target,
-                                  const std::vector<std::string>& excluded) {
-  std::vector<size_t> cols;
+// Input columns (index, values): those named, else every numeric column not excluded.
+std::vector<std::pair<size_t, std::vector<double>>> input_columns(
+    const io::CsvTable& t, const Target& target, const std::vector<std::string>& excluded) {
+  std::vector<std::pair<size_t, std::vector<double>>> cols;
   if (!target.inputs.empty()) {
     for (const auto& name : target.inputs) {
       const int c = t.column(name);
       if (c < 0)
         throw UserError(SourceLoc{t.path, 1},
                         "no input column '" + name + "'" + did_you_mean(name, t.header));
-      if (!numeric_column(t, static_cast<size_t>(c)))
+      auto col = numeric_column(t, static_cast<size_t>(c));
+      if (!col)
         throw UserError(SourceLoc{t.path, 1}, "input column '" + name +
                                                   "' holds a value that is not a number; "
                                                   "expected numeric inputs");
-      cols.push_back(static_cast<size_t>(c));
+      cols.emplace_back(static_cast<size_t>(c), std::move(*col));
     }
     return cols;
   }
   for (size_t c = 0; c < t.header.size(); ++c) {
     if (std::find(excluded.begin(), excluded.end(), t.header[c]) != excluded.end()) continue;
-    if (numeric_column(t, c)) cols.push_back(c);
+    if (auto col = numeric_column(t, c)) cols.emplace_back(c, std::move(*col));
   }
   if (cols.empty())
     throw UserError(SourceLoc{t.path, 1},
@@ -95,11 +104,8 @@ LoadedData from_table(const io::CsvTable& t, const Target& target,
   const Classifier is_case(target, "column '" + target.outcome + "'");
   std::vector<std::string> ex = excluded;
   ex.push_back(target.outcome);
-  for (size_t c : input_columns(t, target, ex)) {
+  for (auto& [c, col] : input_columns(t, target, ex)) {
     ld.data.names.push_back(t.header[c]);
-    std::vector<double> col;
-    col.reserve(t.rows.size());
-    for (const auto& r : t.rows) col.push_back(*io::try_parse_double(r[c]));
     ld.data.columns.push_back(std::move(col));
   }
   for (size_t i = 0; i < t.rows.size(); ++i)
