@@ -104,13 +104,8 @@ int backtest_main(const std::vector<std::string>& args) {
     pilot.state_dir.clear();
     calibrate::check_problem(whole, m, pilot);
   }
-  prepare_out_dir(a.out);
-  outdir::FolderLock lock;
-  if (dist::rank() == 0) {
-    lock = outdir::lock_for_writing(a.out, "geosim backtest");
-    outdir::check_may_replace_results(a.out, outdir::Kind::kBacktest, a.overwrite,
-                                      "geosim backtest");
-  }
+  outdir::FolderLock lock =
+      claim_out_dir(a.out, outdir::Kind::kBacktest, a.overwrite, true, "geosim backtest");
   install_interrupt_handler();
   ctx.stop = &interrupt_flag();
 

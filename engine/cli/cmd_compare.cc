@@ -155,9 +155,10 @@ int compare_main(const std::vector<std::string>& args) {
     // compare.csv and compare.json (which input is A and which B, for the report) appear
     // together.
     const std::string folder = fs::path(out).parent_path().string();
-    outdir::check_may_replace_file(folder + "/compare.json", overwrite,
-                                   [](std::string_view h) { return h.starts_with("{\"program\": \"geosim\""); },
-                                   "geosim compare");
+    outdir::check_may_replace_file(
+        folder + "/compare.json", overwrite,
+        [](std::string_view h) { return h.starts_with("{\"program\": \"geosim\""); },
+        "geosim compare");
     io::JsonWriter w;
     w.begin_object();
     w.member("program", std::string("geosim"));

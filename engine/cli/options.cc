@@ -15,8 +15,8 @@ namespace {
 // and what was probably meant.
 void check_forgotten_equals(const std::vector<std::string>& args,
                             const po::options_description& desc) {
-  static const std::pair<const char*, const char*> kNameValueOptions[] = {
-      {"set", "NAME=VALUE"}, {"vary", "NAME=SPEC"}};
+  static const std::pair<const char*, const char*> kNameValueOptions[] = {{"set", "NAME=VALUE"},
+                                                                          {"vary", "NAME=SPEC"}};
   for (const auto& [name, form] : kNameValueOptions) {
     if (!desc.find_nothrow(name, false)) continue;
     const std::string flag = std::string("--") + name;
@@ -27,9 +27,9 @@ void check_forgotten_equals(const std::vector<std::string>& args,
           next.empty() || next.starts_with("-")) {
         continue;
       }
-      throw UserError(SourceLoc{flag + " " + value},
-                      std::string("expected ") + form + ", found '" + value +
-                          "' without '=' (did you mean " + flag + " " + value + "=" + next + "?)");
+      throw UserError(SourceLoc{flag + " " + value}, std::string("expected ") + form + ", found '" +
+                                                         value + "' without '=' (did you mean " +
+                                                         flag + " " + value + "=" + next + "?)");
     }
   }
 }

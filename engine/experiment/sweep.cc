@@ -50,7 +50,9 @@ std::string read_sweep_file(const std::string& path) {
 constexpr int kPointVersion = 1;
 const char* point_kind(const char* suffix) {
   const std::string s = suffix;
-  return s == ".csv" ? "sweep-point" : s == ".traj.csv" ? "sweep-point-trajectories" : "sweep-point-runs";
+  return s == ".csv"        ? "sweep-point"
+         : s == ".traj.csv" ? "sweep-point-trajectories"
+                            : "sweep-point-runs";
 }
 void write_point(const std::string& dir, size_t p, const char* suffix, const std::string& text) {
   io::write_file_atomically(point_path(dir, p, suffix),
@@ -416,8 +418,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
     std::vector<std::string> h = {"point"};
     h.insert(h.end(), trajectory_header().begin(), trajectory_header().end());
     traj.out() << io::csv_line(h) << '\n';
-    for (size_t p = 0; p < design.points.size(); ++p)
-      traj.out() << read_point(dir, p, ".traj.csv");
+    for (size_t p = 0; p < design.points.size(); ++p) traj.out() << read_point(dir, p, ".traj.csv");
   }
 
   info.extra = [&](io::JsonWriter& w) {

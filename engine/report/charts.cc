@@ -405,8 +405,8 @@ std::string sweep_chart(const std::string& name, const std::string& title,
   // Intervals wider than the spread of the points are not drawn (a forest of whiskers
   // hides the points); the legend then says so instead of showing an interval swatch.
   if (any_omitted > 0)
-    p.add_legend("text", "", "intervals (\xE2\x89\xA4 " + display_percent(any_omitted) +
-                                 ") not drawn");
+    p.add_legend("text", "",
+                 "intervals (\xE2\x89\xA4 " + display_percent(any_omitted) + ") not drawn");
   else
     p.add_legend("box:0.5", "#555555", "95% interval");
   if (any_binned) p.add_legend("dash", "#555555", "binned median, middle half");

@@ -41,8 +41,8 @@ TEST(LaneExp, SameBitsAsEigenEverywhere) {
     // Near the points where floor(x log2 e + 1/2) changes: the reduction's edge cases.
     for (int i = 0; i < n; ++i) {
       const double k = std::floor(wide(rng) * 2);
-      x[i] = k * 0.34657359027997264 + static_cast<double>(static_cast<int>(rng() % 5) - 2) *
-                                           1e-16 * (1 + std::fabs(k));
+      x[i] = k * 0.34657359027997264 +
+             static_cast<double>(static_cast<int>(rng() % 5) - 2) * 1e-16 * (1 + std::fabs(k));
     }
     expect_same_bits(x, "reduction edges");
     for (int i = 0; i < n; ++i) {  // any bit pattern: huge, tiny, subnormal, inf, NaN

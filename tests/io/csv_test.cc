@@ -130,8 +130,7 @@ TEST(ReadCsv, MissingFileIsAUserErrorNamingThePath) {
     read_csv("/nonexistent/geosim/x.csv");
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_STREQ(e.what(),
-                 "/nonexistent/geosim/x.csv: does not exist; expected a CSV file");
+    EXPECT_STREQ(e.what(), "/nonexistent/geosim/x.csv: does not exist; expected a CSV file");
   }
 }
 

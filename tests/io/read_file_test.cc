@@ -52,7 +52,8 @@ TEST_F(ReadInput, ARegularFileIsReadWhole) {
 TEST_F(ReadInput, EachRefusalSaysWhatWasFoundAndWhatWasExpected) {
   InputFile how;
   how.expected = "a CSV file";
-  EXPECT_EQ(message(dir_ + "/none.csv", how), dir_ + "/none.csv: does not exist; expected a CSV file");
+  EXPECT_EQ(message(dir_ + "/none.csv", how),
+            dir_ + "/none.csv: does not exist; expected a CSV file");
   EXPECT_EQ(message(dir_, how), dir_ + ": is a directory; expected a CSV file");
   EXPECT_EQ(message("/dev/zero", how),
             "/dev/zero: is not a regular file (a character device); expected a CSV file");
@@ -93,10 +94,14 @@ TEST(TextInput, ControlCharactersAreRefusedAtTheirLineAndColumn) {
     return std::string("accepted");
   };
   EXPECT_EQ(message("a,b\tc\r\nd,\xC3\xA9\n"), "accepted");
-  EXPECT_EQ(message("a,b\nc\x1b[2J"), "a.csv:2:2: the control character U+001B; expected a CSV file");
-  EXPECT_EQ(message("\xC3\xA9\xC2\x9B"), "a.csv:1:2: the control character U+009B; expected a CSV file");
-  EXPECT_EQ(message(std::string_view("x\0", 2)), "a.csv:1:2: the control character U+0000; expected a CSV file");
-  EXPECT_EQ(message("ok\xFF"), "a.csv:1:3: binary data (byte 0xFF, not UTF-8); expected a CSV file");
+  EXPECT_EQ(message("a,b\nc\x1b[2J"),
+            "a.csv:2:2: the control character U+001B; expected a CSV file");
+  EXPECT_EQ(message("\xC3\xA9\xC2\x9B"),
+            "a.csv:1:2: the control character U+009B; expected a CSV file");
+  EXPECT_EQ(message(std::string_view("x\0", 2)),
+            "a.csv:1:2: the control character U+0000; expected a CSV file");
+  EXPECT_EQ(message("ok\xFF"),
+            "a.csv:1:3: binary data (byte 0xFF, not UTF-8); expected a CSV file");
 }
 
 TEST(TextInput, PrintableEscapesWhatATerminalWouldActOn) {

@@ -206,13 +206,11 @@ TEST(Distributions, BatchedQuantilesEqualTheScalarOneInBothTailsAndAtTheExtremes
   p.push_back(1 - std::ldexp(1.0, -53));
   p.push_back(1);
   p.push_back(0);
-  for (double x : {0.075, 0.925, 0.0749999999, 0.9250000001, 0.5, 0.075000000001})
-    p.push_back(x);
+  for (double x : {0.075, 0.925, 0.0749999999, 0.9250000001, 0.5, 0.075000000001}) p.push_back(x);
   for (int k = 0; k < 300; ++k) p.push_back(uniform(3, Counter{static_cast<uint32_t>(k), 0, 1, 0}));
   std::vector<double> z = p;
   normal_quantile_batch(z.data(), static_cast<int>(z.size()));
-  for (size_t i = 0; i < p.size(); ++i)
-    ASSERT_EQ(z[i], normal_quantile(p[i])) << "p = " << p[i];
+  for (size_t i = 0; i < p.size(); ++i) ASSERT_EQ(z[i], normal_quantile(p[i])) << "p = " << p[i];
 }
 
 TEST(Distributions, LognormalDrawsEqualTheScalarDetExpOverItsWholeRange) {
@@ -224,14 +222,15 @@ TEST(Distributions, LognormalDrawsEqualTheScalarDetExpOverItsWholeRange) {
     for (int i = 0; i < 256; ++i) {
       const double f = (rep * 256 + i) / 16384.0;  // [0, 1)
       mu[static_cast<size_t>(i)] = rep % 2 ? -760 + 1480 * f : -750 + 45 * f;
-      sigma[static_cast<size_t>(i)] = (i % 4 == 0) ? 0.0 : (i % 4 == 1 ? 0.2 : (i % 4 == 2 ? 1 : 30));
+      sigma[static_cast<size_t>(i)] =
+          (i % 4 == 0) ? 0.0 : (i % 4 == 1 ? 0.2 : (i % 4 == 2 ? 1 : 30));
     }
     if (rep == 0) mu[7] = std::numeric_limits<double>::quiet_NaN();
     DrawContext cx{0xABCDEFull + static_cast<uint64_t>(rep), 77u * static_cast<uint32_t>(rep), 4};
     draw_lognormal(cx, 6, mu.data(), sigma.data(), out.data(), 256);
     for (int i = 0; i < 256; ++i) {
-      const double z =
-          normal_quantile(uniform(cx.seed, Counter{cx.replicate0 + static_cast<uint32_t>(i), 4, 6, 0}));
+      const double z = normal_quantile(
+          uniform(cx.seed, Counter{cx.replicate0 + static_cast<uint32_t>(i), 4, 6, 0}));
       const double want = det_exp(mu[static_cast<size_t>(i)] + sigma[static_cast<size_t>(i)] * z);
       const double got = out[static_cast<size_t>(i)];
       if (std::isnan(want)) {
