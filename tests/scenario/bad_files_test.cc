@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
 #include <filesystem>
 #include <string>
 
@@ -204,7 +203,8 @@ TEST(FileErrors, ADirectoryIsAUserError) {
 }
 
 TEST(FileErrors, ADeviceIsNotReadForever) {
-  EXPECT_EQ(first_error("/dev/zero"), "/dev/zero: is not a regular file (a character device); expected a scenario file");
+  EXPECT_EQ(first_error("/dev/zero"),
+            "/dev/zero: is not a regular file (a character device); expected a scenario file");
 }
 
 std::string string_error(const std::string& text) {

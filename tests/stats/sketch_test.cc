@@ -178,7 +178,8 @@ double worst_relative_error(const QuantileSketch& s, std::vector<double> xs) {
     double got = s.quantile(q);
     EXPECT_GE(got, xs.front()) << q;
     EXPECT_LE(got, xs.back()) << q;
-    worst = std::max(worst, truth == 0 ? std::fabs(got) : std::fabs(got - truth) / std::fabs(truth));
+    worst =
+        std::max(worst, truth == 0 ? std::fabs(got) : std::fabs(got - truth) / std::fabs(truth));
   }
   return worst;
 }
