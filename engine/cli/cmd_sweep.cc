@@ -34,7 +34,7 @@ std::string absolute_path(const std::string& path) {
 
 int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge) {
   RunArgs a;
-  std::string shard_text;
+  std::string shard_text, given;
   std::vector<std::string> vary;
   std::string design_text = "grid", points_file;
   int64_t samples_arg = 0;
@@ -60,7 +60,10 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
       "also write trajectories.csv with the tracked variables of every point")(
       "shard", po::value<std::string>(&shard_text),
       "I/N: run only the points p with p % N == I into --out (combine with geosim merge)")(
-      "file", po::value<std::vector<std::string>>(&a.files), "scenario file");
+      "given", po::value<std::string>(&given),
+      "EXPR: report every outcome at every point over the replicates where EXPR held on the "
+      "final state (adds given_share)")("file", po::value<std::vector<std::string>>(&a.files),
+                                        "scenario file");
   po::positional_options_description pos;
   pos.add("file", -1);
   po::variables_map vm;
@@ -98,7 +101,7 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
                       "--report applies to merged results; run geosim report after geosim merge");
   }
 
-  auto models = load_models(a.files);
+  auto models = load_models(a.files, given);
   apply_sets(a.sets, models);
   const sim::Model& model = *models[0];
 
@@ -150,6 +153,7 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
   so.per_run = a.per_run;
   so.posterior = post.at(0);
   so.per_point_trajectories = per_point_trajectories;
+  so.given = given;
   so.progress = !a.quiet && isatty(STDERR_FILENO);
   install_interrupt_handler();
   so.stop = &interrupt_flag();
@@ -191,6 +195,7 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
     if (a.per_run) sweep_args.push_back("--per-run");
     if (second_order) sweep_args.push_back("--second-order");
     if (per_point_trajectories) sweep_args.push_back("--per-point-trajectories");
+    if (!given.empty()) sweep_args.insert(sweep_args.end(), {"--given", given});
     io::JsonWriter w;
     w.begin_object();
     w.member("program", std::string("geosim"));

@@ -73,6 +73,7 @@ std::string sweep_key(const sim::Model& model, const Design& design, const Sweep
   k += "\nseed " + std::to_string(o.seed) + " replicates " + std::to_string(o.replicates) +
        " per_run " + std::to_string(o.per_run) + "\n";
   if (o.per_point_trajectories) k += "per_point_trajectories\n";
+  if (!o.given.empty()) k += "given " + o.given + "\n";  // absent without: keys unchanged
   if (design.sobol_second_order) k += "sobol second order\n";
   k += std::string(design_name(design.kind)) + "\n";
   if (o.posterior) {  // absent without a posterior: keys of such sweeps are unchanged
@@ -184,11 +185,12 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   if (rank == 0) {
     if (o.resume && fs::exists(dir + "/key")) {
       if (read_sweep_file(dir + "/key") != key + "\n")
-        refusal = o.merged_shards.empty()
-                      ? "--resume: this folder holds a different sweep (scenario, parameters, "
-                        "seed, replicates or design changed); run without --resume to start again"
-                      : "the scenario files changed since the shards ran (their sha256 differ), "
-                        "or the shards belong to another sweep; expected the files the shards ran";
+        refusal =
+            o.merged_shards.empty()
+                ? "--resume: this folder holds a different sweep (scenario, parameters, --given, "
+                  "seed, replicates or design changed); run without --resume to start again"
+                : "the scenario files changed since the shards ran (their sha256 differ), "
+                  "or the shards belong to another sweep; expected the files the shards ran";
     } else {
       fs::remove_all(dir, ec);
     }
@@ -429,6 +431,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
       w.member("levels", static_cast<int64_t>(design.morris_levels));
     if (design.sobol_second_order) w.member("second_order", true);
     if (o.per_point_trajectories) w.member("per_point_trajectories", true);
+    if (!o.given.empty()) w.member("given", o.given);
     w.key("vary").begin_array();
     for (const auto& v : o.vary_texts) {
       size_t eq = v.find('=');

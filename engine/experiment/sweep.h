@@ -31,6 +31,9 @@ struct SweepOptions {
   // Also write trajectories.csv with one block of `track` rows per point (column `point`
   // first, then trajectories.csv's columns), as BehaviorSpace records every tick.
   bool per_point_trajectories = false;
+  // `sweep --given EXPR` (already applied to the model's outcomes): part of the key, so
+  // that --resume and merge refuse points run under another condition; in manifest.json.
+  std::string given;
   bool progress = false;
   // Set: every point's replicates take these parameters from a posterior (run
   // --posterior); sweep.csv then ends with a `posterior` column (the file's sha256).

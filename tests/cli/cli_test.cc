@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -214,6 +215,60 @@ TEST(Run, GivenConditionsEveryOutcomeAndShardsMergeToTheSameFiles) {
   EXPECT_EQ(slurp(dir / "m/summary.csv"), s);
   // A mistake in the condition is reported once, at --given, and nothing is written.
   EXPECT_EQ(dispatch({"run", file, "--given", "world.nope > 1", "--out", dir / "bad", "-q"}), 2);
+  EXPECT_FALSE(fs::exists(dir / "bad"));
+}
+
+TEST(Sweep, GivenConditionsEveryPointAndShardsMergeToTheSameFiles) {
+  Dir dir("sweep-given");
+  std::string file = dir.write("s.yaml", kScenario);
+  const std::vector<std::string> sweep = {"sweep",          file, "--vary", "p=0.1,0.3", "--given",
+                                          "world.hit == 1", "-q"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> v = sweep;
+    v.insert(v.end(), extra.begin(), extra.end());
+    return dispatch(v);
+  };
+  ASSERT_EQ(with({"--out", dir / "one"}), 0);
+  std::string s = slurp(dir / "one/sweep.csv");
+  // Given the strike happened, it happened, at every point.
+  EXPECT_NE(s.find("\n0,0.1,small,hit,probability,1,"), std::string::npos) << s;
+  EXPECT_NE(s.find("\n1,0.3,small,hit,probability,1,"), std::string::npos) << s;
+  // given_share: the share of the 700 replicates where the strike happened, with its Wilson
+  // interval, which holds the closed form 1 - (1 - p)^12 (a once-event of probability p
+  // a step over 12 steps) at both points.
+  for (const auto& [prefix, p] :
+       {std::pair<std::string, double>{"\n0,0.1,small,hit,given_share,", 0.1},
+        {"\n1,0.3,small,hit,given_share,", 0.3}}) {
+    const size_t at = s.find(prefix);
+    ASSERT_NE(at, std::string::npos) << s;
+    std::stringstream row(s.substr(at + prefix.size(), s.find('\n', at + 1) - at - prefix.size()));
+    std::string value, low, high, n;
+    std::getline(row, value, ',');
+    std::getline(row, low, ',');
+    std::getline(row, high, ',');
+    std::getline(row, n, ',');
+    EXPECT_EQ(n, "700");
+    const double expected = 1 - std::pow(1 - p, 12);
+    EXPECT_LE(std::stod(low), expected) << prefix;
+    EXPECT_GE(std::stod(high), expected) << prefix;
+    EXPECT_LT(std::stod(low), std::stod(value));
+    EXPECT_GT(std::stod(high), std::stod(value));
+  }
+  EXPECT_NE(slurp(dir / "one/manifest.json").find("\"given\": \"world.hit == 1\""),
+            std::string::npos);
+  // In two shards merged: the same bytes (the shards record the condition, merge applies it).
+  ASSERT_EQ(with({"--shard", "0/2", "--out", dir / "s0"}), 0);
+  ASSERT_EQ(with({"--shard", "1/2", "--out", dir / "s1"}), 0);
+  ASSERT_EQ(dispatch({"merge", dir / "s0", dir / "s1", "--out", dir / "m", "-q"}), 0);
+  EXPECT_EQ(slurp(dir / "m/sweep.csv"), s);
+  // A shard's points resumed under another condition are refused, not mixed.
+  EXPECT_EQ(dispatch({"sweep", file, "--vary", "p=0.1,0.3", "--given", "world.hit == 0", "--shard",
+                      "0/2", "--resume", "--out", dir / "s0", "-q"}),
+            2);
+  // A mistake in the condition is reported once, at --given, and nothing is written.
+  EXPECT_EQ(dispatch({"sweep", file, "--vary", "p=0.1,0.3", "--given", "world.nope > 1", "--out",
+                      dir / "bad", "-q"}),
+            2);
   EXPECT_FALSE(fs::exists(dir / "bad"));
 }
 
