@@ -8,14 +8,17 @@
 
 #include "cli/command.h"
 #include "cli/options.h"
+#include "cli/scenario_args.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "discover/data.h"
 #include "discover/output.h"
 #include "discover/prim.h"
+#include "experiment/output.h"
 #include "io/atomic_file.h"
 #include "io/json.h"
 #include "io/number.h"
+#include "outdir/outdir.h"
 
 namespace geosim::cli {
 namespace {
@@ -43,7 +46,7 @@ int discover_main(const std::vector<std::string>& args) {
   discover::Target target;
   discover::PrimOptions o;
   double threshold = NAN, min_density = NAN;
-  bool quiet = false;
+  bool quiet = false, overwrite = false;
   po::options_description desc("discover options");
   desc.add_options()("outcome", po::value<std::string>(&target.outcome),
                      "the outcome (column of runs.csv or a CSV, outcome of sweep.csv)")(
@@ -65,7 +68,9 @@ int discover_main(const std::vector<std::string>& args) {
       "choose on each trade-off curve the box of highest coverage with at least this density "
       "(default: the last, peeled and pasted)")(
       "out", po::value<std::string>(&out), "write boxes.csv, tradeoff.csv, discover.json here")(
-      "quiet,q", po::bool_switch(&quiet), "print nothing");
+      "overwrite", po::bool_switch(&overwrite),
+      "replace result files in --out that geosim did not write or that belong to another "
+      "command's result")("quiet,q", po::bool_switch(&quiet), "print nothing");
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::vector<std::string>>(&inputs), "result");
   desc.add(hidden);
@@ -100,49 +105,91 @@ int discover_main(const std::vector<std::string>& args) {
   }
   target.inputs = split_names(input_names);
 
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(out, ec) && fs::exists(inputs[0], ec) && fs::equivalent(out, inputs[0], ec))
+    throw UserError(SourceLoc{out},
+                    "--out is the folder being mined; expected a folder of its "
+                    "own for the discovery (it would replace the result's files)");
+  // A result folder being written by another geosim command is not read half-written.
+  outdir::FolderLock read_lock;
+  if (fs::is_directory(inputs[0], ec)) read_lock = outdir::lock_for_reading(inputs[0]);
+
+  const std::string start_time = experiment::utc_now_iso8601();
   const auto t0 = std::chrono::steady_clock::now();
   discover::LoadedData ld = discover::load_data(inputs[0], target);
   const auto t1 = std::chrono::steady_clock::now();
+  // Everything was read and checked: only now is --out claimed (created, locked, and what
+  // the result replaces checked to be geosim's discovery files).
+  outdir::FolderLock lock =
+      claim_out_dir(out, outdir::Kind::kDiscover, overwrite, true, "geosim discover");
   discover::PrimResult r = discover::prim(ld.data, o);
   const auto t2 = std::chrono::steady_clock::now();
 
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(out, ec);
-  if (!fs::is_directory(out, ec))
-    throw UserError(SourceLoc{out}, "cannot create the folder; expected a writable folder");
-  io::write_file_atomically(out + "/boxes.csv", discover::boxes_csv(ld.data, r));
-  io::write_file_atomically(out + "/tradeoff.csv", discover::tradeoff_csv(r));
+  auto describe = [&](io::JsonWriter& w) {
+    w.member("source", ld.source);
+    w.member("unit", ld.unit);
+    w.member("outcome", target.outcome);
+    if (target.threshold) w.member("threshold", *target.threshold);
+    if (target.threshold) w.member("below", target.below);
+    if (!target.label.empty()) w.member("label", target.label);
+    w.member("rows", r.total_rows);
+    w.member("cases", r.total_cases);
+    w.key("inputs").begin_array();
+    for (const auto& n : ld.data.names) w.value(n);
+    w.end_array();
+    w.key("range_low").begin_array();
+    for (double v : r.initial.low) w.value(v);
+    w.end_array();
+    w.key("range_high").begin_array();
+    for (double v : r.initial.high) w.value(v);
+    w.end_array();
+    w.member("peel_alpha", o.peel_alpha);
+    w.member("paste_alpha", o.paste_alpha);
+    w.member("mass_min", o.mass_min);
+    w.member("boxes", static_cast<int64_t>(o.boxes));
+    w.member("read_seconds", std::chrono::duration<double>(t1 - t0).count());
+    w.member("prim_seconds", std::chrono::duration<double>(t2 - t1).count());
+  };
+  // Every file appears together, manifest.json last; a failure leaves the folder as it was.
+  outdir::Publication pub(out);
+  pub.write("boxes.csv", discover::boxes_csv(ld.data, r));
+  pub.write("tradeoff.csv", discover::tradeoff_csv(r));
+  io::JsonWriter d;
+  d.begin_object();
+  d.member("program", std::string("geosim"));
+  d.member("version", std::string(GEOSIM_VERSION));
+  d.member("kind", std::string("discover"));
+  describe(d);
+  d.end_object();
+  pub.write("discover.json", d.str() + "\n");
   io::JsonWriter w;
   w.begin_object();
   w.member("program", std::string("geosim"));
   w.member("version", std::string(GEOSIM_VERSION));
-  w.member("kind", std::string("discover"));
-  w.member("source", ld.source);
-  w.member("unit", ld.unit);
-  w.member("outcome", target.outcome);
-  if (target.threshold) w.member("threshold", *target.threshold);
-  if (target.threshold) w.member("below", target.below);
-  if (!target.label.empty()) w.member("label", target.label);
-  w.member("rows", r.total_rows);
-  w.member("cases", r.total_cases);
-  w.key("inputs").begin_array();
-  for (const auto& n : ld.data.names) w.value(n);
+  w.member("command", std::string("discover"));
+  w.key("command_line").begin_array();
+  w.value(std::string("geosim"));
+  for (const auto& x : args) w.value(x);
   w.end_array();
-  w.key("range_low").begin_array();
-  for (double v : r.initial.low) w.value(v);
-  w.end_array();
-  w.key("range_high").begin_array();
-  for (double v : r.initial.high) w.value(v);
-  w.end_array();
-  w.member("peel_alpha", o.peel_alpha);
-  w.member("paste_alpha", o.paste_alpha);
-  w.member("mass_min", o.mass_min);
-  w.member("boxes", static_cast<int64_t>(o.boxes));
-  w.member("read_seconds", std::chrono::duration<double>(t1 - t0).count());
-  w.member("prim_seconds", std::chrono::duration<double>(t2 - t1).count());
+  w.member("start_time", start_time);
+  w.member("wall_seconds",
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  w.key("discover").begin_object();
+  describe(w);
   w.end_object();
-  io::write_file_atomically(out + "/discover.json", w.str() + "\n");
+  w.key("outputs").begin_array();
+  for (const auto& f : pub.finish()) {
+    w.begin_object();
+    w.member("path", f.name);
+    w.member("sha256", f.sha256);
+    w.member("bytes", static_cast<int64_t>(f.size));
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  pub.write("manifest.json", w.str() + "\n");
+  pub.publish(outdir::result_names());
   if (!quiet) {
     std::printf("%lld %s, %lld cases of interest (%.3g%%), %zu inputs\n",
                 static_cast<long long>(r.total_rows), ld.unit.c_str(),

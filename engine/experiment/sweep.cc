@@ -72,6 +72,8 @@ std::string sweep_key(const sim::Model& model, const Design& design, const Sweep
   for (double u : model.uniforms) k += io::format_double(u) + ",";
   k += "\nseed " + std::to_string(o.seed) + " replicates " + std::to_string(o.replicates) +
        " per_run " + std::to_string(o.per_run) + "\n";
+  // Per-run points written before runs.csv had init: columns are not resumed into it.
+  if (o.per_run && !model.init_draws.empty()) k += "runs init columns\n";
   if (o.per_point_trajectories) k += "per_point_trajectories\n";
   if (!o.given.empty()) k += "given " + o.given + "\n";  // absent without: keys unchanged
   if (design.sobol_second_order) k += "sobol second order\n";
@@ -277,6 +279,8 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
                 f.push_back(om.kind == OutcomeKind::kCases ? om.labels[static_cast<size_t>(v)]
                                                            : io::format_double(v));
               }
+              for (const auto& in : br.inputs)  // the init: columns
+                f.push_back(io::format_double(in[static_cast<size_t>(i)]));
               runs_text << io::csv_line(f) << '\n';
             }
           };
@@ -411,6 +415,7 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
     io::AtomicFile& runs = pub.add("runs.csv");
     std::vector<std::string> h = {"point", "replicate"};
     for (const auto& om : model.outcomes) h.push_back(om.name);
+    for (const auto& d : model.init_draws) h.push_back("init:" + d.name);
     runs.out() << io::csv_line(h) << '\n';
     for (size_t p = 0; p < design.points.size(); ++p) runs.out() << read_point(dir, p, ".runs.csv");
   }

@@ -61,9 +61,10 @@ void fsync_folder(const std::string& dir) {
 }  // namespace
 
 const std::vector<std::string>& result_names() {
-  static const std::vector<std::string> names = {"summary.csv",   "trajectories.csv", "runs.csv",
-                                                 "sweep.csv",     "sensitivity.csv",  "compare.csv",
-                                                 "manifest.json", "report.html"};
+  static const std::vector<std::string> names = {
+      "summary.csv",     "trajectories.csv", "runs.csv",      "sweep.csv",
+      "sensitivity.csv", "compare.csv",      "manifest.json", "report.html",
+      "boxes.csv",       "tradeoff.csv",     "tree.csv",      "discover.json"};
   return names;
 }
 
@@ -205,6 +206,7 @@ ManifestView view_manifest(const std::string& dir) {
     v.kind = m.find("sweep")         ? Kind::kSweep
              : m.find("calibration") ? Kind::kCalibrate
              : m.find("backtest")    ? Kind::kBacktest
+             : m.find("discover")    ? Kind::kDiscover
                                      : Kind::kRun;
     if (const io::JsonValue* c = m.find("command"); c && c->is_string()) v.command = c->as_string();
     if (const io::JsonValue* outs = m.find("outputs"); outs && outs->is_array())
@@ -237,6 +239,7 @@ const char* kind_word(Kind k) {
   return k == Kind::kSweep       ? "sweep"
          : k == Kind::kCalibrate ? "calibrate"
          : k == Kind::kBacktest  ? "backtest"
+         : k == Kind::kDiscover  ? "discover"
                                  : "run";
 }
 

@@ -71,7 +71,7 @@ bool has_lock_file(const std::string& dir);
 FolderLock lock_for_reading(const std::string& dir);
 
 // The kind of result a folder's files belong to.
-enum class Kind { kRun, kSweep, kCalibrate, kBacktest };
+enum class Kind { kRun, kSweep, kCalibrate, kBacktest, kDiscover };
 
 // Refuses (UserError listing each file and why) when `dir` holds result files that a
 // command writing a result of `kind` would replace or remove and that are not geosim's

@@ -294,6 +294,90 @@ TEST(Run, PerRunRecordsEveryInitDrawAndDiscoverMinesThem) {
   EXPECT_EQ(dispatch({"discover", dir / "o", "--outcome", "x", "--out", dir / "d3", "-q"}), 2);
 }
 
+TEST(Sweep, PerRunRecordsEveryInitDrawAndDiscoverMinesThem) {
+  Dir dir("sweep-init-draws");
+  std::string file = dir.write("s.yaml", kScenario);
+  ASSERT_EQ(dispatch({"sweep", file, "--vary", "p=0.1,0.3", "--per-run", "-n", "300", "--out",
+                      dir / "o", "-q"}),
+            0);
+  std::string runs = slurp(dir / "o/runs.csv");
+  EXPECT_EQ(runs.substr(0, runs.find('\n')),
+            "point,replicate,x,hit,when_hit,top,kind,init:world.x,init:a.v,init:b.v");
+  // Replicate r of every point draws the same init values as replicate r of a run (the
+  // draws are a pure function of the seed and the replicate), so the columns match the
+  // run's, point by point.
+  ASSERT_EQ(
+      dispatch({"run", file, "--per-run", "-n", "300", "--set", "p=0.3", "--out", dir / "r", "-q"}),
+      0);
+  auto init_cells = [](const std::string& text, const std::string& prefix) {
+    std::vector<std::string> cells;
+    std::stringstream in(text);
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      if (!prefix.empty() && line.rfind(prefix, 0) != 0) continue;
+      size_t at = line.size();
+      for (int k = 0; k < 3; ++k) at = line.rfind(',', at - 1);
+      cells.push_back(line.substr(at + 1));
+    }
+    return cells;
+  };
+  const auto from_run = init_cells(slurp(dir / "r/runs.csv"), "");
+  ASSERT_EQ(from_run.size(), 300u);
+  EXPECT_EQ(init_cells(runs, "1,"), from_run);
+  EXPECT_EQ(init_cells(runs, "0,"), from_run);
+  // discover mines the sweep's parameter and the init: draws of every replicate.
+  ASSERT_EQ(dispatch({"discover", dir / "o", "--outcome", "kind", "--label", "high", "--out",
+                      dir / "d", "-q"}),
+            0);
+  EXPECT_NE(slurp(dir / "d/discover.json").find("\"init:world.x\""), std::string::npos);
+}
+
+TEST(Discover, ClaimsItsFolderAsRunAndSweepDo) {
+  Dir dir("discover-out");
+  std::string file = dir.write("s.yaml", kScenario);
+  ASSERT_EQ(dispatch({"run", file, "--per-run", "--out", dir / "o", "-q"}), 0);
+  const std::vector<std::string> cmd = {"discover", dir / "o", "--outcome", "kind",
+                                        "--label",  "high",    "-q"};
+  auto discover = [&](const std::string& out, std::vector<std::string> extra = {}) {
+    std::vector<std::string> v = cmd;
+    v.insert(v.end(), {"--out", out});
+    v.insert(v.end(), extra.begin(), extra.end());
+    return dispatch(v);
+  };
+  // A new folder: boxes.csv, tradeoff.csv, discover.json and a manifest.json listing them.
+  ASSERT_EQ(discover(dir / "d"), 0);
+  const std::string manifest = slurp(dir / "d/manifest.json");
+  EXPECT_NE(manifest.find("\"command\": \"discover\""), std::string::npos) << manifest;
+  for (const char* f : {"boxes.csv", "tradeoff.csv", "discover.json"})
+    EXPECT_NE(manifest.find(std::string("\"path\": \"") + f + "\""), std::string::npos) << f;
+  // Its own result again: replaced without --overwrite.
+  const std::string boxes = slurp(dir / "d/boxes.csv");
+  ASSERT_EQ(discover(dir / "d"), 0);
+  EXPECT_EQ(slurp(dir / "d/boxes.csv"), boxes);
+  // A boxes.csv geosim did not write is refused and left alone; --overwrite replaces it.
+  fs::create_directories(dir / "mine");
+  std::ofstream(dir / "mine/boxes.csv") << "my notes\n";
+  EXPECT_EQ(discover(dir / "mine"), 2);
+  EXPECT_EQ(slurp(dir / "mine/boxes.csv"), "my notes\n");
+  EXPECT_FALSE(fs::exists(dir / "mine/manifest.json"));
+  ASSERT_EQ(discover(dir / "mine", {"--overwrite"}), 0);
+  EXPECT_EQ(slurp(dir / "mine/boxes.csv"), boxes);
+  // Another command's result folder is refused (a discovery would remove its files), and
+  // so is the folder being mined.
+  ASSERT_EQ(dispatch({"run", file, "--out", dir / "run2", "-q"}), 0);
+  EXPECT_EQ(discover(dir / "run2"), 2);
+  EXPECT_TRUE(fs::exists(dir / "run2/summary.csv"));
+  EXPECT_EQ(discover(dir / "o"), 2);
+  EXPECT_TRUE(fs::exists(dir / "o/summary.csv"));
+  // A mistake in the options or the data writes nothing, not even the folder.
+  EXPECT_EQ(dispatch({"discover", dir / "o", "--outcome", "nope", "--out", dir / "bad", "-q"}), 2);
+  EXPECT_FALSE(fs::exists(dir / "bad"));
+  // A run folder holding a discovery's files is refused by run too.
+  EXPECT_EQ(dispatch({"run", file, "--out", dir / "d", "-q"}), 2);
+  EXPECT_TRUE(fs::exists(dir / "d/boxes.csv"));
+}
+
 TEST(Describe, ListsWhatTheScenarioDefines) {
   Dir dir("describe");
   std::string file = dir.write("s.yaml", kScenario);
