@@ -28,6 +28,17 @@ namespace geosim::expr {
   return r;
 }
 
+// Whether pred(i) holds for some lane i in [0, n). GCC 12 does not vectorise an
+// OR-reduction into a bool next to doubles (such a loop stays scalar: 12-17 instructions per
+// lane), nor, on the SSE2 baseline path, one into a 64-bit integer; a selection into a
+// double vectorises on both paths (core/isa.h).
+template <typename F>
+[[gnu::always_inline]] inline bool any_lane(int n, F pred) {
+  double any = 0;
+  for (int i = 0; i < n; ++i) any = pred(i) ? 1.0 : any;
+  return any != 0;
+}
+
 // floor(v) for |v| < 2^51 or NaN, without a library call (GCC calls libm's floor unless
 // -fno-trapping-math, which keeps the loop scalar): rounding to nearest by adding and
 // subtracting 1.5 * 2^52, then one down where that rounded up. Exact, so the same value

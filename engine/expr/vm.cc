@@ -54,12 +54,13 @@ double det_pow(double x, double y) {
 }
 
 // Index of the first lane in [0, valid) where mask != 0 and value is not finite, or -1.
-int first_bad_lane(const double* value, const double* mask, int valid) {
+[[gnu::always_inline]] inline int first_bad_lane(const double* value, const double* mask,
+                                                 int valid) {
   // |x| <= DBL_MAX is false exactly for NaN and infinities, and vectorises.
-  bool any = false;
-  for (int i = 0; i < kLanes; ++i)
-    any |= (mask[i] != 0) & !(std::fabs(value[i]) <= std::numeric_limits<double>::max());
-  if (!any) return -1;
+  if (!any_lane(kLanes, [&](int i) {
+        return (mask[i] != 0) & !(std::fabs(value[i]) <= std::numeric_limits<double>::max());
+      }))
+    return -1;
   for (int i = 0; i < valid; ++i)
     if (mask[i] != 0 && !std::isfinite(value[i])) return i;
   return -1;
@@ -179,13 +180,14 @@ namespace {
       case Op::kStoreMasked: {
         // a: value, b: mask. One pass stores and notes whether a stored value is not
         // finite; on a failure the block is abandoned, so what was stored does not matter.
-        bool any = false;
+        // (The flag is a double so that the loop vectorises: see any_lane.)
+        double any = 0;
         for (int i = 0; i < kLanes; ++i) {
           const bool m = b[i] != 0;
-          any |= m & !(std::fabs(a[i]) <= std::numeric_limits<double>::max());
+          any = (m & !(std::fabs(a[i]) <= std::numeric_limits<double>::max())) ? 1.0 : any;
           d[i] = m ? a[i] : d[i];
         }
-        if (any) {
+        if (any != 0) {
           const int bad = first_bad_lane(a, b, valid_lanes);
           if (bad >= 0) return Failure{in.check, bad};
         }

@@ -32,9 +32,7 @@ inline void for_lanes(F f) {
 inline double flag(bool b) { return b ? 1.0 : 0.0; }
 
 bool any_set(const double* mask) {
-  bool any = false;
-  for (int i = 0; i < kLanes; ++i) any |= mask[i] != 0;
-  return any;
+  return expr::any_lane(kLanes, [&](int i) { return mask[i] != 0; });
 }
 
 // The logit choice of one decision over the lanes, in one pass per option, with the bits of
@@ -143,8 +141,8 @@ void Block::run_events() {
       exec(ev.probability);
       const double* p = row(ev.probability.result);
       // One vectorised pass finds whether any lane is out of range; the lane loop only then.
-      bool bad = false;
-      for_lanes([&](int i) { bad |= (mask[i] != 0) & !((p[i] >= 0) & (p[i] <= 1)); });
+      bool bad = expr::any_lane(
+          kLanes, [&](int i) { return (mask[i] != 0) & !((p[i] >= 0) & (p[i] <= 1)); });
       for (int i = 0; bad && i < valid_; ++i)
         if (mask[i] != 0 && !(p[i] >= 0 && p[i] <= 1))
           fail_at(i,
