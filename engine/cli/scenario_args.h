@@ -1,6 +1,5 @@
-// What `run`, `sweep`, `validate` and `describe` share: loading scenario files into
-// compiled models (reporting every file's errors together), the options common to run
-// and sweep, and applying --set.
+// What `run`, `sweep`, `validate` and `describe` share: the options common to run and
+// sweep, and claiming --out; loading and --set come from the API layer (api/batch.h).
 #pragma once
 
 #include <memory>
@@ -9,19 +8,21 @@
 #include <utility>
 #include <vector>
 
+#include "api/batch.h"
 #include "cli/options.h"
 #include "outdir/outdir.h"
-#include "posterior/posterior.h"
 #include "sim/model.h"
 
 namespace geosim::cli {
 
-// Loads and compiles each file. Throws one UserError holding the diagnostics of every
-// file that failed, so that nothing runs unless all are valid. A non-empty `given`
-// (`run --given EXPR`) makes every outcome conditional on it, in addition to an outcome's
-// own `given:` (both must hold).
-std::vector<std::unique_ptr<sim::Model>> load_models(const std::vector<std::string>& files,
-                                                     const std::string& given = "");
+// Loading, --given, --set and --posterior live in the API layer (api/batch.h), which the
+// commands share with geosim/api.h.
+using api::apply_sets;
+using api::load_models;
+using api::load_posterior;
+using api::parse_set;
+using api::PosteriorUse;
+using api::set_names;
 
 struct RunArgs {
   std::vector<std::string> files;
@@ -47,30 +48,6 @@ struct RunArgs {
 
 // Parses a --seed value: digits only, 0 to 2^64 - 1 (a sign or overflow is refused).
 uint64_t parse_seed(const std::string& text);
-
-// Parses NAME=VALUE.
-std::pair<std::string, double> parse_set(const std::string& text);
-
-// Applies every --set to each model that declares the parameter. A name no model
-// declares is an error (with the nearest parameter names).
-void apply_sets(const std::vector<std::string>& sets,
-                std::vector<std::unique_ptr<sim::Model>>& models);
-
-// Reads --posterior FILE (when given) and binds it to the models; `taken` are the
-// parameter names other options set, refused if the posterior holds them too (name,
-// option). Bindings are parallel to `models` (null where a model takes nothing from it).
-struct PosteriorUse {
-  std::unique_ptr<posterior::Posterior> file;
-  std::vector<std::unique_ptr<posterior::Binding>> bindings;
-  const posterior::Binding* at(size_t model) const {
-    return model < bindings.size() ? bindings[model].get() : nullptr;
-  }
-};
-PosteriorUse load_posterior(const std::string& path,
-                            const std::vector<std::unique_ptr<sim::Model>>& models,
-                            const std::vector<std::pair<std::string, std::string>>& taken);
-// (name, "--set NAME=VALUE") for every --set.
-std::vector<std::pair<std::string, std::string>> set_names(const std::vector<std::string>& sets);
 
 // Creates DIR (and its parents) if needed; an existing non-directory is a UserError.
 void prepare_out_dir(const std::string& dir);

@@ -20,26 +20,6 @@
 
 namespace geosim::experiment {
 
-namespace {
-const char* kind_name(OutcomeKind k) {
-  switch (k) {
-    case OutcomeKind::kFinal:
-      return "final";
-    case OutcomeKind::kMax:
-      return "max";
-    case OutcomeKind::kMin:
-      return "min";
-    case OutcomeKind::kMean:
-      return "mean";
-    case OutcomeKind::kFirst:
-      return "first";
-    case OutcomeKind::kCases:
-      return "cases";
-  }
-  return "final";
-}
-}  // namespace
-
 std::string utc_now_iso8601() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -108,7 +88,7 @@ void write_scenario_json(io::JsonWriter& w, const sim::Model& m,
   for (const auto& o : m.outcomes) {
     w.begin_object();
     w.member("name", o.name);
-    w.member("kind", std::string(kind_name(o.kind)));
+    w.member("kind", std::string(outcome_kind_name(o.kind)));
     if (o.kind == OutcomeKind::kCases) {
       w.key("labels").begin_array();
       for (const auto& l : o.labels) w.value(l);

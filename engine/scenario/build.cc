@@ -1201,6 +1201,24 @@ void build_spec(const Node& root, ScenarioSpec& spec, DiagnosticList& diags) {
 
 namespace geosim {
 
+const char* outcome_kind_name(OutcomeKind k) {
+  switch (k) {
+    case OutcomeKind::kFinal:
+      return "final";
+    case OutcomeKind::kMax:
+      return "max";
+    case OutcomeKind::kMin:
+      return "min";
+    case OutcomeKind::kMean:
+      return "mean";
+    case OutcomeKind::kFirst:
+      return "first";
+    case OutcomeKind::kCases:
+      return "cases";
+  }
+  return "final";
+}
+
 const char* basis_name(Basis b) {
   switch (b) {
     case Basis::kFitted:

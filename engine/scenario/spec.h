@@ -120,6 +120,8 @@ struct DynamicsSpec {
 };
 
 enum class OutcomeKind { kFinal, kMax, kMin, kMean, kFirst, kCases };
+// "final", "max", "min", "mean", "first", "cases" (as manifest.json names them).
+const char* outcome_kind_name(OutcomeKind k);
 
 struct CaseSpec {
   std::string label;

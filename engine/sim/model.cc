@@ -791,8 +791,16 @@ const ParameterInfo* Model::find_parameter(const std::string& name) const {
 }
 
 void Model::set_parameter(const std::string& name, double value, const SourceLoc& where) {
-  ParameterInfo* p = nullptr;
-  for (auto& q : parameters)
+  const ParameterInfo& checked = check_parameter(name, value, where);
+  ParameterInfo& p = parameters[static_cast<size_t>(&checked - parameters.data())];
+  p.value = value;
+  uniforms[static_cast<size_t>(p.row - uniform_base)] = value;
+}
+
+const ParameterInfo& Model::check_parameter(const std::string& name, double value,
+                                            const SourceLoc& where) const {
+  const ParameterInfo* p = nullptr;
+  for (const auto& q : parameters)
     if (q.name == name) p = &q;
   if (!p) {
     std::vector<std::string> names;
@@ -818,8 +826,7 @@ void Model::set_parameter(const std::string& name, double value, const SourceLoc
                                ", outside its declared range [" + fmt(p->min) + ", " + fmt(p->max) +
                                "]; expected a value inside it (the scenario's min and max)");
   }
-  p->value = value;
-  uniforms[static_cast<size_t>(p->row - uniform_base)] = value;
+  return *p;
 }
 
 Model build_model(const ScenarioSpec& spec) {

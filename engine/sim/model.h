@@ -149,6 +149,9 @@ struct Model {
   // Sets a parameter for subsequent runs; throws UserError (with the nearest names) if
   // unknown or outside its declared [min, max].
   void set_parameter(const std::string& name, double value, const SourceLoc& where);
+  // The checks of set_parameter without setting: returns the parameter.
+  const ParameterInfo& check_parameter(const std::string& name, double value,
+                                       const SourceLoc& where) const;
   const ParameterInfo* find_parameter(const std::string& name) const;
 };
 

@@ -1,0 +1,92 @@
+#include "api/batch.h"
+
+#include "core/text.h"
+#include "io/number.h"
+#include "scenario/load.h"
+
+namespace geosim::api {
+
+sim::Model compile(const ScenarioSpec& loaded, const std::string& given) {
+  if (given.empty()) return sim::build_model(loaded);
+  // Compiled alone first, so that a mistake in it is reported once, at --given.
+  ScenarioSpec probe = loaded;
+  probe.outcomes.assign(1, OutcomeSpec{});
+  probe.outcomes[0].name = "given";
+  probe.outcomes[0].expr = ExprText{given, SourceLoc{"--given", 1, 1}};
+  sim::build_model(probe);
+  ScenarioSpec spec = loaded;
+  for (OutcomeSpec& o : spec.outcomes)
+    o.given = o.given.empty() ? ExprText{given, SourceLoc{"--given"}}
+                              : ExprText{"(" + o.given.text + ") and (" + given + ")", o.given.loc};
+  return sim::build_model(spec);
+}
+
+std::vector<std::unique_ptr<sim::Model>> load_models(const std::vector<std::string>& files,
+                                                     const std::string& given) {
+  DiagnosticList diags;
+  std::vector<std::unique_ptr<sim::Model>> models;
+  for (const std::string& f : files) {
+    try {
+      models.push_back(std::make_unique<sim::Model>(compile(load_scenario_spec(f), given)));
+    } catch (const UserError& e) {
+      diags.add(e);
+    }
+  }
+  diags.throw_if_any();
+  return models;
+}
+
+std::pair<std::string, double> parse_set(const std::string& text) {
+  size_t eq = text.find('=');
+  const SourceLoc where{"--set " + text};
+  if (eq == std::string::npos || eq == 0)
+    throw UserError(where, "expected NAME=VALUE, found '" + text + "'");
+  std::string name = text.substr(0, eq);
+  double v =
+      io::parse_double(std::string_view(text).substr(eq + 1), where, "a finite number after '='");
+  return {name, v};
+}
+
+void apply_sets(const std::vector<std::string>& sets,
+                std::vector<std::unique_ptr<sim::Model>>& models) {
+  for (const std::string& s : sets) {
+    auto [name, value] = parse_set(s);
+    bool found = false;
+    std::vector<std::string> names;
+    for (auto& m : models) {
+      if (m->find_parameter(name)) {
+        m->set_parameter(name, value, SourceLoc{"--set " + s});
+        found = true;
+      }
+      for (const auto& p : m->parameters) names.push_back(p.name);
+    }
+    if (!found)
+      throw UserError(SourceLoc{"--set " + s}, "no scenario declares a parameter '" + name + "'" +
+                                                   did_you_mean(name, names));
+  }
+}
+
+PosteriorUse load_posterior(const std::string& path, const std::vector<const sim::Model*>& models,
+                            const std::vector<std::pair<std::string, std::string>>& taken) {
+  PosteriorUse use;
+  if (path.empty()) return use;
+  use.file = std::make_unique<posterior::Posterior>(posterior::read_posterior(path));
+  use.bindings = posterior::bind(*use.file, models, taken);
+  return use;
+}
+
+PosteriorUse load_posterior(const std::string& path,
+                            const std::vector<std::unique_ptr<sim::Model>>& models,
+                            const std::vector<std::pair<std::string, std::string>>& taken) {
+  std::vector<const sim::Model*> ptrs;
+  for (const auto& m : models) ptrs.push_back(m.get());
+  return load_posterior(path, ptrs, taken);
+}
+
+std::vector<std::pair<std::string, std::string>> set_names(const std::vector<std::string>& sets) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& s : sets) out.emplace_back(parse_set(s).first, "--set " + s);
+  return out;
+}
+
+}  // namespace geosim::api
