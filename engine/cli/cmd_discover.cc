@@ -11,6 +11,7 @@
 #include "cli/scenario_args.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "discover/cart.h"
 #include "discover/data.h"
 #include "discover/output.h"
 #include "discover/prim.h"
@@ -24,7 +25,8 @@ namespace geosim::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "discover RESULT --outcome NAME [--threshold T [--below] | --label L] --out DIR";
+    "discover RESULT --outcome NAME [--threshold T [--below] | --label L] [--method prim|cart] "
+    "--out DIR";
 
 std::vector<std::string> split_names(const std::string& s) {
   std::vector<std::string> out;
@@ -45,6 +47,8 @@ int discover_main(const std::vector<std::string>& args) {
   std::string out, input_names;
   discover::Target target;
   discover::PrimOptions o;
+  discover::CartOptions co;
+  std::string method = "prim";
   double threshold = NAN, min_density = NAN;
   bool quiet = false, overwrite = false;
   po::options_description desc("discover options");
@@ -58,6 +62,8 @@ int discover_main(const std::vector<std::string>& args) {
       "per-point", po::bool_switch(&target.per_point),
       "a sweep folder: mine its points (sweep.csv) even when runs.csv holds its replicates")(
       "inputs", po::value<std::string>(&input_names), "NAME,...: only these inputs")(
+      "method", po::value<std::string>(&method)->default_value("prim"),
+      "prim (boxes by peeling) or cart (a classification tree; its leaves as boxes)")(
       "boxes", po::value<int>(&o.boxes)->default_value(1), "covering: up to this many boxes")(
       "peel-alpha", po::value<double>(&o.peel_alpha)->default_value(0.05),
       "share of the box peeled per step")(
@@ -65,8 +71,15 @@ int discover_main(const std::vector<std::string>& args) {
       "share pasted back per step")("mass-min", po::value<double>(&o.mass_min)->default_value(0.05),
                                     "smallest box, as a share of all rows")(
       "density", po::value<double>(&min_density),
-      "choose on each trade-off curve the box of highest coverage with at least this density "
-      "(default: the last, peeled and pasted)")(
+      "prim: choose on each trade-off curve the box of highest coverage with at least this "
+      "density (default: the last, peeled and pasted); cart: the leaves of at least this "
+      "density are boxes (default: those where cases are the majority)")(
+      "min-leaf", po::value<int64_t>(&co.min_leaf)->default_value(0),
+      "cart: fewest rows in a leaf (0: --mass-min of all rows)")(
+      "max-depth", po::value<int>(&co.max_depth)->default_value(0),
+      "cart: deepest split (0: no cap)")("ccp-alpha",
+                                         po::value<double>(&co.ccp_alpha)->default_value(0),
+                                         "cart: cost-complexity pruning parameter (0: none)")(
       "out", po::value<std::string>(&out), "write boxes.csv, tradeoff.csv, discover.json here")(
       "overwrite", po::bool_switch(&overwrite),
       "replace result files in --out that geosim did not write or that belong to another "
@@ -98,10 +111,31 @@ int discover_main(const std::vector<std::string>& args) {
   if (!(o.mass_min > 0 && o.mass_min < 1))
     throw UserError(SourceLoc{"--mass-min"}, "expected a share in (0, 1)");
   if (o.boxes < 1 || o.boxes > 100) throw UserError(SourceLoc{"--boxes"}, "expected 1 to 100");
+  if (method != "prim" && method != "cart")
+    throw UserError(
+        SourceLoc{"--method " + method},
+        "unknown method" + did_you_mean(method, {"prim", "cart"}) + "; expected prim or cart");
+  const bool is_cart = method == "cart";
+  for (const char* opt :
+       {"boxes", "peel-alpha", "paste-alpha", "min-leaf", "max-depth", "ccp-alpha"}) {
+    const bool cart_only = std::string(opt) == "min-leaf" || std::string(opt) == "max-depth" ||
+                           std::string(opt) == "ccp-alpha";
+    if (!vm[opt].defaulted() && cart_only != is_cart)
+      throw UserError(
+          SourceLoc{std::string("--") + opt},
+          std::string("applies to --method ") + (cart_only ? "cart" : "prim") + ", not " + method);
+  }
+  if (co.min_leaf < 0) throw UserError(SourceLoc{"--min-leaf"}, "expected 0 or more rows");
+  if (co.max_depth < 0 || co.max_depth > 1000)
+    throw UserError(SourceLoc{"--max-depth"}, "expected 0 (no cap) to 1000");
+  if (!(co.ccp_alpha >= 0 && co.ccp_alpha <= 1))
+    throw UserError(SourceLoc{"--ccp-alpha"}, "expected a value in [0, 1]");
+  co.mass_min = o.mass_min;
   if (!std::isnan(min_density)) {
     if (!(min_density >= 0 && min_density <= 1))
       throw UserError(SourceLoc{"--density"}, "expected a density in [0, 1]");
     o.min_density = min_density;
+    co.min_density = min_density;
   }
   target.inputs = split_names(input_names);
 
@@ -123,7 +157,32 @@ int discover_main(const std::vector<std::string>& args) {
   // the result replaces checked to be geosim's discovery files).
   outdir::FolderLock lock =
       claim_out_dir(out, outdir::Kind::kDiscover, overwrite, true, "geosim discover");
-  discover::PrimResult r = discover::prim(ld.data, o);
+  // What the command prints and records, from either method.
+  struct Found {
+    discover::Limits box;
+    double coverage, density, mass;
+  };
+  std::vector<Found> found;
+  discover::Limits initial;
+  int64_t total_rows = 0, total_cases = 0;
+  discover::PrimResult pr;
+  discover::CartResult cr;
+  if (is_cart) {
+    cr = discover::cart(ld.data, co);
+    for (const auto& b : cr.boxes) found.push_back({b.box, b.coverage, b.density, b.mass});
+    initial = cr.initial;
+    total_rows = cr.total_rows;
+    total_cases = cr.total_cases;
+  } else {
+    pr = discover::prim(ld.data, o);
+    for (const auto& b : pr.boxes) {
+      const auto& c = b.trajectory[b.chosen];
+      found.push_back({c.box, c.coverage, c.density, c.mass});
+    }
+    initial = pr.initial;
+    total_rows = pr.total_rows;
+    total_cases = pr.total_cases;
+  }
   const auto t2 = std::chrono::steady_clock::now();
 
   auto describe = [&](io::JsonWriter& w) {
@@ -133,28 +192,43 @@ int discover_main(const std::vector<std::string>& args) {
     if (target.threshold) w.member("threshold", *target.threshold);
     if (target.threshold) w.member("below", target.below);
     if (!target.label.empty()) w.member("label", target.label);
-    w.member("rows", r.total_rows);
-    w.member("cases", r.total_cases);
+    w.member("method", method);
+    w.member("rows", total_rows);
+    w.member("cases", total_cases);
     w.key("inputs").begin_array();
     for (const auto& n : ld.data.names) w.value(n);
     w.end_array();
     w.key("range_low").begin_array();
-    for (double v : r.initial.low) w.value(v);
+    for (double v : initial.low) w.value(v);
     w.end_array();
     w.key("range_high").begin_array();
-    for (double v : r.initial.high) w.value(v);
+    for (double v : initial.high) w.value(v);
     w.end_array();
-    w.member("peel_alpha", o.peel_alpha);
-    w.member("paste_alpha", o.paste_alpha);
     w.member("mass_min", o.mass_min);
-    w.member("boxes", static_cast<int64_t>(o.boxes));
+    if (!std::isnan(min_density)) w.member("density", min_density);
+    if (is_cart) {
+      w.member("min_leaf", cr.min_leaf);
+      w.member("max_depth", static_cast<int64_t>(co.max_depth));
+      w.member("ccp_alpha", co.ccp_alpha);
+      w.member("nodes", static_cast<int64_t>(cr.nodes.size()));
+    } else {
+      w.member("peel_alpha", o.peel_alpha);
+      w.member("paste_alpha", o.paste_alpha);
+      w.member("boxes", static_cast<int64_t>(o.boxes));
+    }
     w.member("read_seconds", std::chrono::duration<double>(t1 - t0).count());
-    w.member("prim_seconds", std::chrono::duration<double>(t2 - t1).count());
+    w.member(is_cart ? "cart_seconds" : "prim_seconds",
+             std::chrono::duration<double>(t2 - t1).count());
   };
   // Every file appears together, manifest.json last; a failure leaves the folder as it was.
   outdir::Publication pub(out);
-  pub.write("boxes.csv", discover::boxes_csv(ld.data, r));
-  pub.write("tradeoff.csv", discover::tradeoff_csv(r));
+  if (is_cart) {
+    pub.write("boxes.csv", discover::boxes_csv(ld.data, cr));
+    pub.write("tree.csv", discover::tree_csv(ld.data, cr));
+  } else {
+    pub.write("boxes.csv", discover::boxes_csv(ld.data, pr));
+    pub.write("tradeoff.csv", discover::tradeoff_csv(pr));
+  }
   io::JsonWriter d;
   d.begin_object();
   d.member("program", std::string("geosim"));
@@ -191,31 +265,36 @@ int discover_main(const std::vector<std::string>& args) {
   pub.write("manifest.json", w.str() + "\n");
   pub.publish(outdir::result_names());
   if (!quiet) {
-    std::printf("%lld %s, %lld cases of interest (%.3g%%), %zu inputs\n",
-                static_cast<long long>(r.total_rows), ld.unit.c_str(),
-                static_cast<long long>(r.total_cases),
-                r.total_rows
-                    ? 100.0 * static_cast<double>(r.total_cases) / static_cast<double>(r.total_rows)
-                    : 0.0,
-                ld.data.names.size());
-    for (size_t b = 0; b < r.boxes.size(); ++b) {
-      const auto& c = r.boxes[b].trajectory[r.boxes[b].chosen];
+    std::printf(
+        "%lld %s, %lld cases of interest (%.3g%%), %zu inputs\n",
+        static_cast<long long>(total_rows), ld.unit.c_str(), static_cast<long long>(total_cases),
+        total_rows ? 100.0 * static_cast<double>(total_cases) / static_cast<double>(total_rows)
+                   : 0.0,
+        ld.data.names.size());
+    if (is_cart)
+      std::printf("cart: a tree of %zu nodes, leaves of at least %lld rows\n", cr.nodes.size(),
+                  static_cast<long long>(cr.min_leaf));
+    for (size_t b = 0; b < found.size(); ++b) {
+      const Found& c = found[b];
       std::printf("box %zu: coverage %.3g, density %.3g, mass %.3g\n", b + 1, c.coverage, c.density,
                   c.mass);
       for (size_t j = 0; j < ld.data.names.size(); ++j) {
-        if (c.box.low[j] == r.initial.low[j] && c.box.high[j] == r.initial.high[j]) continue;
+        if (c.box.low[j] == initial.low[j] && c.box.high[j] == initial.high[j]) continue;
         std::printf("  %-28s [%.4g, %.4g] of [%.4g, %.4g]\n", ld.data.names[j].c_str(),
-                    c.box.low[j], c.box.high[j], r.initial.low[j], r.initial.high[j]);
+                    c.box.low[j], c.box.high[j], initial.low[j], initial.high[j]);
       }
     }
-    if (r.boxes.empty()) std::printf("no box: no restriction raises the density\n");
-    std::printf("written to %s (boxes.csv, tradeoff.csv)\n", out.c_str());
+    if (found.empty())
+      std::printf(is_cart ? "no box: no leaf of the tree has the density asked for\n"
+                          : "no box: no restriction raises the density\n");
+    std::printf("written to %s (boxes.csv, %s)\n", out.c_str(),
+                is_cart ? "tree.csv" : "tradeoff.csv");
   }
   return kExitOk;
 }
 
 RegisterCommand reg({"discover", kUsage,
-                     "scenario discovery (PRIM): which input ranges lead to an outcome",
+                     "scenario discovery (PRIM or CART): which input ranges lead to an outcome",
                      discover_main});
 
 }  // namespace

@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
+#include "discover/cart.h"
 #include "discover/output.h"
 
 namespace geosim::discover {
@@ -114,6 +116,97 @@ TEST(Prim, DoesNotDependOnRowOrderWhenValuesAreDistinct) {
   PrimResult a = prim(d), b = prim(rev);
   ASSERT_EQ(a.boxes.size(), b.boxes.size());
   EXPECT_EQ(boxes_csv(d, a), boxes_csv(rev, b));
+}
+
+// ---- CART ---------------------------------------------------------------------------------
+
+// The one box of a pruned tree grown on a planted box, limits per input.
+TEST(Cart, RecoversAPlantedBoxWithSignificantRestrictions) {
+  Dataset d = planted(20000, 6, 0.95, 0.03, false, 11);
+  CartOptions o;
+  o.ccp_alpha = 0.002;
+  CartResult r = cart(d, o);
+  EXPECT_EQ(r.min_leaf, 1000);  // 5% of the rows
+  ASSERT_EQ(r.boxes.size(), 1u);
+  const CartBox& b = r.boxes[0];
+  EXPECT_NEAR(b.box.low[0], 0.2, 0.03);
+  EXPECT_NEAR(b.box.high[0], 0.6, 0.03);
+  EXPECT_NEAR(b.box.low[1], 0.7, 0.03);
+  EXPECT_EQ(b.box.high[1], r.initial.high[1]);
+  for (size_t j = 2; j < 6; ++j) {
+    EXPECT_EQ(b.box.low[j], r.initial.low[j]) << j;
+    EXPECT_EQ(b.box.high[j], r.initial.high[j]) << j;
+  }
+  EXPECT_LT(b.p_low[0], 1e-10);
+  EXPECT_LT(b.p_high[0], 1e-10);
+  EXPECT_LT(b.p_low[1], 1e-10);
+  EXPECT_TRUE(std::isnan(b.p_high[1]));
+  // Expected density: 0.95 inside; the box holds about 0.4 x 0.3 of the rows.
+  EXPECT_NEAR(b.density, 0.95, 0.02);
+  EXPECT_NEAR(b.mass, 0.12, 0.01);
+  EXPECT_EQ(r.nodes[static_cast<size_t>(b.node)].box_number, 1);
+  // boxes.csv: one row per restricted input (x1 both sides, x2 below), method cart.
+  const std::string csv = boxes_csv(d, r);
+  EXPECT_NE(csv.find("\n1,x1,"), std::string::npos);
+  EXPECT_NE(csv.find("\n1,x2,"), std::string::npos);
+  EXPECT_EQ(csv.find("\n1,x3,"), std::string::npos);
+  EXPECT_NE(csv.find(",cart," + std::to_string(b.node) + "\n"), std::string::npos) << csv;
+}
+
+TEST(Cart, LeavesKeepMinLeafRowsAndTheDepthCap) {
+  Dataset d = planted(5000, 4, 0.9, 0.05, true, 3);
+  CartOptions o;
+  o.min_leaf = 40;
+  o.max_depth = 3;
+  CartResult r = cart(d, o);
+  ASSERT_GT(r.nodes.size(), 1u);
+  int64_t leaf_rows = 0, leaf_cases = 0;
+  for (const CartNode& n : r.nodes) {
+    EXPECT_LE(n.depth, 3);
+    EXPECT_GE(n.rows, 40);
+    if (n.input < 0) {
+      leaf_rows += n.rows;
+      leaf_cases += n.cases;
+    } else {
+      // Children partition their parent.
+      const CartNode& l = r.nodes[static_cast<size_t>(n.left_child)];
+      const CartNode& g = r.nodes[static_cast<size_t>(n.right_child)];
+      EXPECT_EQ(l.rows + g.rows, n.rows);
+      EXPECT_EQ(l.cases + g.cases, n.cases);
+      EXPECT_EQ(l.box.high[static_cast<size_t>(n.input)], n.threshold);
+      EXPECT_EQ(g.box.low[static_cast<size_t>(n.input)], n.threshold);
+    }
+  }
+  EXPECT_EQ(leaf_rows, r.total_rows);
+  EXPECT_EQ(leaf_cases, r.total_cases);
+  // tree.csv: a header and one row per node.
+  const std::string tree = tree_csv(d, r);
+  EXPECT_EQ(tree.substr(0, tree.find('\n')),
+            "node,parent,side,depth,input,threshold,rows,cases,share,box");
+  EXPECT_EQ(static_cast<size_t>(std::count(tree.begin(), tree.end(), '\n')), r.nodes.size() + 1);
+}
+
+TEST(Cart, NoStructureGivesOneLeafAndNoBox) {
+  Dataset d = planted(2000, 3, 0.1, 0.1, false, 5);
+  for (auto& v : d.y) v = 0;  // no case at all: nothing to split
+  CartResult r = cart(d);
+  EXPECT_EQ(r.nodes.size(), 1u);
+  EXPECT_TRUE(r.boxes.empty());
+  EXPECT_EQ(boxes_csv(d, r).substr(0, 9), "box,input");
+}
+
+TEST(Cart, DoesNotDependOnRowOrder) {
+  Dataset d = planted(5000, 4, 0.9, 0.05, true, 9);
+  for (auto& v : d.columns[3]) v = std::round(v * 5) / 5;  // ties too
+  Dataset rev = d;
+  for (auto& c : rev.columns) std::reverse(c.begin(), c.end());
+  std::reverse(rev.y.begin(), rev.y.end());
+  CartOptions o;
+  o.min_leaf = 50;
+  CartResult a = cart(d, o), b = cart(rev, o);
+  EXPECT_EQ(tree_csv(d, a), tree_csv(rev, b));
+  EXPECT_EQ(boxes_csv(d, a), boxes_csv(rev, b));
+  EXPECT_FALSE(a.boxes.empty());
 }
 
 }  // namespace
