@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Scenario discovery at scale (docs/performance.md, "Scenario discovery"): `geosim discover`
 over N rows x K uniform inputs with a planted box, timed end to end and split into reading
-the CSV and PRIM itself (discover.json's read_seconds and prim_seconds).
+the CSV and the method itself (discover.json's read_seconds and prim_seconds or
+cart_seconds). `--method cart` times CART (docs/discovery.md) with its defaults instead of PRIM.
 
-    python3 bench/discover/bench.py build/geosim [--rows 1000000] [--inputs 20]
+    python3 bench/discover/bench.py build/geosim [--rows 1000000] [--inputs 20] [--method cart]
 
 The data are written once to a temporary folder (standard library only; a fixed seed).
 """
@@ -23,6 +24,7 @@ def main():
     ap.add_argument("geosim")
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--inputs", type=int, default=20)
+    ap.add_argument("--method", choices=["prim", "cart"], default="prim")
     a = ap.parse_args()
     rnd = random.Random(3)
     with tempfile.TemporaryDirectory() as tmp:
@@ -37,7 +39,8 @@ def main():
         size = os.path.getsize(data)
         out = os.path.join(tmp, "out")
         t0 = time.monotonic()
-        p = subprocess.run([a.geosim, "discover", data, "--outcome", "y", "--out", out, "-q"],
+        p = subprocess.run([a.geosim, "discover", data, "--outcome", "y", "--out", out, "-q",
+                            "--method", a.method],
                            capture_output=True, text=True)
         wall = time.monotonic() - t0
         if p.returncode != 0:
@@ -48,7 +51,8 @@ def main():
         with open(os.path.join(out, "boxes.csv"), encoding="utf-8") as f:
             box = f.read()
     print(f"rows {a.rows}, inputs {a.inputs}, CSV {size / 1e6:.0f} MB")
-    print(f"wall {wall:.2f} s: read {j['read_seconds']:.2f} s, PRIM {j['prim_seconds']:.2f} s; "
+    print(f"wall {wall:.2f} s: read {j['read_seconds']:.2f} s, {a.method.upper()} "
+          f"{j[a.method + '_seconds']:.2f} s; "
           f"peak memory {peak:.0f} MB")
     print(box)
 

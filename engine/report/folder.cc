@@ -389,6 +389,7 @@ Discovery read_discovery(const std::string& boxes_path, const std::string& trade
             pl = b.require_column("p_low"), ph = b.require_column("p_high"),
             co = b.require_column("coverage"), de = b.require_column("density"),
             ma = b.require_column("mass");
+  const int me = b.column("method");
   for (size_t r = 0; r < b.rows.size(); ++r) {
     DiscoveryLimit l;
     l.box = static_cast<int>(cb.number(r, bx, false));
@@ -402,8 +403,10 @@ Discovery read_discovery(const std::string& boxes_path, const std::string& trade
     l.coverage = cb.number(r, co, false);
     l.density = cb.number(r, de, false);
     l.mass = cb.number(r, ma, false);
+    if (me >= 0 && !cb.cell(r, me).empty()) d.method = cb.cell(r, me);
     d.limits.push_back(l);
   }
+  if (tradeoff_path.empty()) return d;  // CART: no trade-off curve
   const io::CsvTable t = io::read_csv(tradeoff_path);
   const Columns ct{t};
   const int tb = t.require_column("box"), ts = t.require_column("step"),
@@ -510,8 +513,12 @@ ResultFolder read_result_folder(const std::string& dir) {
                     "trajectories.csv, runs.csv, sweep.csv, sensitivity.csv, compare.csv, "
                     "boxes.csv, tradeoff.csv or manifest.json");
   }
-  if (present("boxes.csv") && present("tradeoff.csv"))
-    f.discovery = read_discovery(path("boxes.csv"), path("tradeoff.csv"));
+  if (present("boxes.csv")) {
+    f.discovery =
+        read_discovery(path("boxes.csv"), present("tradeoff.csv") ? path("tradeoff.csv") : "");
+    // A tree without a box still says which method found nothing.
+    if (f.discovery->limits.empty() && present("tree.csv")) f.discovery->method = "cart";
+  }
   if (present("manifest.json")) {
     f.manifest = parse_manifest(io::read_file(path("manifest.json")), path("manifest.json"));
   }

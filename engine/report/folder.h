@@ -141,13 +141,14 @@ struct TradeoffRow {
   double coverage = kMissing, density = kMissing, mass = kMissing;
 };
 struct Discovery {
+  std::string method = "prim";  // boxes.csv's method column: prim or cart
   std::vector<DiscoveryLimit> limits;
   std::vector<TradeoffRow> tradeoff;
 };
 
 struct ResultFolder {
   std::string dir;
-  std::optional<Discovery> discovery;  // boxes.csv and tradeoff.csv
+  std::optional<Discovery> discovery;  // boxes.csv (and PRIM's tradeoff.csv)
   std::optional<Manifest> manifest;
   std::vector<ScenarioResult> scenarios;  // from summary.csv / trajectories.csv / runs.csv
   std::optional<SweepTable> sweep;

@@ -775,7 +775,15 @@ void Page::sensitivity_section(bool first) {
 
 void Page::discovery_section(bool first) {
   const Discovery& d = *f_.discovery;
-  body_ += open_major("Scenario discovery (PRIM)", anchors_.make("discovery"), first);
+  const bool cart = d.method == "cart";
+  body_ += open_major(cart ? "Scenario discovery (CART)" : "Scenario discovery (PRIM)",
+                      anchors_.make("discovery"), first);
+  if (cart)
+    body_ +=
+        "<p class=\"caption\">The leaves of a classification tree (CART) where the cases of "
+        "interest are the majority (or as dense as <code>--density</code> asked), as boxes of "
+        "inputs (geosim discover --method cart, docs/discovery.md; the tree is in tree.csv). A "
+        "limit set by a split excludes its value: low &lt; x &le; high.</p>\n";
   body_ +=
       "<p class=\"caption\">Boxes of inputs where the cases of interest are dense (geosim "
       "discover, docs/discovery.md). Coverage is the share of all cases of interest inside a "
@@ -794,7 +802,9 @@ void Page::discovery_section(bool first) {
   int boxes = 0;
   for (const auto& l : d.limits) boxes = std::max(boxes, l.box);
   if (boxes == 0)
-    body_ += "<p class=\"note\">No box: no restriction of the inputs raises the density.</p>\n";
+    body_ += cart ? "<p class=\"note\">No box: no leaf of the tree is dense enough.</p>\n"
+                  : "<p class=\"note\">No box: no restriction of the inputs raises the "
+                    "density.</p>\n";
   for (int b = 1; b <= boxes; ++b) {
     std::vector<LimitBar> bars;
     const DiscoveryLimit* any = nullptr;

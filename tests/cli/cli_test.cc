@@ -333,6 +333,42 @@ TEST(Sweep, PerRunRecordsEveryInitDrawAndDiscoverMinesThem) {
   EXPECT_NE(slurp(dir / "d/discover.json").find("\"init:world.x\""), std::string::npos);
 }
 
+TEST(Discover, CartWritesATreeAndItsBoxesInPlaceOfPrims) {
+  Dir dir("discover-cart");
+  std::string file = dir.write("s.yaml", kScenario);
+  ASSERT_EQ(dispatch({"run", file, "--per-run", "-n", "2000", "--out", dir / "o", "-q"}), 0);
+  const std::vector<std::string> cmd = {"discover", dir / "o", "--outcome", "kind", "--label",
+                                        "high",     "--out",   dir / "d",   "-q"};
+  auto discover = [&](std::vector<std::string> extra) {
+    std::vector<std::string> v = cmd;
+    v.insert(v.end(), extra.begin(), extra.end());
+    return dispatch(v);
+  };
+  ASSERT_EQ(discover({}), 0);  // PRIM first
+  EXPECT_TRUE(fs::exists(dir / "d/tradeoff.csv"));
+  // CART into the same folder replaces the discovery: tree.csv, no stale tradeoff.csv.
+  ASSERT_EQ(discover({"--method", "cart", "--max-depth", "3", "--density", "0.4"}), 0);
+  EXPECT_FALSE(fs::exists(dir / "d/tradeoff.csv"));
+  const std::string tree = slurp(dir / "d/tree.csv");
+  EXPECT_EQ(tree.substr(0, tree.find('\n')),
+            "node,parent,side,depth,input,threshold,rows,cases,share,box");
+  // `high` is world.x > 0.5 at the end: the tree splits on the drawn init:world.x first, and
+  // its one leaf of density >= 0.4 is a box.
+  EXPECT_NE(tree.find("\n0,,,0,init:world.x,"), std::string::npos) << tree;
+  const std::string boxes = slurp(dir / "d/boxes.csv");
+  EXPECT_NE(boxes.find(",cart,"), std::string::npos) << boxes;
+  EXPECT_NE(slurp(dir / "d/manifest.json").find("\"method\": \"cart\""), std::string::npos);
+  // The report shows the CART boxes.
+  ASSERT_EQ(dispatch({"report", dir / "d", "-q"}), 0);
+  EXPECT_NE(slurp(dir / "d/report.html").find("Scenario discovery (CART)"), std::string::npos);
+  // Options of the other method, and an unknown method, are refused.
+  EXPECT_EQ(discover({"--method", "cart", "--peel-alpha", "0.1"}), 2);
+  EXPECT_EQ(discover({"--max-depth", "3"}), 2);
+  EXPECT_EQ(discover({"--method", "tree"}), 2);
+  EXPECT_EQ(discover({"--method", "cart", "--min-leaf", "-1"}), 2);
+  EXPECT_EQ(slurp(dir / "d/boxes.csv"), boxes);
+}
+
 TEST(Discover, ClaimsItsFolderAsRunAndSweepDo) {
   Dir dir("discover-out");
   std::string file = dir.write("s.yaml", kScenario);

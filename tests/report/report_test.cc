@@ -69,6 +69,23 @@ TEST(Discovery, BoxesAndTradeoffRenderTheCurveAndEachBoxsLimits) {
   EXPECT_EQ(html.find("cohesion<x>"), std::string::npos);
 }
 
+TEST(Discovery, CartBoxesRenderWithoutATradeoffCurve) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("geosim-report-cart-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "boxes.csv")
+      << "box,input,low,high,range_low,range_high,p_low,p_high,coverage,density,mass,rows,cases,"
+         "method,node\n"
+         "1,resolve,0.5,1,0,1,1e-9,,0.7,0.8,0.2,200,160,cart,4\n"
+         "2,cohesion,0,0.25,0,1,,0.01,0.2,0.6,0.1,100,60,cart,7\n";
+  const std::string html = render_report(dir.string());
+  fs::remove_all(dir);
+  EXPECT_NE(html.find("Scenario discovery (CART)"), std::string::npos);
+  EXPECT_EQ(html.find("data-chart=\"tradeoff\""), std::string::npos);
+  EXPECT_EQ(count(html, "data-chart=\"box-limits\""), 2u);
+  EXPECT_NE(html.find("Box 2: coverage 0.2, density 0.6, mass 0.1"), std::string::npos);
+}
+
 TEST(EscapeHtml, EscapesEveryMarkupCharacter) {
   EXPECT_EQ(escape_html("<a href=\"x\">Tom & 'Jerry'</a>"),
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
