@@ -1,5 +1,6 @@
 // geosim discover RESULT --outcome NAME [--threshold T] --out DIR: scenario discovery with
-// PRIM over a sweep's points, per-replicate rows or a CSV (engine/discover, docs/discovery.md).
+// PRIM or CART over a sweep's points, per-replicate rows or a CSV (engine/discover,
+// docs/discovery.md).
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -65,11 +66,12 @@ int discover_main(const std::vector<std::string>& args) {
       "method", po::value<std::string>(&method)->default_value("prim"),
       "prim (boxes by peeling) or cart (a classification tree; its leaves as boxes)")(
       "boxes", po::value<int>(&o.boxes)->default_value(1), "covering: up to this many boxes")(
-      "peel-alpha", po::value<double>(&o.peel_alpha)->default_value(0.05),
+      "peel-alpha", po::value<double>(&o.peel_alpha)->default_value(0.05, "0.05"),
       "share of the box peeled per step")(
-      "paste-alpha", po::value<double>(&o.paste_alpha)->default_value(0.05),
-      "share pasted back per step")("mass-min", po::value<double>(&o.mass_min)->default_value(0.05),
-                                    "smallest box, as a share of all rows")(
+      "paste-alpha", po::value<double>(&o.paste_alpha)->default_value(0.05, "0.05"),
+      "share pasted back per step")("mass-min",
+                                    po::value<double>(&o.mass_min)->default_value(0.05, "0.05"),
+                                    "smallest box (prim) or leaf (cart), as a share of all rows")(
       "density", po::value<double>(&min_density),
       "prim: choose on each trade-off curve the box of highest coverage with at least this "
       "density (default: the last, peeled and pasted); cart: the leaves of at least this "
@@ -80,7 +82,9 @@ int discover_main(const std::vector<std::string>& args) {
       "cart: deepest split (0: no cap)")("ccp-alpha",
                                          po::value<double>(&co.ccp_alpha)->default_value(0),
                                          "cart: cost-complexity pruning parameter (0: none)")(
-      "out", po::value<std::string>(&out), "write boxes.csv, tradeoff.csv, discover.json here")(
+      "out", po::value<std::string>(&out),
+      "write boxes.csv, tradeoff.csv (prim) or tree.csv (cart), discover.json and "
+      "manifest.json here")(
       "overwrite", po::bool_switch(&overwrite),
       "replace result files in --out that geosim did not write or that belong to another "
       "command's result")("quiet,q", po::bool_switch(&quiet), "print nothing");
@@ -96,7 +100,8 @@ int discover_main(const std::vector<std::string>& args) {
     throw UserError(where,
                     "expected one result folder or CSV file; usage: geosim " + std::string(kUsage));
   if (target.outcome.empty()) throw UserError(where, "--outcome NAME is required");
-  if (out.empty()) throw UserError(where, "--out DIR is required (boxes.csv and tradeoff.csv)");
+  if (out.empty())
+    throw UserError(where, "--out DIR is required (boxes.csv, tradeoff.csv or tree.csv)");
   if (!std::isnan(threshold)) target.threshold = threshold;
   if (target.threshold && !target.label.empty())
     throw UserError(where, "give --threshold or --label, not both");

@@ -13,8 +13,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // A node's rows as a segment [b, e) of every input's sorted list (the same b and e for
 // every input). Each list entry packs the row's rank among the input's distinct values
-// (high 31 bits), whether the row is a case (bit 32) and the row (low 32 bits), so that
-// scanning a node reads one contiguous array and nothing else.
+// (high 31 bits: hence fewer than 2^31 rows), whether the row is a case (bit 32) and the
+// row (low 32 bits), so that scanning a node reads one contiguous array and nothing else.
 struct Pending {
   size_t b = 0, e = 0;
   int parent = -1;
@@ -319,7 +319,7 @@ CartResult cart(const Dataset& data, const CartOptions& options) {
                 "cart needs at least one input column");
   for (const auto& c : data.columns)
     GEOSIM_ASSERT(c.size() == data.rows(), "cart: every input column has one value per row");
-  GEOSIM_ASSERT(data.rows() < (uint64_t{1} << 32), "cart: at most 2^32 - 1 rows");
+  GEOSIM_ASSERT(data.rows() < (uint64_t{1} << 31), "cart: fewer than 2^31 rows");
   if (data.rows() == 0) return CartResult{};
   return Tree(data, options).run();
 }
