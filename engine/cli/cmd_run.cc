@@ -116,6 +116,7 @@ int run_main(const std::vector<std::string>& args) {
     o.shard_index = shard.index;
     o.shard_count = shard.count;
     o.stop = &interrupt_flag();
+    o.storylines = true;  // storylines.csv (docs/outputs.md)
     if (r.posterior) o.per_replicate = &r.posterior->replicate_parameters();
     const auto s0 = std::chrono::steady_clock::now();
     if (runs_writer) runs_writer->begin_scenario(s);

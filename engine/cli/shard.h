@@ -42,6 +42,6 @@ void read_shard_stats(std::string_view bytes, const std::string& path, const std
                       std::vector<experiment::ScenarioRun>& runs);
 
 // 3: an outcome's statistics hold the count of replicates where its `given` held.
-inline constexpr int kShardStatsVersion = 3;
+inline constexpr int kShardStatsVersion = 4;
 
 }  // namespace geosim::cli

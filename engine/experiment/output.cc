@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "experiment/storylines.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "io/json.h"
@@ -178,6 +179,7 @@ void write_result_folder(const std::string& out, const std::vector<ScenarioRun>&
   outdir::Publication pub(out);
   pub.write("summary.csv", summary_text(runs));
   pub.write("trajectories.csv", trajectories_text(runs));
+  if (has_storylines(runs)) pub.write("storylines.csv", storylines_text(runs));
   std::vector<const sim::Model*> models;
   for (const auto& r : runs) models.push_back(r.model);
   if (runs_sources) {

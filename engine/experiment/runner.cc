@@ -52,6 +52,7 @@ class Collector : public sim::Sink {
                int n) override {
     OutcomeStats& o = stats_.outcomes[static_cast<size_t>(index)];
     o.total += n;
+    if (story_) keep_lane_values(index, values, reached, held, n);
     if (held) {  // a conditional outcome: only the replicates where its condition held count
       uint8_t both[kLanes];
       int h = 0;
@@ -81,10 +82,73 @@ class Collector : public sim::Sink {
   RunStats& stats() { return stats_; }
   BlockRows& rows() { return rows_; }
 
+  // Storylines: each lane's path key, then its outcome values, counted at the block's end.
+  void count_paths(const sim::Model& model) {
+    story_ = &model;
+    const size_t k = model.outcomes.size();
+    lane_values_.assign(k, std::vector<double>(kLanes));
+    lane_held_.assign(k, std::vector<uint8_t>(kLanes));
+    lane_present_.assign(k, std::vector<uint8_t>(kLanes));
+  }
+  void storyline(const double* const* steps, const double* const* labels, int n) override {
+    if (!story_) return;
+    const size_t items = story_->story.size();
+    std::vector<story::Element> path;
+    for (int i = 0; i < n; ++i) {
+      path.clear();
+      for (size_t k = 0; k < items; ++k) {
+        if (steps[k][i] == 0) continue;
+        story::Element e;
+        e.item = static_cast<uint32_t>(k);
+        e.label = labels[k] ? static_cast<uint32_t>(labels[k][i]) : story::kNoLabel;
+        e.step = static_cast<uint32_t>(steps[k][i] - 1);
+        // Insertion by (step, item): items arrive in item order, so only the step moves one.
+        size_t at = path.size();
+        while (at > 0 && path[at - 1].step > e.step) --at;
+        path.insert(path.begin() + static_cast<std::ptrdiff_t>(at), e);
+      }
+      keys_[static_cast<size_t>(i)] =
+          story::path_key(path, story_->story_steps, story_->story_max_length);
+    }
+  }
+  void end_block(int n) {
+    if (!story_) return;
+    for (int i = 0; i < n; ++i) {
+      story::PathStats& p = stats_.paths.at(keys_[static_cast<size_t>(i)]);
+      ++p.replicates;
+      for (size_t k = 0; k < p.outcomes.size(); ++k) {
+        if (!lane_held_[k][static_cast<size_t>(i)]) continue;
+        story::OutcomeSums& o = p.outcomes[k];
+        ++o.held;
+        if (!lane_present_[k][static_cast<size_t>(i)]) continue;
+        ++o.present;
+        const double v = lane_values_[k][static_cast<size_t>(i)];
+        if (o.label_counts.empty())
+          o.sum.add(v);
+        else
+          ++o.label_counts[static_cast<size_t>(v)];
+      }
+    }
+  }
+
  private:
+  void keep_lane_values(int index, const double* values, const uint8_t* reached,
+                        const uint8_t* held, int n) {
+    const size_t k = static_cast<size_t>(index);
+    for (int i = 0; i < n; ++i) {
+      lane_values_[k][static_cast<size_t>(i)] = values[i];
+      lane_held_[k][static_cast<size_t>(i)] = held ? held[i] : 1;
+      lane_present_[k][static_cast<size_t>(i)] = reached ? reached[i] : 1;
+    }
+  }
+
   RunStats stats_;
   bool keep_rows_;
   BlockRows rows_;
+  const sim::Model* story_ = nullptr;  // set when storylines are counted
+  std::string keys_[kLanes];
+  std::vector<std::vector<double>> lane_values_;
+  std::vector<std::vector<uint8_t>> lane_held_, lane_present_;
 };
 
 }  // namespace
@@ -169,6 +233,7 @@ void RunStats::merge(const RunStats& o) {
   for (size_t i = 0; i < outcomes.size(); ++i) outcomes[i].merge(o.outcomes[i]);
   for (size_t k = 0; k < track.size(); ++k)
     for (size_t t = 0; t < track[k].size(); ++t) track[k][t].merge(o.track[k][t]);
+  paths.merge(o.paths);
 }
 
 void RunStats::serialize(std::string& out) const {
@@ -180,6 +245,7 @@ void RunStats::serialize(std::string& out) const {
     put_i64(out, static_cast<int64_t>(tr.size()));
     for (const auto& s : tr) s.serialize(out);
   }
+  paths.serialize(out);
 }
 
 RunStats RunStats::deserialize(std::string_view& in) {
@@ -194,6 +260,7 @@ RunStats RunStats::deserialize(std::string_view& in) {
     for (int64_t t = 0; t < steps; ++t) tr.push_back(SeriesStats::deserialize(in));
     r.track.push_back(std::move(tr));
   }
+  r.paths = story::PathTable::deserialize(in);
   return r;
 }
 
@@ -207,6 +274,10 @@ RunStats empty_stats(const sim::Model& model) {
   // otherwise ask for gigabytes of empty sketches).
   s.track.resize(model.track.size());
   for (auto& series : s.track) series.resize(static_cast<size_t>(model.steps));
+  std::vector<story::OutcomeShape> shapes;
+  for (const auto& o : model.outcomes)
+    shapes.push_back({o.kind == OutcomeKind::kCases ? o.labels.size() : size_t{0}});
+  s.paths = story::PathTable(std::move(shapes));
   return s;
 }
 
@@ -234,6 +305,7 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
   auto stopped = [&] { return options.stop && options.stop->load(); };
   auto worker = [&](int w) {
     Collector collector(model, static_cast<bool>(on_rows));
+    if (options.storylines && !model.story.empty()) collector.count_paths(model);
     sim::Block block(model);
     for (;;) {
       if (options.stop && options.stop->load()) break;
@@ -267,6 +339,7 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
         cv.notify_all();
         break;
       }
+      collector.end_block(n);
       collector.stats().replicates += n;
       if (on_rows) {
         BlockRows rows = collector.rows();

@@ -16,6 +16,7 @@
 #include "sim/model.h"
 #include "stats/moments.h"
 #include "stats/sketch.h"
+#include "story/paths.h"
 
 namespace geosim::experiment {
 
@@ -34,6 +35,8 @@ struct RunOptions {
   // When set, parameters taken replicate by replicate (a run over a posterior); see
   // sim::ReplicateParameters. Null: every replicate uses `uniforms`.
   const sim::ReplicateParameters* per_replicate = nullptr;
+  // Count each replicate's storyline path (Model::story) in RunStats::paths.
+  bool storylines = false;
 };
 
 // The statistics of one numeric series (an outcome, or a tracked variable at one step).
@@ -64,6 +67,7 @@ struct RunStats {
   int64_t replicates = 0;
   std::vector<OutcomeStats> outcomes;           // per model outcome
   std::vector<std::vector<SeriesStats>> track;  // [track][step]
+  story::PathTable paths;  // storylines (RunOptions::storylines); empty otherwise
   void merge(const RunStats& o);
   void serialize(std::string& out) const;
   static RunStats deserialize(std::string_view& in);

@@ -62,9 +62,9 @@ void fsync_folder(const std::string& dir) {
 
 const std::vector<std::string>& result_names() {
   static const std::vector<std::string> names = {
-      "summary.csv",     "trajectories.csv", "runs.csv",      "sweep.csv",
-      "sensitivity.csv", "compare.csv",      "manifest.json", "report.html",
-      "boxes.csv",       "tradeoff.csv",     "tree.csv",      "discover.json"};
+      "summary.csv", "trajectories.csv", "runs.csv",      "sweep.csv", "sensitivity.csv",
+      "compare.csv", "manifest.json",    "report.html",   "boxes.csv", "tradeoff.csv",
+      "tree.csv",    "discover.json",    "storylines.csv"};
   return names;
 }
 

@@ -18,6 +18,8 @@ namespace {
 
 constexpr int64_t kMaxSteps = 100'000'000;
 constexpr int64_t kMaxReplicates = 4'294'967'295;
+constexpr int64_t kMaxStoryLength = 1000;
+constexpr int64_t kMaxStoryPaths = 100000;
 
 const std::vector<std::string> kReservedNames = {
     "t",       "steps",  "self",      "world",     "true",  "false",     "and",  "or",
@@ -28,7 +30,7 @@ const std::vector<std::string> kReservedNames = {
 const std::vector<std::string> kTopKeys = {"geosim",     "extends",   "remove",    "scenario",
                                            "parameters", "world",     "actors",    "relations",
                                            "decisions",  "events",    "dynamics",  "outcomes",
-                                           "track",      "stop_when", "bargaining"};
+                                           "track",      "stop_when", "bargaining", "storyline"};
 
 std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
 
@@ -102,6 +104,7 @@ class Builder {
       if (auto e = expr(*n, "stop_when")) spec_.stop_when = *e;
     }
     if (const Node* n = root.find("bargaining")) build_bargaining(*n);
+    build_storyline(root.find("storyline"));
     check_name_clashes();
   }
 
@@ -1157,6 +1160,166 @@ class Builder {
     }
     if (ok) b.actors.push_back(a);
     return ok;
+  }
+
+  // ---- storyline (docs/format.md, "Storylines") ----
+
+  void build_storyline(const Node* n) {
+    StorylineSpec& st = spec_.storyline;
+    bool listed = false;
+    const size_t errors = diags_.size();
+    if (n) {
+      st.loc = n->loc;
+      if (n->is_scalar() && n->plain && (n->scalar == "false" || n->scalar == "true")) {
+        st.enabled = n->scalar == "true";
+      } else if (want_map(*n, "storyline",
+                          "a mapping with events, decisions, steps, max_length and max_paths, "
+                          "or false",
+                          true)) {
+        unknown_keys(*n, {"events", "decisions", "steps", "max_length", "max_paths"},
+                     "in storyline");
+        if (const Node* e = n->find("events")) {
+          listed = true;
+          storyline_events(*e);
+        }
+        if (const Node* d = n->find("decisions")) {
+          listed = true;
+          storyline_decisions(*d);
+        }
+        if (const Node* x = n->find("steps"))
+          st.steps = boolean(*x, "storyline.steps").value_or(false);
+        if (const Node* x = n->find("max_length"))
+          st.max_length = integer(*x, "storyline.max_length", 1, kMaxStoryLength,
+                                  "an integer from 1 to " + std::to_string(kMaxStoryLength))
+                              .value_or(0);
+        if (const Node* x = n->find("max_paths"))
+          st.max_paths = integer(*x, "storyline.max_paths", 1, kMaxStoryPaths,
+                                 "an integer from 1 to " + std::to_string(kMaxStoryPaths))
+                             .value_or(20);
+        if (listed && st.events.empty() && st.decisions.empty() && diags_.size() == errors)
+          error(n->loc,
+                "storyline lists no event and no decision; expected at least one, or "
+                "storyline: false");
+      }
+    }
+    if (!st.enabled || listed) return;
+    for (const auto& e : spec_.events)
+      if (e.once) st.events.push_back({e.name, e.loc, {}});
+    for (const auto& d : spec_.decisions) st.decisions.push_back({d.name, d.loc, {}});
+  }
+
+  // A list of names (scalars), each reported where it is written.
+  std::vector<std::pair<std::string, SourceLoc>> name_list(const Node& n, const std::string& path,
+                                                           const std::string& expected) {
+    std::vector<std::pair<std::string, SourceLoc>> out;
+    if (n.is_scalar()) {
+      out.emplace_back(n.scalar, n.text_loc);
+    } else if (n.is_seq()) {
+      for (size_t i = 0; i < n.items.size(); ++i) {
+        if (!n.items[i].is_scalar()) {
+          error(n.items[i].loc, path + "[" + std::to_string(i) + "] is " + describe(n.items[i]) +
+                                    "; expected " + expected);
+          continue;
+        }
+        out.emplace_back(n.items[i].scalar, n.items[i].text_loc);
+      }
+    } else if (!n.is_null()) {
+      error(n.loc, path + " is " + describe(n) + "; expected a list of " + expected + "s");
+    }
+    return out;
+  }
+
+  void storyline_events(const Node& n) {
+    std::vector<std::string> known;
+    for (const auto& e : spec_.events) known.push_back(e.name);
+    std::vector<StorylineItemSpec> items;
+    for (const auto& [name, loc] : name_list(n, "storyline.events", "an event name")) {
+      auto it = std::find(known.begin(), known.end(), name);
+      if (it == known.end()) {
+        error(loc, "unknown event " + q(name) + " in storyline.events" + hint_for(name, known));
+        continue;
+      }
+      if (std::any_of(items.begin(), items.end(), [&](const auto& x) { return x.name == name; })) {
+        error(loc, "event " + q(name) + " listed twice in storyline.events; expected each once");
+        continue;
+      }
+      items.push_back({name, loc, {}});
+    }
+    spec_.storyline.events = in_file_order(items, known);
+  }
+
+  void storyline_decisions(const Node& n) {
+    std::vector<std::string> known;
+    for (const auto& d : spec_.decisions) known.push_back(d.name);
+    std::vector<StorylineItemSpec> items;
+    auto add = [&](const std::string& name, const SourceLoc& loc, const Node* labels) {
+      auto it = std::find(known.begin(), known.end(), name);
+      if (it == known.end()) {
+        error(loc, "unknown decision " + q(name) + " in storyline.decisions" + hint_for(name, known));
+        return;
+      }
+      if (std::any_of(items.begin(), items.end(), [&](const auto& x) { return x.name == name; })) {
+        error(loc,
+              "decision " + q(name) + " listed twice in storyline.decisions; expected each once");
+        return;
+      }
+      StorylineItemSpec item{name, loc, {}};
+      if (labels) {
+        const DecisionSpec& d = spec_.decisions[static_cast<size_t>(it - known.begin())];
+        std::vector<std::string> options;
+        for (const auto& o : d.options) options.push_back(o.name);
+        const std::string path = "storyline.decisions." + name;
+        for (const auto& [label, lloc] : name_list(*labels, path, "an option name")) {
+          if (std::find(options.begin(), options.end(), label) == options.end()) {
+            error(lloc, "unknown option " + q(label) + " of decision " + q(name) + " in " + path +
+                            hint_for(label, options));
+            continue;
+          }
+          if (std::find(item.labels.begin(), item.labels.end(), label) != item.labels.end()) {
+            error(lloc, "option " + q(label) + " listed twice in " + path + "; expected each once");
+            continue;
+          }
+          item.labels.push_back(label);
+        }
+        // Keep the options in the decision's order, so the path text does not depend on
+        // how the list was written.
+        std::vector<std::string> ordered;
+        for (const auto& o : options)
+          if (std::find(item.labels.begin(), item.labels.end(), o) != item.labels.end())
+            ordered.push_back(o);
+        item.labels = ordered;
+        if (item.labels.empty()) return;  // every label was refused above, or none was given
+      }
+      items.push_back(item);
+    };
+    if (n.is_map()) {
+      for (size_t i = 0; i < n.keys.size(); ++i) {
+        const Node& v = n.items[i];
+        add(n.keys[i], n.key_locs[i], v.is_null() ? nullptr : &v);
+      }
+    } else {
+      for (const auto& [name, loc] :
+           name_list(n, "storyline.decisions", "a decision name (or a mapping of decision "
+                                               "names to lists of options)"))
+        add(name, loc, nullptr);
+    }
+    spec_.storyline.decisions = in_file_order(items, known);
+  }
+
+  static std::vector<StorylineItemSpec> in_file_order(std::vector<StorylineItemSpec> items,
+                                                      const std::vector<std::string>& order) {
+    std::stable_sort(items.begin(), items.end(), [&](const auto& a, const auto& b) {
+      return std::find(order.begin(), order.end(), a.name) <
+             std::find(order.begin(), order.end(), b.name);
+    });
+    return items;
+  }
+
+  static std::string hint_for(const std::string& name, const std::vector<std::string>& known) {
+    std::string hint = did_you_mean(name, known);
+    if (!hint.empty()) return hint;
+    if (known.empty()) return "; the scenario declares none";
+    return "; expected one of " + quoted_list(known);
   }
 
   // A bare name in an expression must mean one thing: parameters may not share a name

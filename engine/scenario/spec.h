@@ -167,6 +167,24 @@ struct BargainingSpec {
   std::vector<BargainingActorSpec> actors;  // in file order
 };
 
+// `storyline:` (extension of format v1, docs/format.md "Storylines"): the events and
+// decisions whose first occurrences, in order, make a replicate's path. The loader
+// resolves the default: without the key, or with neither `events` nor `decisions`
+// listed, every `once` event and every decision (any option) are items.
+struct StorylineItemSpec {
+  std::string name;  // an event or a decision
+  SourceLoc loc;
+  std::vector<std::string> labels;  // decisions: the options that count; empty = any
+};
+struct StorylineSpec {
+  bool enabled = true;  // `storyline: false` turns storylines off
+  SourceLoc loc;        // the key, when written
+  std::vector<StorylineItemSpec> events, decisions;  // in file order of the scenario
+  bool steps = false;       // path elements carry the step (`name@t`)
+  int64_t max_length = 0;   // keep the first max_length elements of a path; 0 = all
+  int64_t max_paths = 20;   // rows of storylines.csv before "(other paths)"
+};
+
 struct ScenarioSpec {
   std::string path;                // the file given by the user
   std::vector<std::string> files;  // every file read (the user's file first, then bases)
@@ -192,6 +210,7 @@ struct ScenarioSpec {
   std::vector<ExprText> track;
   ExprText stop_when;                      // empty: never
   std::vector<BargainingSpec> bargaining;  // extension of format v1
+  StorylineSpec storyline;                 // extension of format v1
 };
 
 }  // namespace geosim

@@ -155,6 +155,11 @@ void Block::run_events() {
     }
     if (!any_set(mask)) continue;
     for (const auto& s : ev.effects) exec(s);
+    if (ev.story_row >= 0) {  // a storyline item: the step it first fired
+      double* first = row(ev.story_row);
+      const double step = static_cast<double>(t_ + 1);
+      for_lanes([&](int i) { first[i] = (mask[i] != 0) & (first[i] == 0) ? step : first[i]; });
+    }
     if (ev.once) {
       Lane f(row(ev.fired_row));
       double* fired = row(ev.fired_row);
@@ -281,6 +286,7 @@ void Block::run_decisions() {
   double* mask = row(model_.mask_row);
   for (const DecisionModel& d : model_.decisions) {
     const double* choice = row(d.choice_row);
+    if (d.story_row >= 0) record_first_choice(d);
     for (size_t j = 0; j < d.options.size(); ++j) {
       const OptionModel& o = d.options[j];
       if (o.effects.empty()) continue;
@@ -289,6 +295,29 @@ void Block::run_decisions() {
       for_lanes([&](int i) { mask[i] = flag(choice[i] == jd); });
       if (!any_set(mask)) continue;
       for (const auto& s : o.effects) exec(s);
+    }
+  }
+}
+
+// A storyline item: the step and option of the decision's first choice of a counted option.
+void Block::record_first_choice(const DecisionModel& d) {
+  const double* choice = row(d.choice_row);
+  double* first = row(d.story_row);
+  double* label = row(d.story_label_row);
+  const double step = static_cast<double>(t_ + 1);
+  if (d.story_options.empty()) {
+    for_lanes([&](int i) {
+      const bool hit = (choice[i] >= 0) & (first[i] == 0);
+      first[i] = hit ? step : first[i];
+      label[i] = hit ? choice[i] : label[i];
+    });
+    return;
+  }
+  for (int i = 0; i < valid_; ++i) {
+    const double c = choice[i];
+    if (c >= 0 && first[i] == 0 && d.story_options[static_cast<size_t>(c)]) {
+      first[i] = step;
+      label[i] = c;
     }
   }
 }
@@ -454,6 +483,15 @@ bool Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t fir
       Lane(row(model_.t_row)).setConstant(static_cast<double>(t_));
       break;
     }
+  }
+
+  if (!model_.story.empty()) {
+    std::vector<const double*> steps, labels;
+    for (const auto& item : model_.story) {
+      steps.push_back(row(item.step_row));
+      labels.push_back(item.label_row >= 0 ? row(item.label_row) : nullptr);
+    }
+    sink.storyline(steps.data(), labels.data(), n);
   }
 
   // Outcomes on the final state; every valid lane counts, stopped or not.

@@ -33,6 +33,11 @@ class Sink {
   // The value drawn by the init of Model::init_draws[index], per valid lane, right after
   // the init step. Ignored unless a sink wants it.
   virtual void init_draw(int /*index*/, const double* /*values*/, int /*n*/) {}
+  // The storyline items' first occurrences (Model::story), per valid lane, once per block
+  // before the outcomes: steps[k][i] is 1 + the step item k first occurred on lane i (0:
+  // never), labels[k][i] the option chosen then (labels[k] is null for an event).
+  virtual void storyline(const double* const* /*steps*/, const double* const* /*labels*/,
+                         int /*n*/) {}
 };
 
 // Parameters whose values differ between replicates (a run over a posterior,
@@ -67,6 +72,7 @@ class Block {
   void run_events();
   void run_decisions();
   void run_bargaining();
+  void record_first_choice(const DecisionModel& d);
   void record_outcome_accumulators();
 
   const Model& model_;

@@ -572,6 +572,41 @@ Model Builder::build() {
     }
   }
 
+  // Storyline items, in phase order (model.h).
+  if (spec_.storyline.enabled) {
+    m.story_steps = spec_.storyline.steps;
+    m.story_max_length = spec_.storyline.max_length;
+    m.story_max_paths = spec_.storyline.max_paths;
+    for (EventModel& em : m.events)
+      for (const auto& item : spec_.storyline.events)
+        if (item.name == em.name) {
+          em.story_row = special();
+          m.zero_rows.push_back(em.story_row);
+          m.story.push_back({em.name, {}, em.story_row, -1});
+        }
+    for (DecisionModel& dm : m.decisions)
+      for (const auto& item : spec_.storyline.decisions)
+        if (item.name == dm.name) {
+          dm.story_row = special();
+          dm.story_label_row = special();
+          m.zero_rows.push_back(dm.story_row);
+          m.zero_rows.push_back(dm.story_label_row);
+          Model::StoryItem si;
+          bool group = false;
+          for (const auto& d : spec_.decisions) group |= d.name == dm.name && !d.group.empty();
+          si.name = group ? dm.name + "[" + dm.member + "]" : dm.name;
+          for (const auto& o : dm.options) si.options.push_back(o.name);
+          if (!item.labels.empty()) {
+            dm.story_options.assign(dm.options.size(), 0);
+            for (size_t j = 0; j < dm.options.size(); ++j)
+              for (const auto& l : item.labels) dm.story_options[j] |= dm.options[j].name == l;
+          }
+          si.step_row = dm.story_row;
+          si.label_row = dm.story_label_row;
+          m.story.push_back(std::move(si));
+        }
+  }
+
   // Dynamics: plain statements, or a group's statements for each member in actor order.
   for (const auto& dy : spec_.dynamics) {
     if (dy.group.empty()) {
@@ -744,6 +779,7 @@ void Builder::relocate(Model& m) {
     fix_program(e.when);
     fix_program(e.probability);
     fix(e.fired_row);
+    fix(e.story_row);
     for (auto& s : e.effects) fix_program(s);
   }
   for (auto& d : m.decisions) {
@@ -752,6 +788,8 @@ void Builder::relocate(Model& m) {
     fix(d.active_row);
     fix(d.choice_row);
     fix(d.rationality_row);
+    fix(d.story_row);
+    fix(d.story_label_row);
     for (auto& o : d.options) {
       fix_program(o.value);
       fix(o.value_row);
@@ -775,6 +813,10 @@ void Builder::relocate(Model& m) {
     fix_program(o.given);
   }
   fix_program(m.stop_when);
+  for (auto& item : m.story) {
+    fix(item.step_row);
+    fix(item.label_row);
+  }
   fix(m.t_row);
   fix(m.alive_row);
   fix(m.mask_row);

@@ -40,6 +40,7 @@ struct EventModel {
   uint32_t site = 0;     // the probability draw
   bool once = false;
   int32_t fired_row = -1;
+  int32_t story_row = -1;  // storyline item: 1 + the step it first fired, 0 before
   std::vector<Program> effects;
 };
 
@@ -61,6 +62,10 @@ struct DecisionModel {
   uint32_t site = 0;    // the choice draw (logit, sample)
   int32_t active_row = -1, choice_row = -1, rationality_row = -1;
   std::vector<OptionModel> options;
+  // Storyline item: 1 + the step of the first choice of a counted option (0 before) and
+  // that option's index; story_options[j] != 0 when option j counts (empty: every option).
+  int32_t story_row = -1, story_label_row = -1;
+  std::vector<char> story_options;
 };
 
 struct OutcomeModel {
@@ -145,6 +150,21 @@ struct Model {
   std::vector<TrackModel> track;
   std::vector<OutcomeModel> outcomes;
   Program stop_when;  // result -1 = never
+
+  // Storylines (`storyline:`, docs/format.md): the items whose first occurrences make a
+  // replicate's path, in phase order (events in file order, then decisions in file order,
+  // member by member), which is also the order of items that first occur on one step.
+  // step_row holds 1 + the step of the first occurrence (0: never); label_row, for a
+  // decision, the index of the option chosen then (-1 for an event).
+  struct StoryItem {
+    std::string name;                  // "armed_escalation", "contribute[armenia]"
+    std::vector<std::string> options;  // a decision's option names; empty for an event
+    int32_t step_row = -1, label_row = -1;
+  };
+  std::vector<StoryItem> story;  // empty: no storylines
+  bool story_steps = false;
+  int64_t story_max_length = 0;  // 0: whole paths
+  int64_t story_max_paths = 20;
 
   // Sets a parameter for subsequent runs; throws UserError (with the nearest names) if
   // unknown or outside its declared [min, max].
