@@ -45,7 +45,7 @@ double mean_of(const stats::ExactSum& sum, int64_t n) {
 }  // namespace
 
 std::string storylines_text(const std::vector<ScenarioRun>& runs) {
-  std::vector<std::string> header = {"scenario", "rank",  "path",   "length",
+  std::vector<std::string> header = {"scenario",   "rank",  "path",   "length",
                                      "replicates", "share", "ci_low", "ci_high"};
   const size_t fixed = header.size();
   for (const auto& r : runs) {
@@ -80,8 +80,8 @@ std::string storylines_text(const std::vector<ScenarioRun>& runs) {
         const story::OutcomeSums& s = row.stats.outcomes[k];
         const auto cols = outcome_columns(o);
         for (size_t c = 0; c < cols.size(); ++c) {
-          const size_t at = static_cast<size_t>(
-              std::find(header.begin(), header.end(), cols[c]) - header.begin());
+          const size_t at = static_cast<size_t>(std::find(header.begin(), header.end(), cols[c]) -
+                                                header.begin());
           if (o.kind == OutcomeKind::kCases)
             f[at] = number_or_empty(s.label_counts[c], s.held);
           else if (s.present > 0)

@@ -243,6 +243,46 @@ std::string shares_chart(const std::string& name, const std::string& title,
   return p.svg();
 }
 
+std::string storylines_chart(const std::string& name, const std::string& title,
+                             const std::vector<LabelledEstimate>& paths) {
+  GEOSIM_ASSERT(!paths.empty(), "storylines_chart needs at least one path");
+  const double row = 46;
+  Plot::Margins m{16, 150, 40, 50};
+  Plot p(kChartStorylines, name, title, kWidth,
+         m.top + m.bottom + row * static_cast<double>(paths.size()), m);
+  double top_share = 0;
+  for (const auto& b : paths)
+    for (double v : {b.estimate.value, b.estimate.hi})
+      if (!std::isnan(v)) top_share = std::max(top_share, v);
+  p.set_x(
+      top_share < 0.5 && top_share > 0 ? nice_ticks(0, 100 * top_share, 5) : nice_ticks(0, 100, 5),
+      "share of replicates (%)");
+  p.set_y_categories(std::vector<std::string>(paths.size(), ""), "");
+  // About 6.2 px per character at the label size: long paths are shortened to the plot.
+  const size_t max_chars = static_cast<size_t>((p.right() - p.left() + 140) / 6.2);
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const Estimate& e = paths[i].estimate;
+    const double band = p.band_top(i);
+    std::string g = "<g>" + svg_text(p.left() + 2, band + 14,
+                                     truncate_text(paths[i].label, max_chars), "start", "label");
+    if (!std::isnan(e.value)) {
+      const double top = band + 20, h = p.band_height() - 26;
+      const double x0 = p.px(0), x1 = p.px(e.value * 100);
+      std::string text = display_percent(e.value);
+      g += rect(std::min(x0, x1), top, std::fabs(x1 - x0), h, colour::kBlue, 0.85);
+      if (e.has_interval()) {
+        g += whisker(p.px(e.lo * 100), p.px(e.hi * 100), top + h / 2, h * 0.35, "#000000");
+        text += " (" + display_percent(e.lo) + "\xE2\x80\x93" + display_percent(e.hi) + ")";
+      }
+      g += tip(paths[i].label + ": " + text);
+      g += svg_text(p.right() + 6, top + h / 2 + 4, text, "start", "value");
+    }
+    p.add(g + "</g>");
+  }
+  p.add_legend("line", "#000000", "95% interval");
+  return p.svg();
+}
+
 std::string fan_chart(const std::string& name, const std::string& title, const std::string& x_label,
                       const std::string& y_label, const FanData& d) {
   GEOSIM_ASSERT(!d.step.empty(), "fan_chart needs at least one step");

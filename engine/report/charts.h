@@ -20,6 +20,7 @@ inline constexpr const char* kChartSweep = "sweep";
 inline constexpr const char* kChartSensitivity = "sensitivity";
 inline constexpr const char* kChartCompare = "compare";
 inline constexpr const char* kChartDifference = "difference";
+inline constexpr const char* kChartStorylines = "storylines";
 
 inline constexpr double kMissing = std::nan("");
 
@@ -54,6 +55,11 @@ struct LabelledEstimate {
 std::string shares_chart(const std::string& name, const std::string& title,
                          const std::string& x_label, const std::vector<LabelledEstimate>& bars,
                          bool percent);
+
+// Storylines: one row per path, its text written above a bar of its share (0-100%) with
+// the 95% interval's whisker and the share written beside.
+std::string storylines_chart(const std::string& name, const std::string& title,
+                             const std::vector<LabelledEstimate>& paths);
 
 // A fan chart over steps: p05–p95 and p25–p75 bands around the median, the mean dashed.
 struct FanData {

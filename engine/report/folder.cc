@@ -379,6 +379,30 @@ void read_sensitivity(ResultFolder& f, const std::string& path) {
   f.has_sensitivity = true;
 }
 
+void read_storylines(ResultFolder& f, const std::string& path) {
+  const io::CsvTable t = io::read_csv(path);
+  const Columns c{t};
+  const int sc = t.require_column("scenario"), rk = t.require_column("rank"),
+            pa = t.require_column("path"), re = t.require_column("replicates"),
+            sh = t.require_column("share"), lo = t.require_column("ci_low"),
+            hi = t.require_column("ci_high");
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    StorylineRow row;
+    const double rank = c.number(r, rk, true);
+    row.rank = std::isnan(rank) ? 0 : static_cast<int>(rank);
+    row.path = c.cell(r, pa);
+    row.replicates = static_cast<int64_t>(c.number(r, re, false));
+    row.share = c.estimate(r, sh, lo, hi, false);
+    for (size_t k = 0; k < t.header.size(); ++k) {
+      const std::string& name = t.header[k];
+      if (name.rfind("mean:", 0) != 0 && name.rfind("share:", 0) != 0) continue;
+      const double v = c.number(r, static_cast<int>(k), true);
+      if (!std::isnan(v)) row.columns.emplace_back(name, v);
+    }
+    scenario(f, c.cell(r, sc)).storylines.push_back(std::move(row));
+  }
+}
+
 Discovery read_discovery(const std::string& boxes_path, const std::string& tradeoff_path) {
   Discovery d;
   const io::CsvTable b = io::read_csv(boxes_path);
@@ -528,6 +552,7 @@ ResultFolder read_result_folder(const std::string& dir) {
     read_runs(f, path("runs.csv"));
     for (auto& s : f.scenarios) outcomes_from_runs(s);
   }
+  if (present("storylines.csv")) read_storylines(f, path("storylines.csv"));
   if (present("sweep.csv")) read_sweep(f, path("sweep.csv"));
   if (present("sensitivity.csv")) read_sensitivity(f, path("sensitivity.csv"));
   if (present("compare.csv")) read_compare(f, path("compare.csv"));

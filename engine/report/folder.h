@@ -87,6 +87,16 @@ struct Trajectory {
   FanData data;
 };
 
+// One row of storylines.csv: a path (rank >= 1) or the other paths (rank 0), its share
+// with the Wilson interval, and the mean:/share: columns that have a value, in file order.
+struct StorylineRow {
+  int rank = 0;
+  std::string path;
+  int64_t replicates = 0;
+  Estimate share;
+  std::vector<std::pair<std::string, double>> columns;  // "mean:x" / "share:y=l", value
+};
+
 // Everything the folder holds about one scenario id. An outcome found only in runs.csv
 // gets an OutcomeStats computed from its values.
 struct ScenarioResult {
@@ -98,6 +108,7 @@ struct ScenarioResult {
   std::map<std::string, std::vector<double>> runs;
   std::map<std::string, std::vector<std::pair<std::string, int64_t>>> run_labels;
   int64_t run_rows = 0;
+  std::vector<StorylineRow> storylines;  // storylines.csv, in file order
 };
 
 struct SweepPoint {

@@ -209,6 +209,7 @@ class Page {
   void outcome_figure(const OutcomeStats& o, const ScenarioInfo* info, const ScenarioResult* result,
                       bool in_glance, const std::string& step_label);
   void numbers_table(const OutcomeStats& o, const std::string& kind);
+  void storylines_block(const ScenarioResult& result, const std::string& anchor);
   void sweep_section(bool first);
   void sensitivity_section(bool first);
   void discovery_section(bool first);
@@ -430,6 +431,9 @@ void Page::scenario_section(const std::string& id, const ScenarioInfo* info,
              text + "</a>";
   };
   jump(has_outcomes, a_outcomes, "Outcomes");
+  const bool has_story = result && !result->storylines.empty();
+  const std::string a_story = anchors_.make(id + "-storylines");
+  jump(has_story, a_story, "Storylines");
   jump(has_tracks, a_tracks, "Tracked variables");
   jump(has_parameters, a_parameters, "Parameters");
   jump(has_sources, a_sources, "Sources");
@@ -464,6 +468,7 @@ void Page::scenario_section(const std::string& id, const ScenarioInfo* info,
     const bool glance = probabilities.size() >= 2;
     for (const OutcomeStats* o : order) outcome_figure(*o, info, result, glance, step_label);
   }
+  if (has_story) storylines_block(*result, a_story);
   if (has_tracks) {
     body_ +=
         "<h3 id=\"" + a_tracks + "\">Tracked variables over the " + esc(step_label) + "s</h3>\n";
@@ -482,6 +487,59 @@ void Page::scenario_section(const std::string& id, const ScenarioInfo* info,
   }
   if (info) assumptions_block(*info, a_parameters, a_sources);
   body_ += "</section>\n";
+}
+
+// The leading paths of storylines.csv: a bar per path with its share and interval, then
+// the outcomes along the first few paths side by side.
+void Page::storylines_block(const ScenarioResult& result, const std::string& anchor) {
+  const auto& rows = result.storylines;
+  body_ += "<h3 id=\"" + anchor + "\">Storylines</h3>\n";
+  body_ +=
+      "<p class=\"caption\">The ordered paths replicates took through the scenario's "
+      "storyline items (its <code>storyline:</code>, or its once-events and decisions' first "
+      "choices), most frequent first: each element is the first occurrence of an event, or a "
+      "decision's first choice of a counted option (<code>decision=option</code>); "
+      "<code>(none)</code> is the path where no item occurred. Bars give the share of "
+      "replicates with its 95% Wilson interval (storylines.csv).</p>\n";
+  std::vector<LabelledEstimate> bars;
+  for (const auto& r : rows)
+    bars.push_back({r.rank > 0 ? std::to_string(r.rank) + ". " + r.path : r.path, r.share});
+  body_ += "<div class=\"figure\">\n<div class=\"charts\">\n" +
+           storylines_chart(result.id + "-storylines", "Leading paths", bars) + "</div>\n</div>\n";
+  // Outcomes along the leading paths (at most six, then the other paths when present).
+  std::vector<const StorylineRow*> shown;
+  for (const auto& r : rows)
+    if ((r.rank > 0 && r.rank <= 6) || r.rank == 0) shown.push_back(&r);
+  std::vector<std::string> columns;
+  for (const auto* r : shown)
+    for (const auto& [name, v] : r->columns)
+      if (std::find(columns.begin(), columns.end(), name) == columns.end()) columns.push_back(name);
+  if (columns.empty()) return;
+  std::string head = "<tr><th>outcome along the path</th>";
+  for (const auto* r : shown)
+    head += "<th class=\"num\" title=\"" + esc(r->path) + "\">" +
+            (r->rank > 0 ? "path " + std::to_string(r->rank) : std::string("other paths")) +
+            "</th>";
+  head += "</tr>\n";
+  std::string body;
+  for (const auto& col : columns) {
+    const bool share = col.rfind("share:", 0) == 0;
+    body += "<tr><td><code>" + esc(share ? col.substr(6) : col.substr(5)) + "</code>" +
+            (share ? " (share)" : "") + "</td>";
+    for (const auto* r : shown) {
+      double v = kMissing;
+      for (const auto& [name, x] : r->columns)
+        if (name == col) v = x;
+      body += std::isnan(v) ? std::string("<td class=\"num\"></td>") : num_cell(v);
+    }
+    body += "</tr>\n";
+  }
+  body_ +=
+      "<p class=\"caption\">Means of the outcomes over each path's replicates (for a 0/1 outcome, "
+      "its probability along the path; for a <code>cases</code> outcome, the share of each "
+      "label). An empty cell: no replicate of the path had a value.</p>\n"
+      "<div class=\"numbers wide\"><table><thead>" +
+      head + "</thead><tbody>\n" + body + "</tbody></table></div>\n";
 }
 
 // ---- a batch, side by side ---------------------------------------------------------------

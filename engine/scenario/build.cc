@@ -27,9 +27,9 @@ const std::vector<std::string> kReservedNames = {
     "log",     "pow",    "logistic",  "sum",       "mean",  "count",     "any",  "all",
     "uniform", "normal", "lognormal", "bernoulli", "beta",  "triangular"};
 
-const std::vector<std::string> kTopKeys = {"geosim",     "extends",   "remove",    "scenario",
-                                           "parameters", "world",     "actors",    "relations",
-                                           "decisions",  "events",    "dynamics",  "outcomes",
+const std::vector<std::string> kTopKeys = {"geosim",     "extends",   "remove",     "scenario",
+                                           "parameters", "world",     "actors",     "relations",
+                                           "decisions",  "events",    "dynamics",   "outcomes",
                                            "track",      "stop_when", "bargaining", "storyline"};
 
 std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
@@ -1210,7 +1210,8 @@ class Builder {
 
   // A list of names (scalars), each reported where it is written.
   std::vector<std::pair<std::string, SourceLoc>> name_list(const Node& n, const std::string& path,
-                                                           const std::string& expected) {
+                                                           const std::string& expected,
+                                                           const std::string& expected_list) {
     std::vector<std::pair<std::string, SourceLoc>> out;
     if (n.is_scalar()) {
       out.emplace_back(n.scalar, n.text_loc);
@@ -1224,7 +1225,7 @@ class Builder {
         out.emplace_back(n.items[i].scalar, n.items[i].text_loc);
       }
     } else if (!n.is_null()) {
-      error(n.loc, path + " is " + describe(n) + "; expected a list of " + expected + "s");
+      error(n.loc, path + " is " + describe(n) + "; expected " + expected_list);
     }
     return out;
   }
@@ -1233,7 +1234,8 @@ class Builder {
     std::vector<std::string> known;
     for (const auto& e : spec_.events) known.push_back(e.name);
     std::vector<StorylineItemSpec> items;
-    for (const auto& [name, loc] : name_list(n, "storyline.events", "an event name")) {
+    for (const auto& [name, loc] :
+         name_list(n, "storyline.events", "an event name", "a list of event names")) {
       auto it = std::find(known.begin(), known.end(), name);
       if (it == known.end()) {
         error(loc, "unknown event " + q(name) + " in storyline.events" + hint_for(name, known));
@@ -1255,7 +1257,8 @@ class Builder {
     auto add = [&](const std::string& name, const SourceLoc& loc, const Node* labels) {
       auto it = std::find(known.begin(), known.end(), name);
       if (it == known.end()) {
-        error(loc, "unknown decision " + q(name) + " in storyline.decisions" + hint_for(name, known));
+        error(loc,
+              "unknown decision " + q(name) + " in storyline.decisions" + hint_for(name, known));
         return;
       }
       if (std::any_of(items.begin(), items.end(), [&](const auto& x) { return x.name == name; })) {
@@ -1269,7 +1272,8 @@ class Builder {
         std::vector<std::string> options;
         for (const auto& o : d.options) options.push_back(o.name);
         const std::string path = "storyline.decisions." + name;
-        for (const auto& [label, lloc] : name_list(*labels, path, "an option name")) {
+        for (const auto& [label, lloc] :
+             name_list(*labels, path, "an option name", "a list of option names")) {
           if (std::find(options.begin(), options.end(), label) == options.end()) {
             error(lloc, "unknown option " + q(label) + " of decision " + q(name) + " in " + path +
                             hint_for(label, options));
@@ -1299,8 +1303,9 @@ class Builder {
       }
     } else {
       for (const auto& [name, loc] :
-           name_list(n, "storyline.decisions", "a decision name (or a mapping of decision "
-                                               "names to lists of options)"))
+           name_list(n, "storyline.decisions", "a decision name",
+                     "a list of decision names, or a mapping of decision names to lists of "
+                     "option names"))
         add(name, loc, nullptr);
     }
     spec_.storyline.decisions = in_file_order(items, known);

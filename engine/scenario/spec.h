@@ -177,12 +177,12 @@ struct StorylineItemSpec {
   std::vector<std::string> labels;  // decisions: the options that count; empty = any
 };
 struct StorylineSpec {
-  bool enabled = true;  // `storyline: false` turns storylines off
-  SourceLoc loc;        // the key, when written
+  bool enabled = true;                               // `storyline: false` turns storylines off
+  SourceLoc loc;                                     // the key, when written
   std::vector<StorylineItemSpec> events, decisions;  // in file order of the scenario
-  bool steps = false;       // path elements carry the step (`name@t`)
-  int64_t max_length = 0;   // keep the first max_length elements of a path; 0 = all
-  int64_t max_paths = 20;   // rows of storylines.csv before "(other paths)"
+  bool steps = false;                                // path elements carry the step (`name@t`)
+  int64_t max_length = 0;  // keep the first max_length elements of a path; 0 = all
+  int64_t max_paths = 20;  // rows of storylines.csv before "(other paths)"
 };
 
 struct ScenarioSpec {

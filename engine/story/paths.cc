@@ -22,7 +22,8 @@ void put_u32_le(std::string& out, uint32_t v) {
 uint32_t get_u32_le(std::string_view s, size_t at) {
   uint32_t v = 0;
   for (int b = 0; b < 4; ++b)
-    v |= static_cast<uint32_t>(static_cast<unsigned char>(s[at + static_cast<size_t>(b)])) << (8 * b);
+    v |= static_cast<uint32_t>(static_cast<unsigned char>(s[at + static_cast<size_t>(b)]))
+         << (8 * b);
   return v;
 }
 
@@ -125,7 +126,8 @@ std::string path_text(std::string_view key, bool with_steps, const std::vector<I
 PathStats PathTable::fresh() const {
   PathStats p;
   p.outcomes.resize(shapes_.size());
-  for (size_t k = 0; k < shapes_.size(); ++k) p.outcomes[k].label_counts.assign(shapes_[k].labels, 0);
+  for (size_t k = 0; k < shapes_.size(); ++k)
+    p.outcomes[k].label_counts.assign(shapes_[k].labels, 0);
   return p;
 }
 

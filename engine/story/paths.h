@@ -118,7 +118,7 @@ class PathTable {
 // One row of storylines.csv: a path (rank >= 1), or every other path together (rank 0).
 struct PathRow {
   int rank = 0;
-  std::string path;  // path_text, or "(other paths)"
+  std::string path;     // path_text, or "(other paths)"
   int64_t length = -1;  // elements; -1 for the other row
   PathStats stats;
 };

@@ -99,7 +99,7 @@ def main():
                    d).returncode == 0
         assert run(["run", WITHDRAWAL, "--out", "re"] + quick, d).returncode == 0
         left = sorted(os.listdir(os.path.join(d, "re")))
-        if left != ["manifest.json", "summary.csv", "trajectories.csv"]:
+        if left != ["manifest.json", "storylines.csv", "summary.csv", "trajectories.csv"]:
             failures.append(f"reused folder holds {left}")
     if failures:
         sys.exit("FAIL: " + "\nFAIL: ".join(failures))

@@ -10,7 +10,7 @@ import sys
 import tempfile
 
 GEOSIM, MODE, SCEN = sys.argv[1], sys.argv[2], sys.argv[3]
-FILES = ("summary.csv", "trajectories.csv", "runs.csv")
+FILES = ("summary.csv", "trajectories.csv", "runs.csv", "storylines.csv")
 COMMON = ["-n", "2500", "--per-run", "-q", "--seed", "11"]
 
 

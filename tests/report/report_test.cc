@@ -86,6 +86,29 @@ TEST(Discovery, CartBoxesRenderWithoutATradeoffCurve) {
   EXPECT_NE(html.find("Box 2: coverage 0.2, density 0.6, mass 0.1"), std::string::npos);
 }
 
+TEST(Storylines, LeadingPathsAreDrawnWithTheirSharesAndOutcomeMeans) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("geosim-report-story-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "summary.csv")
+      << "scenario,outcome,statistic,value,ci_low,ci_high,replicates\n"
+         "s,hit,probability,0.5,0.4,0.6,100\n";
+  std::ofstream(dir / "storylines.csv")
+      << "scenario,rank,path,length,replicates,share,ci_low,ci_high,mean:hit,share:end=won\n"
+         "s,1,appeal > decide=deploy<x>,2,60,0.6,0.5,0.69,1,0.25\n"
+         "s,2,(none),0,30,0.3,0.22,0.4,0,\n"
+         "s,,(other paths),,10,0.1,0.05,0.17,0.5,1\n";
+  const std::string html = render_report(dir.string());
+  fs::remove_all(dir);
+  EXPECT_NE(html.find("<h3 id=\"s-storylines\">Storylines</h3>"), std::string::npos);
+  EXPECT_NE(html.find("data-chart=\"storylines\""), std::string::npos);
+  EXPECT_NE(html.find("1. appeal &gt; decide=deploy&lt;x&gt;"), std::string::npos);  // escaped
+  EXPECT_EQ(html.find("deploy<x>"), std::string::npos);
+  EXPECT_NE(html.find("60.0% (50.0%"), std::string::npos);
+  EXPECT_NE(html.find(">other paths</th>"), std::string::npos);
+  EXPECT_NE(html.find("<code>end=won</code> (share)"), std::string::npos);
+}
+
 TEST(EscapeHtml, EscapesEveryMarkupCharacter) {
   EXPECT_EQ(escape_html("<a href=\"x\">Tom & 'Jerry'</a>"),
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");

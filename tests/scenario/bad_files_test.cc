@@ -100,6 +100,19 @@ const BadFile kBadFiles[] = {
     {"basis-unknown.yaml", "", 4, 24, "parameters.w.basis is 'fited'; expected fitted, sourced or judgement (did you mean 'fitted'?)"},
     {"basis-no-from.yaml", "", 4, 24, "parameters.w is sourced but says nothing in 'from'; expected from: the sources it comes from"},
     {"from-no-basis.yaml", "", 4, 24, "world.x has 'from' but no 'basis'; expected basis: fitted, sourced or judgement beside it"},
+    {"storyline-empty.yaml", "", 15, 3, "storyline lists no event and no decision; expected at least one, or storyline: false"},
+    {"storyline-event-twice.yaml", "", 15, 19, "event 'shock' listed twice in storyline.events; expected each once"},
+    {"storyline-events-map.yaml", "", 15, 11, "storyline.events is a mapping; expected a list of event names"},
+    {"storyline-max-length.yaml", "", 15, 15, "storyline.max_length is '2.5'; expected an integer from 1 to 1000"},
+    {"storyline-max-paths.yaml", "", 15, 14, "storyline.max_paths is 0; expected an integer from 1 to 100000"},
+    {"storyline-not-map.yaml", "", 14, 12, "storyline is a list; expected a mapping with events, decisions, steps, max_length and max_paths, or false"},
+    {"storyline-option-twice.yaml", "", 16, 15, "option 'go' listed twice in storyline.decisions.act; expected each once"},
+    {"storyline-options-map.yaml", "", 14, 10, "storyline.decisions.act is a mapping; expected a list of option names"},
+    {"storyline-steps.yaml", "", 15, 10, "storyline.steps is 'sometimes'; expected true or false"},
+    {"storyline-unknown-decision.yaml", "", 15, 15, "unknown decision 'acts' in storyline.decisions (did you mean 'act'?)"},
+    {"storyline-unknown-event.yaml", "", 15, 12, "unknown event 'shok' in storyline.events (did you mean 'shock'?)"},
+    {"storyline-unknown-key.yaml", "", 15, 3, "unknown key 'max_path' in storyline (did you mean 'max_paths'?)"},
+    {"storyline-unknown-option.yaml", "", 16, 11, "unknown option 'goo' of decision 'act' in storyline.decisions.act (did you mean 'go'?)"},
     // clang-format on
 };
 

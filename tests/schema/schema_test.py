@@ -87,6 +87,8 @@ FULL = {
         "actors": {"a": {"capability": "1 + self.v", "position": [0.2, "uniform(0.1, 0.3)"],
                          "salience": [0.5, 0.3]},
                    "b": {"capability": 2, "position": [0.8, 0.6], "salience": [0.4, "p / 2"]}}}},
+    "storyline": {"events": ["e"], "decisions": {"d_actor": ["up"], "d_group": None},
+                  "steps": True, "max_length": 4, "max_paths": 10},
 }
 
 # Where each closed section sits in FULL, and how geosim names it in "unknown key" messages.
@@ -106,6 +108,7 @@ SECTIONS = [
     ("issue set", "bargainingSet", ["bargaining", "issues"], "in bargaining 'issues'"),
     ("bargaining actor", "bargainingActor", ["bargaining", "issues", "actors", "a"],
      "in actor 'a' of bargaining 'issues'"),
+    ("storyline", "storyline", ["storyline"], "in storyline"),
 ]
 
 
