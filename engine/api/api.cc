@@ -228,6 +228,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
   o.progress = options.progress;
   o.progress_label = m.id;
   o.stop = options.stop;
+  o.storylines = true;  // as geosim run: storylines.csv in the result folder
   if (r.posterior) o.per_replicate = &r.posterior->replicate_parameters();
   experiment::RowsCallback cb;
   if (options.per_run) cb = [&](const experiment::BlockRows& rows) { st->rows.push_back(rows); };
