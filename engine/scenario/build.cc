@@ -1241,7 +1241,9 @@ class Builder {
         error(loc, "unknown event " + q(name) + " in storyline.events" + hint_for(name, known));
         continue;
       }
-      if (std::any_of(items.begin(), items.end(), [&](const auto& x) { return x.name == name; })) {
+      const std::string& listed = name;  // a structured binding: clang < 16 cannot capture it
+      if (std::any_of(items.begin(), items.end(),
+                      [&](const auto& x) { return x.name == listed; })) {
         error(loc, "event " + q(name) + " listed twice in storyline.events; expected each once");
         continue;
       }
@@ -1261,7 +1263,9 @@ class Builder {
               "unknown decision " + q(name) + " in storyline.decisions" + hint_for(name, known));
         return;
       }
-      if (std::any_of(items.begin(), items.end(), [&](const auto& x) { return x.name == name; })) {
+      const std::string& listed = name;  // a structured binding: clang < 16 cannot capture it
+      if (std::any_of(items.begin(), items.end(),
+                      [&](const auto& x) { return x.name == listed; })) {
         error(loc,
               "decision " + q(name) + " listed twice in storyline.decisions; expected each once");
         return;
