@@ -81,6 +81,21 @@ class Builder : public expr::Symbols {
     if (p.result >= 0 || row >= 0) compiler_.add_check(p, row, mask, what, loc);
   }
   void scan_relation_targets();
+  // The steps of build(), in order; each allocates rows, constants and draw sites in a fixed
+  // order, which the random streams depend on.
+  void describe(Model& m);
+  void declare_state(Model& m);
+  void declare_engine_rows();
+  void declare_parameters(Model& m);
+  void compile_init(Model& m);
+  void compile_events(Model& m);
+  void compile_decisions(Model& m);
+  void mark_storyline(Model& m);
+  void compile_dynamics(Model& m);
+  void compile_bargaining(Model& m);
+  void compile_tracks(Model& m);
+  void compile_outcomes(Model& m);
+  void compile_stop_when(Model& m);
   void relocate(Model& m);
 
   const ScenarioSpec& spec_;
@@ -100,7 +115,7 @@ class Builder : public expr::Symbols {
   int32_t t_row_ = -1, steps_row_ = -1;
   uint32_t next_site_ = 1;
   int self_ = -1;  // actor bound to `self` in the expression being compiled
-  int32_t alive_ = -1;
+  int32_t alive_ = -1, mask_ = -1, scratch_ = -1;
 };
 
 std::vector<std::string> Builder::scope_candidates() const {
@@ -351,6 +366,33 @@ void Builder::scan_relation_targets() {
 
 Model Builder::build() {
   Model m;
+  describe(m);
+  declare_state(m);
+  declare_engine_rows();
+  declare_parameters(m);
+  compile_init(m);
+  compile_events(m);
+  compile_decisions(m);
+  mark_storyline(m);
+  compile_dynamics(m);
+  compile_bargaining(m);
+  compile_tracks(m);
+  compile_outcomes(m);
+  compile_stop_when(m);
+  diags_.throw_if_any();
+
+  m.t_row = t_row_;
+  m.alive_row = alive_;
+  m.mask_row = mask_;
+  m.scratch_row = scratch_;
+  m.state_names = state_names_;
+  m.uniforms = uniform_values_;
+  relocate(m);
+  return m;
+}
+
+// What the scenario says about itself.
+void Builder::describe(Model& m) {
   m.path = spec_.path;
   m.files = spec_.files;
   m.id = spec_.id;
@@ -361,8 +403,12 @@ Model Builder::build() {
   m.steps = spec_.steps;
   m.default_replicates = spec_.replicates;
   m.default_seed = spec_.seed;
+}
 
-  // Names and state rows.
+// State rows, in this order: world variables, each actor's variables, then each bargaining
+// actor's dimensions and <issue>_win; groups and relations; relation entries some statement
+// assigns.
+void Builder::declare_state(Model& m) {
   for (const auto& w : spec_.world) {
     world_[w.name] = tag(kState, n_state_++);
     world_names_.push_back(w.name);
@@ -405,22 +451,30 @@ Model Builder::build() {
   }
   for (const auto& r : spec_.relations) relations_[r.name] = &r;
   scan_relation_targets();
+}
 
-  // Engine rows: t (0), alive (1), mask (2), scratch (3).
+// Engine rows: t, alive, mask, scratch (the first special rows), and the constant `steps`.
+void Builder::declare_engine_rows() {
   t_row_ = special();
-  int32_t alive = special();
-  alive_ = alive;
-  int32_t mask = special();
-  int32_t scratch = special();
+  alive_ = special();
+  mask_ = special();
+  scratch_ = special();
   steps_row_ = constant(static_cast<double>(spec_.steps));
+}
+
+// Parameters: one uniform row each, in file order.
+void Builder::declare_parameters(Model& m) {
   for (const auto& p : spec_.parameters) {
     int32_t r = tag(kUniform, static_cast<int32_t>(uniform_values_.size()));
     uniform_values_.push_back(p.value);
     param_rows_[p.name] = r;
     m.parameters.push_back(ParameterInfo{p.name, p.value, p.min, p.max, p.doc, r});
   }
+}
 
-  // Initial values: world, then actors (self bound), then assigned relation entries.
+// Initial values: world, then actors (self bound), then bargaining positions, then assigned
+// relation entries.
+void Builder::compile_init(Model& m) {
   for (const auto& w : spec_.world) {
     m.init.push_back(assign_init(w.init, -1, world_[w.name], "init of world." + w.name));
     if (draws(m.init.back())) m.init_draws.push_back({"world." + w.name, world_[w.name]});
@@ -459,7 +513,6 @@ Model Builder::build() {
   }
   for (const auto& [key, row] : written_rel_) {
     const auto& [rel, ia, ib] = key;
-    Lookup saved = Lookup{row, true, ""};
     const RelationSpec* rs = relations_[rel];
     double v = rs->default_value;
     for (const auto& e : rs->entries)
@@ -471,9 +524,11 @@ Model Builder::build() {
     in.a = constant(v);
     p.code.push_back(in);
     m.init.push_back(std::move(p));
-    (void)saved;
   }
+}
 
+// Events, in file order: `at` steps, `when`, probability (a draw site each), effects.
+void Builder::compile_events(Model& m) {
   // Events.
   for (const auto& ev : spec_.events) {
     EventModel em;
@@ -486,14 +541,14 @@ Model Builder::build() {
     }
     if (!ev.when.empty()) {
       em.when = expression(ev.when, -1);
-      check(em.when, em.when.result, alive,
+      check(em.when, em.when.result, alive_,
             "condition 'when' of event '" + ev.name + "' (" + ev.when.text + ")", ev.when.loc);
     } else {
       em.when.result = -1;
     }
     if (!ev.probability.empty()) {
       em.probability = expression(ev.probability, -1);
-      check(em.probability, em.probability.result, alive,
+      check(em.probability, em.probability.result, alive_,
             "probability of event '" + ev.name + "' (" + ev.probability.text + ")",
             ev.probability.loc);
       em.site = new_site();
@@ -505,10 +560,13 @@ Model Builder::build() {
       em.fired_row = special();
       m.zero_rows.push_back(em.fired_row);
     }
-    for (const auto& s : ev.effects) em.effects.push_back(statement(s, -1, mask));
+    for (const auto& s : ev.effects) em.effects.push_back(statement(s, -1, mask_));
     m.events.push_back(std::move(em));
   }
+}
 
+// Decisions: one instance per member, in actor order.
+void Builder::compile_decisions(Model& m) {
   // Decisions: one instance per member, in actor order.
   for (const auto& d : spec_.decisions) {
     std::vector<int> members;
@@ -543,7 +601,7 @@ Model Builder::build() {
       dm.choice_row = special();
       if (!d.when.empty()) {
         dm.when = expression(d.when, mem);
-        check(dm.when, dm.when.result, alive,
+        check(dm.when, dm.when.result, alive_,
               "condition 'when' of decision '" + d.name + "' for " + dm.member, d.when.loc);
       } else {
         dm.when.result = -1;
@@ -565,13 +623,16 @@ Model Builder::build() {
               std::string(d.rule == DecisionRule::kSample ? "weight" : "utility") + " of option '" +
                   o.name + "' of decision '" + d.name + "' for " + dm.member,
               vtext.loc);
-        for (const auto& s : o.effects) om.effects.push_back(statement(s, mem, mask));
+        for (const auto& s : o.effects) om.effects.push_back(statement(s, mem, mask_));
         dm.options.push_back(std::move(om));
       }
       m.decisions.push_back(std::move(dm));
     }
   }
+}
 
+// Storyline items, in phase order (model.h).
+void Builder::mark_storyline(Model& m) {
   // Storyline items, in phase order (model.h).
   if (spec_.storyline.enabled) {
     m.story_steps = spec_.storyline.steps;
@@ -606,11 +667,13 @@ Model Builder::build() {
           m.story.push_back(std::move(si));
         }
   }
+}
 
-  // Dynamics: plain statements, or a group's statements for each member in actor order.
+// Dynamics: plain statements, or a group's statements for each member in actor order.
+void Builder::compile_dynamics(Model& m) {
   for (const auto& dy : spec_.dynamics) {
     if (dy.group.empty()) {
-      for (const auto& s : dy.statements) m.dynamics.push_back(statement(s, -1, alive));
+      for (const auto& s : dy.statements) m.dynamics.push_back(statement(s, -1, alive_));
       continue;
     }
     auto g = groups_.find(dy.group);
@@ -622,10 +685,12 @@ Model Builder::build() {
       continue;
     }
     for (int mem : g->second)
-      for (const auto& s : dy.statements) m.dynamics.push_back(statement(s, mem, alive));
+      for (const auto& s : dy.statements) m.dynamics.push_back(statement(s, mem, alive_));
   }
+}
 
-  // Bargaining: capability and salience per actor, on the state after dynamics.
+// Bargaining: capability and salience per actor, on the state after dynamics.
+void Builder::compile_bargaining(Model& m) {
   for (const auto& b : spec_.bargaining) {
     BargainingModel bm;
     bm.name = b.name;
@@ -645,7 +710,7 @@ Model Builder::build() {
       bm.actor_ids.push_back(ba.actor);
       int32_t crow = special();
       Program cp = expression(ba.capability, a, crow);
-      check(cp, crow, alive, "capability of " + ba.actor + " in bargaining '" + b.name + "'",
+      check(cp, crow, alive_, "capability of " + ba.actor + " in bargaining '" + b.name + "'",
             ba.capability.loc);
       bm.capability.push_back(std::move(cp));
       bm.capability_rows.push_back(crow);
@@ -653,7 +718,7 @@ Model Builder::build() {
         int32_t srow = special();
         Program sp = d < ba.salience.size() ? expression(ba.salience[d], a, srow) : Program{};
         if (d < ba.salience.size())
-          check(sp, srow, alive,
+          check(sp, srow, alive_,
                 "salience of " + ba.actor + " on " + b.dimensions[d] + " in bargaining '" + b.name +
                     "'",
                 ba.salience[d].loc);
@@ -667,7 +732,10 @@ Model Builder::build() {
     bm.site = new_site();
     m.bargaining.push_back(std::move(bm));
   }
+}
 
+// Tracked expressions.
+void Builder::compile_tracks(Model& m) {
   // Trajectories keep exact moments and a quantile sketch per tracked expression and step
   // (up to about 16 KB each for a continuous variable, and one set per thread): bound their
   // number so that memory stays reasonable (at the limit, about 330 MB per thread).
@@ -685,10 +753,13 @@ Model Builder::build() {
     TrackModel tm;
     tm.name = tr.text;
     tm.expr = expression(tr, -1);
-    check(tm.expr, tm.expr.result, alive, "track '" + tr.text + "'", tr.loc);
+    check(tm.expr, tm.expr.result, alive_, "track '" + tr.text + "'", tr.loc);
     m.track.push_back(std::move(tm));
   }
+}
 
+// Outcomes: an expression (with an accumulator row unless final), or cases; a `given`.
+void Builder::compile_outcomes(Model& m) {
   for (const auto& o : spec_.outcomes) {
     OutcomeModel om;
     om.name = o.name;
@@ -698,14 +769,14 @@ Model Builder::build() {
       for (const auto& c : o.cases) {
         om.labels.push_back(c.label);
         Program p = expression(c.condition, -1);
-        check(p, p.result, alive,
+        check(p, p.result, alive_,
               "case '" + c.label + "' of outcome '" + o.name + "' (" + c.condition.text + ")",
               c.condition.loc);
         om.conditions.push_back(std::move(p));
       }
     } else {
       om.expr = expression(o.expr, -1);
-      check(om.expr, om.expr.result, alive, "outcome '" + o.name + "' (" + o.expr.text + ")",
+      check(om.expr, om.expr.result, alive_, "outcome '" + o.name + "' (" + o.expr.text + ")",
             o.expr.loc);
       if (o.kind != OutcomeKind::kFinal) om.acc_row = special();
       if (o.kind == OutcomeKind::kMean) om.count_row = special();
@@ -713,30 +784,22 @@ Model Builder::build() {
     if (!o.given.empty()) {
       om.given = expression(o.given, -1);
       om.given_text = o.given.text;
-      check(om.given, om.given.result, alive,
+      check(om.given, om.given.result, alive_,
             "condition 'given' of outcome '" + o.name + "' (" + o.given.text + ")", o.given.loc);
     }
     m.outcomes.push_back(std::move(om));
   }
+}
 
+// stop_when, if any.
+void Builder::compile_stop_when(Model& m) {
   if (!spec_.stop_when.empty()) {
     m.stop_when = expression(spec_.stop_when, -1);
-    check(m.stop_when, m.stop_when.result, alive, "stop_when (" + spec_.stop_when.text + ")",
+    check(m.stop_when, m.stop_when.result, alive_, "stop_when (" + spec_.stop_when.text + ")",
           spec_.stop_when.loc);
   } else {
     m.stop_when.result = -1;
   }
-
-  diags_.throw_if_any();
-
-  m.t_row = t_row_;
-  m.alive_row = alive;
-  m.mask_row = mask;
-  m.scratch_row = scratch;
-  m.state_names = state_names_;
-  m.uniforms = uniform_values_;
-  relocate(m);
-  return m;
 }
 
 void Builder::relocate(Model& m) {
