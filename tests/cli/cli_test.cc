@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "support/files.h"
 
 namespace geosim::cli {
 namespace {
@@ -18,31 +19,13 @@ namespace fs = std::filesystem;
 
 const std::string kSource = GEOSIM_SOURCE_DIR;
 
-class Dir {
+// A test's own temporary folder.
+class Dir : public test::TempDir {
  public:
-  explicit Dir(const std::string& name) {
-    path_ = fs::temp_directory_path() / ("geosim-cli-" + name + "-" + std::to_string(::getpid()));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~Dir() { fs::remove_all(path_); }
-  std::string operator/(const std::string& f) const { return (path_ / f).string(); }
-  std::string str() const { return path_.string(); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name) << text;
-    return (path_ / name).string();
-  }
-
- private:
-  fs::path path_;
+  explicit Dir(const std::string& name) : TempDir("cli", name) {}
 };
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::slurp;
 
 const char* kScenario = R"Y(geosim: 1
 scenario: {id: small, steps: 12, step: day, replicates: 700, seed: 5}

@@ -14,37 +14,20 @@
 
 #include "cli/command.h"
 #include "io/csv.h"
+#include "support/files.h"
 
 namespace geosim {
 namespace {
 
 namespace fs = std::filesystem;
 
-class Dir {
+// A test's own temporary folder.
+class Dir : public test::TempDir {
  public:
-  explicit Dir(const std::string& name) {
-    path_ =
-        fs::temp_directory_path() / ("geosim-posterior-" + name + "-" + std::to_string(::getpid()));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~Dir() { fs::remove_all(path_); }
-  std::string operator/(const std::string& f) const { return (path_ / f).string(); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name) << text;
-    return (path_ / name).string();
-  }
-
- private:
-  fs::path path_;
+  explicit Dir(const std::string& name) : TempDir("posterior", name) {}
 };
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::slurp;
 
 // `hit` is 1 with probability p; `level` and `noise` depend on q and random draws.
 const char* kScenario = R"Y(geosim: 1

@@ -13,36 +13,20 @@
 
 #include "cli/command.h"
 #include "io/csv.h"
+#include "support/files.h"
 
 namespace geosim {
 namespace {
 
 namespace fs = std::filesystem;
 
-class Dir {
+// A test's own temporary folder.
+class Dir : public test::TempDir {
  public:
-  explicit Dir(const std::string& name) {
-    path_ = fs::temp_directory_path() / ("geosim-story-" + name + "-" + std::to_string(::getpid()));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~Dir() { fs::remove_all(path_); }
-  std::string operator/(const std::string& f) const { return (path_ / f).string(); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name) << text;
-    return (path_ / name).string();
-  }
-
- private:
-  fs::path path_;
+  explicit Dir(const std::string& name) : TempDir("story", name) {}
 };
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::slurp;
 
 // Two independent once-events over two steps: a fires with probability 0.3 per step,
 // b with 0.5; a adds 1 to x, b adds 10. Items on one step are in file order (a first).
