@@ -147,8 +147,7 @@ Plot::Plot(std::string kind, std::string name, std::string title, double width, 
       title_(std::move(title)),
       width_(width),
       height_(height),
-      margins_(margins),
-      legend_x_(margins.left) {}
+      margins_(margins) {}
 
 void Plot::set_x(Ticks ticks, std::string label) {
   x_ = std::move(ticks);
@@ -183,45 +182,70 @@ double Plot::band_height() const {
 double Plot::band_top(size_t i) const { return top() + band_height() * static_cast<double>(i); }
 
 void Plot::add_legend(std::string swatch_kind, const std::string& colour, const std::string& text) {
-  const double y = 26;
-  if (swatch_kind == "text") {
-    legend_ += svg_text(legend_x_, y + 4, text, "start", "legend");
-    legend_x_ += 6.2 * static_cast<double>(text.size()) + 14;
-    return;
-  }
-  if (swatch_kind == "line") {
-    legend_ += "<line x1=\"" + coord(legend_x_) + "\" y1=\"" + coord(y) + "\" x2=\"" +
-               coord(legend_x_ + 16) + "\" y2=\"" + coord(y) + "\" stroke=\"" + colour +
-               "\" stroke-width=\"2\"/>";
-  } else if (swatch_kind == "dash") {
-    legend_ += "<line x1=\"" + coord(legend_x_) + "\" y1=\"" + coord(y) + "\" x2=\"" +
-               coord(legend_x_ + 16) + "\" y2=\"" + coord(y) + "\" stroke=\"" + colour +
-               "\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>";
+  legend_.push_back({std::move(swatch_kind), colour, text});
+}
+
+namespace {
+
+constexpr double kLegendRow = 16;  // the height a further legend row adds
+
+// The width a legend entry takes (its swatch, its text at about 6.2 px a byte, the gap).
+double legend_width(const std::string& swatch, const std::string& text) {
+  return (swatch == "text" ? 0 : 20) + 6.2 * static_cast<double>(text.size()) + 14;
+}
+
+std::string legend_markup(const std::string& swatch, const std::string& colour,
+                          const std::string& text, double x, double y) {
+  std::string s;
+  if (swatch == "text") return svg_text(x, y + 4, text, "start", "legend");
+  if (swatch == "line") {
+    s += "<line x1=\"" + coord(x) + "\" y1=\"" + coord(y) + "\" x2=\"" + coord(x + 16) +
+         "\" y2=\"" + coord(y) + "\" stroke=\"" + colour + "\" stroke-width=\"2\"/>";
+  } else if (swatch == "dash") {
+    s += "<line x1=\"" + coord(x) + "\" y1=\"" + coord(y) + "\" x2=\"" + coord(x + 16) +
+         "\" y2=\"" + coord(y) + "\" stroke=\"" + colour +
+         "\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>";
   } else {
     // "box" plus an optional opacity written as "box:0.3".
     std::string opacity = "1";
-    if (swatch_kind.rfind("box:", 0) == 0) opacity = swatch_kind.substr(4);
-    legend_ += "<rect x=\"" + coord(legend_x_) + "\" y=\"" + coord(y - 5) +
-               "\" width=\"16\" height=\"10\" fill=\"" + colour + "\" fill-opacity=\"" + opacity +
-               "\"/>";
+    if (swatch.rfind("box:", 0) == 0) opacity = swatch.substr(4);
+    s += "<rect x=\"" + coord(x) + "\" y=\"" + coord(y - 5) +
+         "\" width=\"16\" height=\"10\" fill=\"" + colour + "\" fill-opacity=\"" + opacity + "\"/>";
   }
-  legend_ += svg_text(legend_x_ + 20, y + 4, text, "start", "legend");
-  legend_x_ += 20 + 6.2 * static_cast<double>(text.size()) + 14;
+  return s + svg_text(x + 20, y + 4, text, "start", "legend");
 }
 
+}  // namespace
+
 std::string Plot::svg() const {
+  // The legend, left to right from the plot's left edge, wrapping before an entry that would
+  // pass the chart's right edge (an entry wider than a row keeps a row of its own).
+  std::string legend;
+  double lx = margins_.left, ly = 26;
+  for (const LegendEntry& e : legend_) {
+    const double w = legend_width(e.swatch, e.text);
+    if (lx > margins_.left && lx + w - 14 > width_ - 4) {
+      lx = margins_.left;
+      ly += kLegendRow;
+    }
+    legend += legend_markup(e.swatch, e.colour, e.text, lx, ly);
+    lx += w;
+  }
+  const double extra = ly - 26;  // rows beyond the first push the plot down
+  const double height = height_ + extra;
   std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" data-chart=\"" +
                   kind_ + "\" data-name=\"" + escape_html(name_) + "\" viewBox=\"0 0 " +
-                  coord(width_) + " " + coord(height_) + "\" width=\"" + coord(width_) +
-                  "\" height=\"" + coord(height_) + "\" role=\"img\" aria-label=\"" +
+                  coord(width_) + " " + coord(height) + "\" width=\"" + coord(width_) +
+                  "\" height=\"" + coord(height) + "\" role=\"img\" aria-label=\"" +
                   escape_html(title_) +
                   "\" font-family=\"system-ui, 'Segoe UI', Roboto, Arial, sans-serif\" "
                   "font-size=\"11\">";
   s += "<title>" + escape_html(title_) + "</title>";
   s += "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"" + coord(width_) + "\" height=\"" +
-       coord(height_) + "\" fill=\"#ffffff\"/>";
+       coord(height) + "\" fill=\"#ffffff\"/>";
   s += svg_text(left(), 13, truncate_text(title_, static_cast<size_t>(width_ / 6.6)), "start",
                 "ctitle");
+  if (extra > 0) s += "<g transform=\"translate(0 " + coord(extra) + ")\">";
   // Grid and ticks.
   std::string grid = "<g stroke=\"#e3e3e3\" stroke-width=\"1\">";
   std::string ticks = "<g fill=\"#333333\">";
@@ -264,9 +288,13 @@ std::string Plot::svg() const {
     const double cy = (top() + bottom()) / 2;
     s += "<text x=\"" + coord(cx) + "\" y=\"" + coord(cy) +
          "\" text-anchor=\"middle\" class=\"axis-label\" transform=\"rotate(-90 " + coord(cx) +
-         " " + coord(cy) + ")\">" + escape_html(y_label_) + "</text>";
+         " " + coord(cy) + ")\">" +
+         escape_html(truncate_text(
+             y_label_, static_cast<size_t>(std::max(4.0, (bottom() - top() + 40) / 6.2)))) +
+         "</text>";
   }
-  s += legend_;
+  if (extra > 0) s += "</g>";
+  s += legend;
   s += "</svg>";
   return s;
 }

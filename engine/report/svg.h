@@ -73,7 +73,9 @@ class Plot {
   // Appends raw SVG markup drawn inside the plot area (already escaped).
   void add(std::string_view markup) { body_ += markup; }
   // A legend entry drawn in the top margin, left to right: a swatch ("line", "dash",
-  // "box" or "box:OPACITY"; "text" for none) and the text (escaped here).
+  // "box" or "box:OPACITY"; "text" for none) and the text (escaped here). Entries that do not
+  // fit the chart's width wrap to further rows, and the chart grows by a row each (the plot
+  // area moves down with it, so px and py stay valid for the markup added).
   void add_legend(std::string swatch_markup_kind, const std::string& colour,
                   const std::string& text);
 
@@ -89,8 +91,10 @@ class Plot {
   std::vector<std::string> categories_;
   bool has_y_ = false;
   std::string body_;
-  std::string legend_;
-  double legend_x_ = 0;
+  struct LegendEntry {
+    std::string swatch, colour, text;
+  };
+  std::vector<LegendEntry> legend_;
 };
 
 // Formats a coordinate with two decimals (enough for SVG, short in the file).

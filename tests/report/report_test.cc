@@ -229,6 +229,54 @@ TEST(TickLabel, UsesAsManyDecimalsAsTheStep) {
   EXPECT_EQ(tick_label(2e7, 5e6), "2e+07");
 }
 
+// ---- legends ------------------------------------------------------------------------------
+
+// The x of every legend text, in order, and the chart's height.
+std::vector<double> legend_text_xs(const std::string& svg) {
+  std::vector<double> xs;
+  for (size_t p = svg.find("class=\"legend\""); p != std::string::npos;
+       p = svg.find("class=\"legend\"", p + 1)) {
+    size_t x = svg.rfind("<text x=\"", p);
+    xs.push_back(std::stod(svg.substr(x + 9)));
+  }
+  return xs;
+}
+
+double svg_height(const std::string& svg) {
+  size_t h = svg.find("height=\"");
+  return std::stod(svg.substr(h + 8));
+}
+
+TEST(Legend, OneRowWhenItFitsAndWrapsWithTheChartGrowingWhenItDoesNot) {
+  Plot narrow("t", "n", "title", 300, 200, Plot::Margins{});
+  narrow.set_x(nice_ticks(0, 1), "x");
+  narrow.set_y(nice_ticks(0, 1), "y");
+  narrow.add_legend("line", "#000", "a");
+  narrow.add_legend("box", "#000", "b");
+  const std::string one = narrow.svg();
+  EXPECT_EQ(svg_height(one), 200);
+  EXPECT_EQ(one.find("translate("), std::string::npos);
+
+  // Four labels of 17 characters, about 139 px each: the first fits beside the two short
+  // entries, each other one takes a row of its own in 300 px; each row adds 16 px.
+  for (const char* label :
+       {"tokayev_consolida", "uneasy_duumvirate", "nazarbayev_return", "state_breakdown__"})
+    narrow.add_legend("line", "#000", label);
+  const std::string wrapped = narrow.svg();
+  const std::vector<double> xs = legend_text_xs(wrapped);
+  ASSERT_EQ(xs.size(), 6u);
+  for (double x : xs) EXPECT_LT(x, 300);
+  int rows = 1;
+  for (size_t i = 1; i < xs.size(); ++i) rows += xs[i] <= xs[i - 1];  // a new row starts left
+  EXPECT_GE(rows, 3);
+  EXPECT_EQ(svg_height(wrapped), 200 + 16 * (rows - 1));
+  EXPECT_NE(wrapped.find("<g transform=\"translate(0 " + std::to_string(16 * (rows - 1))),
+            std::string::npos);
+  // Every label, whole, is in the chart.
+  for (const char* label : {"tokayev_consolida", "state_breakdown__"})
+    EXPECT_NE(wrapped.find(label), std::string::npos);
+}
+
 // ---- histogram ----------------------------------------------------------------------------
 
 TEST(Histogram, EveryValueFallsInExactlyOneBin) {
