@@ -161,7 +161,12 @@ std::string quantile_chart(const std::string& name, const std::string& title,
   for (double v : {q.min, q.p05, q.p25, q.p50, q.p75, q.p95, q.max, q.mean}) widen(lo, hi, v);
   GEOSIM_ASSERT(lo <= hi, "quantile_chart needs at least one statistic");
   Plot p(kChartQuantiles, name, title, kWidth, 150, Plot::Margins{24, 16, 40, 50});
-  p.set_x(nice_ticks(lo, hi, 6), x_label);
+  // Whole-number data (a step count, a `first` outcome, a count) get whole-number ticks, not
+  // half steps; the mean may fall between them.
+  bool whole = true;
+  for (double v : {q.min, q.p05, q.p25, q.p50, q.p75, q.p95, q.max})
+    whole &= std::isnan(v) || v == std::floor(v);
+  p.set_x(whole ? integer_ticks(lo, hi, 6) : nice_ticks(lo, hi, 6), x_label);
   p.set_y_categories({""}, "");
   const double mid = p.band_top(0) + p.band_height() / 2;
   const double half = std::min(18.0, p.band_height() / 3);

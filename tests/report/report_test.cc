@@ -277,6 +277,24 @@ TEST(Legend, OneRowWhenItFitsAndWrapsWithTheChartGrowingWhenItDoesNot) {
     EXPECT_NE(wrapped.find(label), std::string::npos);
 }
 
+TEST(QuantileChart, WholeNumberDataGetWholeNumberTicks) {
+  Quantiles q;
+  q.min = 0;
+  q.p05 = 0;
+  q.p25 = 1;
+  q.p50 = 1;
+  q.p75 = 2;
+  q.p95 = 3;
+  q.max = 3;
+  q.mean = 1.37;
+  const std::string svg = quantile_chart("day", "day", "day (step)", q);
+  EXPECT_EQ(svg.find(">0.5<"), std::string::npos) << svg;
+  EXPECT_EQ(svg.find(">1.5<"), std::string::npos);
+  EXPECT_NE(svg.find(">2<"), std::string::npos);
+  q.p75 = 2.5;  // not whole: the usual ticks
+  EXPECT_NE(quantile_chart("x", "x", "x", q).find(">0.5<"), std::string::npos);
+}
+
 // ---- histogram ----------------------------------------------------------------------------
 
 TEST(Histogram, EveryValueFallsInExactlyOneBin) {
