@@ -1,6 +1,9 @@
 #include "api/batch.h"
 
+#include <filesystem>
+
 #include "core/text.h"
+#include "dist/dist.h"
 #include "io/number.h"
 #include "scenario/load.h"
 
@@ -87,6 +90,36 @@ std::vector<std::pair<std::string, std::string>> set_names(const std::vector<std
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& s : sets) out.emplace_back(parse_set(s).first, "--set " + s);
   return out;
+}
+
+void prepare_out_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw UserError(SourceLoc{dir}, "--out names a file, not a folder; expected a folder");
+  fs::create_directories(dir, ec);
+  if (ec) throw UserError(SourceLoc{dir}, "cannot create the output folder: " + ec.message());
+}
+
+outdir::FolderLock claim_out_dir(const std::string& dir, outdir::Kind kind, bool overwrite,
+                                 bool check_replace, const std::string& command) {
+  outdir::FolderLock lock;
+  std::string refusal;
+  if (dist::rank() == 0) {
+    try {
+      prepare_out_dir(dir);
+      lock = outdir::lock_for_writing(dir, command);
+      if (check_replace) outdir::check_may_replace_results(dir, kind, overwrite, command);
+    } catch (const UserError& e) {
+      if (!dist::active()) throw;
+      refusal = e.what();
+    }
+  }
+  if (dist::active()) {
+    refusal = dist::broadcast(refusal);
+    if (!refusal.empty()) throw UserError(SourceLoc{dir}, refusal);
+  }
+  return lock;
 }
 
 }  // namespace geosim::api

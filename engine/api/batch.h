@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "outdir/outdir.h"
 #include "posterior/posterior.h"
 #include "scenario/spec.h"
 #include "sim/model.h"
@@ -51,5 +52,15 @@ PosteriorUse load_posterior(const std::string& path,
                             const std::vector<std::pair<std::string, std::string>>& taken);
 // (name, "--set NAME=VALUE") for every --set.
 std::vector<std::pair<std::string, std::string>> set_names(const std::vector<std::string>& sets);
+
+// Creates DIR (and its parents) if needed; an existing non-directory is a UserError.
+void prepare_out_dir(const std::string& dir);
+
+// Claims --out for a command that writes a result folder: creates it, locks it and (unless
+// `check_replace` is false, as for a shard) checks that what the result replaces is
+// geosim's. Rank 0 does this for all MPI ranks; a refusal is thrown on every rank, so no
+// rank waits for one that gave up. Returns the lock (empty on other ranks).
+outdir::FolderLock claim_out_dir(const std::string& dir, outdir::Kind kind, bool overwrite,
+                                 bool check_replace, const std::string& command);
 
 }  // namespace geosim::api

@@ -9,9 +9,17 @@
 
 #include "api/batch.h"
 #include "experiment/output.h"
+#include "experiment/sweep.h"
 #include "geosim/api.h"
 #include "scenario/spec.h"
 #include "sim/model.h"
+
+namespace geosim::api {
+// The worker threads `threads` asks for (0: all cores).
+int thread_count(int threads);
+// Replicates and threads in range (UserError otherwise).
+void check_run_options(const RunOptions& o);
+}  // namespace geosim::api
 
 namespace geosim::api::detail {
 
@@ -52,5 +60,84 @@ void write_folder(const RunState& st, const std::string& dir, bool overwrite);
 // and removes the folder (also when `read` throws).
 std::string in_temporary_folder(const RunState& st,
                                 const std::function<std::string(const std::string&)>& read);
+
+// ---- sweep ----
+
+struct SweepState {
+  std::string sweep_csv, sensitivity_csv, trajectories_csv, runs_csv, manifest;
+  bool sensitivity = false;  // sensitivity.csv is part of the result (sobol, morris)
+  bool per_run = false, per_point_trajectories = false;
+};
+
+// What `geosim sweep` (and `geosim merge` of sweep shards) adds to SweepOptions.
+struct SweepCall {
+  const sim::Model* model = nullptr;  // compiled with SweepOptions::given; parameters set
+  std::string path;                   // the scenario file (the equivalent command's)
+  // Parameters fixed by other options, (name, where): a varied one is refused at `where`
+  // ("expected `fixed_by` only for parameters the sweep does not vary"), a posterior that
+  // holds one is refused.
+  std::vector<std::pair<std::string, std::string>> fixed;
+  std::string fixed_by = "--set";
+  // Parallel to `fixed` when set (the API: where the file declares each overridden
+  // parameter): a refusal is located there, its message prefixed with the `where` text.
+  std::vector<SourceLoc> fixed_locs;
+  // A shard (`sweep --shard I/N`): runs its points into OUT/.sweep and assembles nothing.
+  bool sharded = false;
+  int64_t shard_index = 0, shard_count = 1;
+  std::vector<std::pair<std::string, int64_t>> merged_shards;  // set by geosim merge
+  std::string command = "sweep";          // manifest.json's command ("merge" for a merge)
+  std::vector<std::string> command_line;  // manifest.json's; empty: the equivalent command
+  bool read_result = true;  // fill SweepResult's tables and texts from the folder written
+  // Filled by sweep_model: what experiment::run_sweep reported, and the design's size.
+  experiment::SweepResult ran;
+  size_t design_points = 0;
+};
+
+// The checks of SweepOptions that need no scenario (what varies, samples, levels).
+void check_sweep_options(const SweepOptions& o);
+
+// Writes a sweep's files into `dir` as `geosim sweep --out` publishes them.
+void write_sweep_folder(const SweepState& st, const std::string& dir, bool overwrite);
+
+// A private temporary folder, removed with everything in it when this goes.
+class TemporaryFolder {
+ public:
+  TemporaryFolder();
+  ~TemporaryFolder();
+  TemporaryFolder(const TemporaryFolder&) = delete;
+  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Builds the design, checks it against the model, claims SweepOptions::out (or a
+// temporary folder), runs the sweep there and reads the result back.
+SweepResult sweep_model(SweepCall& call, const SweepOptions& options);
+
+// ---- compare ----
+
+struct CompareState {
+  std::vector<std::string> inputs;  // the paths compared (folders or files); none for runs
+  std::string a_path, b_path;       // the summary.csv read on each side
+  std::string a_id, b_id;           // the scenario kept on each side ("" : all)
+  std::string csv;                  // compare.csv's text
+};
+
+// Where `geosim compare --out OUT` writes, checked and locked before anything is read.
+struct CompareOut {
+  std::string file;  // compare.csv's path; "" : standard output
+  bool into_folder = false;
+  std::vector<outdir::FolderLock> locks;
+};
+// Read locks on the inputs that are folders (no input changes while it is read).
+std::vector<outdir::FolderLock> lock_compare_inputs(const std::vector<std::string>& inputs);
+CompareOut prepare_compare_out(std::string out, const std::vector<std::string>& inputs,
+                               bool overwrite);
+// Reads both sides (without locking) and compares them.
+CompareResult compare_inputs(const std::string& a, const std::string& b,
+                             const CompareOptions& options);
+void write_compare(const CompareOut& out, const CompareResult& r, bool overwrite);
 
 }  // namespace geosim::api::detail

@@ -68,15 +68,6 @@ int RunArgs::thread_count() const {
   return hc == 0 ? 1 : static_cast<int>(hc);
 }
 
-void prepare_out_dir(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
-    throw UserError(SourceLoc{dir}, "--out names a file, not a folder; expected a folder");
-  fs::create_directories(dir, ec);
-  if (ec) throw UserError(SourceLoc{dir}, "cannot create the output folder: " + ec.message());
-}
-
 void require_resumable(const std::string& state_dir, const std::string& out,
                        const std::string& command) {
   std::error_code ec;
@@ -85,27 +76,6 @@ void require_resumable(const std::string& state_dir, const std::string& out,
                                       " left " + state_dir +
                                       "); expected the --out of an interrupted " + command +
                                       ", or run without --resume to start a new one");
-}
-
-outdir::FolderLock claim_out_dir(const std::string& dir, outdir::Kind kind, bool overwrite,
-                                 bool check_replace, const std::string& command) {
-  outdir::FolderLock lock;
-  std::string refusal;
-  if (dist::rank() == 0) {
-    try {
-      prepare_out_dir(dir);
-      lock = outdir::lock_for_writing(dir, command);
-      if (check_replace) outdir::check_may_replace_results(dir, kind, overwrite, command);
-    } catch (const UserError& e) {
-      if (!dist::active()) throw;
-      refusal = e.what();
-    }
-  }
-  if (dist::active()) {
-    refusal = dist::broadcast(refusal);
-    if (!refusal.empty()) throw UserError(SourceLoc{dir}, refusal);
-  }
-  return lock;
 }
 
 }  // namespace geosim::cli

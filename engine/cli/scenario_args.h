@@ -18,10 +18,12 @@ namespace geosim::cli {
 // Loading, --given, --set and --posterior live in the API layer (api/batch.h), which the
 // commands share with geosim/api.h.
 using api::apply_sets;
+using api::claim_out_dir;
 using api::load_models;
 using api::load_posterior;
 using api::parse_set;
 using api::PosteriorUse;
+using api::prepare_out_dir;
 using api::set_names;
 
 struct RunArgs {
@@ -49,20 +51,10 @@ struct RunArgs {
 // Parses a --seed value: digits only, 0 to 2^64 - 1 (a sign or overflow is refused).
 uint64_t parse_seed(const std::string& text);
 
-// Creates DIR (and its parents) if needed; an existing non-directory is a UserError.
-void prepare_out_dir(const std::string& dir);
-
 // --resume with nothing to resume is refused (UserError): `state_dir` (OUT/.calibrate,
 // OUT/.backtest) does not exist, so the command would start afresh and replace a finished
 // result without the user asking for a new one.
 void require_resumable(const std::string& state_dir, const std::string& out,
                        const std::string& command);
-
-// Claims --out for a command that writes a result folder: creates it, locks it and (unless
-// `check_replace` is false, as for a shard) checks that what the result replaces is
-// geosim's. Rank 0 does this for all MPI ranks; a refusal is thrown on every rank, so no
-// rank waits for one that gave up. Returns the lock (empty on other ranks).
-outdir::FolderLock claim_out_dir(const std::string& dir, outdir::Kind kind, bool overwrite,
-                                 bool check_replace, const std::string& command);
 
 }  // namespace geosim::cli

@@ -170,21 +170,16 @@ void check_design(const sim::Model& model, const Design& design) {
                                           std::to_string(design.points.size())});
 }
 
-SweepResult run_sweep(const sim::Model& model, const Design& design, const SweepOptions& o,
-                      ManifestInfo info) {
-  const auto t0 = std::chrono::steady_clock::now();
-  check_design(model, design);
-  std::vector<int32_t> rows;
-  for (const auto& name : design.names) rows.push_back(model.find_parameter(name)->row);
+namespace {
 
-  const std::string dir = o.out + "/.sweep";
-  const std::string key = sweep_key(model, design, o);
+// The steps of run_sweep, in order.
+
+// Rank 0 prepares the working folder OUT/.sweep and its key (a --resume or a merge must
+// find the same key); a refusal reaches every rank.
+void prepare_work_folder(const std::string& dir, const std::string& key, const SweepOptions& o) {
   std::error_code ec;
-  // Under MPI, rank 0 prepares the working folder (on a file system all ranks share),
-  // every rank runs the points p with p % ranks == rank, and rank 0 assembles.
-  const int rank = dist::rank(), ranks = dist::size();
   std::string refusal;
-  if (rank == 0) {
+  if (dist::rank() == 0) {
     if (o.resume && fs::exists(dir + "/key")) {
       if (read_sweep_file(dir + "/key") != key + "\n")
         refusal =
@@ -206,42 +201,133 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   }
   refusal = dist::broadcast(refusal);
   if (!refusal.empty()) throw UserError(SourceLoc{o.out}, refusal);
+}
 
-  SweepResult result;
-  result.points = design.points.size();
-  result.key = key;
-  std::vector<char> todo(design.points.size(), 1);
+// Which points this process runs: its rank's and shard's share, less those a --resume
+// finds finished (checked readable now: a damaged point is refused before anything runs).
+struct PointPlan {
+  std::vector<char> todo;
   size_t mine = 0;  // the points this process is responsible for
-  for (size_t p = 0; p < todo.size(); ++p) {
+};
+PointPlan plan_points(const Design& design, const SweepOptions& o, const std::string& dir,
+                      SweepResult& result) {
+  const int rank = dist::rank(), ranks = dist::size();
+  PointPlan plan;
+  plan.todo.assign(design.points.size(), 1);
+  std::string refusal;
+  for (size_t p = 0; p < plan.todo.size(); ++p) {
     if (static_cast<int>(p % static_cast<size_t>(ranks)) != rank ||
         !in_shard(p, o.shard_index, o.shard_count)) {
-      todo[p] = 0;
+      plan.todo[p] = 0;
       continue;
     }
-    ++mine;
+    ++plan.mine;
     if (!o.merged_shards.empty() && !fs::exists(point_path(dir, p, ".csv")))
-      refusal = "point " + std::to_string(p) + " of " + std::to_string(todo.size()) +
+      refusal = "point " + std::to_string(p) + " of " + std::to_string(plan.todo.size()) +
                 " is in none of the shards; expected shards that together hold every point";
     if (o.resume && fs::exists(point_path(dir, p, ".csv"))) {
-      read_point(dir, p, ".csv");  // a damaged point is refused before anything runs
+      read_point(dir, p, ".csv");
       if (o.per_run) read_point(dir, p, ".runs.csv");
       if (o.per_point_trajectories) read_point(dir, p, ".traj.csv");
-      todo[p] = 0;
+      plan.todo[p] = 0;
       ++result.resumed;
     }
   }
-
   // Assembling shards (geosim merge) computes nothing: a point none of them holds is an error.
   if (!refusal.empty()) throw UserError(SourceLoc{o.out}, refusal);
+  return plan;
+}
 
+// runs.csv's rows of point p for one block of replicates (a cases outcome as its label).
+void add_runs_rows(const sim::Model& model, size_t p, const BlockRows& br, std::ostream& out) {
+  std::vector<std::string> f;
+  for (int i = 0; i < br.n; ++i) {
+    f = {std::to_string(p), std::to_string(br.first_replicate + static_cast<uint64_t>(i))};
+    for (size_t k = 0; k < br.values.size(); ++k) {
+      if (!br.present[k][static_cast<size_t>(i)]) {
+        f.emplace_back();
+        continue;
+      }
+      double v = br.values[k][static_cast<size_t>(i)];
+      const auto& om = model.outcomes[k];
+      f.push_back(om.kind == OutcomeKind::kCases ? om.labels[static_cast<size_t>(v)]
+                                                 : io::format_double(v));
+    }
+    for (const auto& in : br.inputs)  // the init: columns
+      f.push_back(io::format_double(in[static_cast<size_t>(i)]));
+    out << io::csv_line(f) << '\n';
+  }
+}
+
+// Runs point p and writes its point files (a failed run as a row with status `error`).
+// Throws Interrupted when stopped: the point is then not written.
+void run_point(const sim::Model& model, const Design& design, const SweepOptions& o,
+               const std::string& dir, const std::vector<int32_t>& rows, size_t p,
+               int threads_per_point) {
+  std::vector<double> uniforms = model.uniforms;
+  for (size_t j = 0; j < rows.size(); ++j)
+    uniforms[static_cast<size_t>(rows[j] - model.uniform_base)] = design.points[p][j];
+  RunOptions ro;
+  ro.replicates = o.replicates;
+  ro.seed = o.seed;
+  ro.threads = threads_per_point;
+  ro.stop = o.stop;
+  if (o.posterior) ro.per_replicate = &o.posterior->replicate_parameters();
+  const std::string post_sha = o.posterior ? o.posterior->posterior().sha256 : "";
+  std::ostringstream runs_text;
+  RowsCallback cb;
+  if (o.per_run) cb = [&](const BlockRows& br) { add_runs_rows(model, p, br, runs_text); };
+  std::vector<std::string> prefix = {std::to_string(p)};
+  for (double v : design.points[p]) prefix.push_back(io::format_double(v));
+  std::ostringstream text, traj_text;
+  io::CsvWriter csv(text);
+  try {
+    RunStats stats = run_replicates(model, uniforms, ro, cb);
+    if (o.per_point_trajectories) {
+      io::CsvWriter traj(traj_text);
+      for (const TrajectoryRow& r : trajectory_rows(model, stats)) {
+        std::vector<std::string> f = {std::to_string(p)};
+        for (auto& x : trajectory_fields(r)) f.push_back(std::move(x));
+        traj.row(f);
+      }
+    }
+    for (const SummaryRow& r : summary_rows(model, stats)) {
+      std::vector<std::string> f = prefix;
+      for (auto& x : summary_fields(r)) f.push_back(std::move(x));
+      f.push_back("ok");
+      f.emplace_back();
+      if (o.posterior) f.push_back(post_sha);
+      csv.row(f);
+    }
+  } catch (const RunError& e) {
+    std::vector<std::string> f = prefix;
+    f.push_back(model.id);
+    for (int i = 0; i < 6; ++i) f.emplace_back();
+    f.push_back("error");
+    f.push_back(e.what());
+    if (o.posterior) f.push_back(post_sha);
+    csv.row(f);
+    runs_text.str("");
+  }
+  if (o.per_run) write_point(dir, p, ".runs.csv", runs_text.str());
+  if (o.per_point_trajectories) write_point(dir, p, ".traj.csv", traj_text.str());
+  write_point(dir, p, ".csv", text.str());
+}
+
+// Runs the planned points: side by side, one thread each, when a point has few blocks of
+// replicates, else one at a time with every thread. A stop leaves unfinished points
+// unwritten and throws Interrupted; any other failure is rethrown.
+void run_points(const sim::Model& model, const Design& design, const SweepOptions& o,
+                const std::string& dir, const PointPlan& plan, size_t resumed) {
+  std::vector<int32_t> rows;
+  for (const auto& name : design.names) rows.push_back(model.find_parameter(name)->row);
   const int64_t blocks = (o.replicates + expr::kLanes - 1) / expr::kLanes;
-  // Few blocks per point: run points side by side, one thread each; else one at a time.
   const bool side_by_side = blocks < 2 * o.threads;
   const int point_workers = side_by_side ? o.threads : 1;
   const int threads_per_point = side_by_side ? 1 : o.threads;
 
   std::atomic<size_t> next{0};
-  std::atomic<size_t> done{result.resumed};
+  std::atomic<size_t> done{resumed};
   std::mutex mu;
   std::exception_ptr fatal;
   auto worker = [&] {
@@ -249,76 +335,9 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
       if (o.stop && o.stop->load()) return;
       size_t p = next.fetch_add(1);
       if (p >= design.points.size()) return;
-      if (!todo[p]) continue;
+      if (!plan.todo[p]) continue;
       try {
-        std::vector<double> uniforms = model.uniforms;
-        for (size_t j = 0; j < rows.size(); ++j)
-          uniforms[static_cast<size_t>(rows[j] - model.uniform_base)] = design.points[p][j];
-        RunOptions ro;
-        ro.replicates = o.replicates;
-        ro.seed = o.seed;
-        ro.threads = threads_per_point;
-        ro.stop = o.stop;
-        if (o.posterior) ro.per_replicate = &o.posterior->replicate_parameters();
-        const std::string post_sha = o.posterior ? o.posterior->posterior().sha256 : "";
-        std::ostringstream runs_text;
-        RowsCallback cb;
-        if (o.per_run)
-          cb = [&](const BlockRows& br) {
-            std::vector<std::string> f;
-            for (int i = 0; i < br.n; ++i) {
-              f = {std::to_string(p),
-                   std::to_string(br.first_replicate + static_cast<uint64_t>(i))};
-              for (size_t k = 0; k < br.values.size(); ++k) {
-                if (!br.present[k][static_cast<size_t>(i)]) {
-                  f.emplace_back();
-                  continue;
-                }
-                double v = br.values[k][static_cast<size_t>(i)];
-                const auto& om = model.outcomes[k];
-                f.push_back(om.kind == OutcomeKind::kCases ? om.labels[static_cast<size_t>(v)]
-                                                           : io::format_double(v));
-              }
-              for (const auto& in : br.inputs)  // the init: columns
-                f.push_back(io::format_double(in[static_cast<size_t>(i)]));
-              runs_text << io::csv_line(f) << '\n';
-            }
-          };
-        std::vector<std::string> prefix = {std::to_string(p)};
-        for (double v : design.points[p]) prefix.push_back(io::format_double(v));
-        std::ostringstream text, traj_text;
-        io::CsvWriter csv(text);
-        try {
-          RunStats stats = run_replicates(model, uniforms, ro, cb);
-          if (o.per_point_trajectories) {
-            io::CsvWriter traj(traj_text);
-            for (const TrajectoryRow& r : trajectory_rows(model, stats)) {
-              std::vector<std::string> f = {std::to_string(p)};
-              for (auto& x : trajectory_fields(r)) f.push_back(std::move(x));
-              traj.row(f);
-            }
-          }
-          for (const SummaryRow& r : summary_rows(model, stats)) {
-            std::vector<std::string> f = prefix;
-            for (auto& x : summary_fields(r)) f.push_back(std::move(x));
-            f.push_back("ok");
-            f.emplace_back();
-            if (o.posterior) f.push_back(post_sha);
-            csv.row(f);
-          }
-        } catch (const RunError& e) {
-          std::vector<std::string> f = prefix;
-          f.push_back(model.id);
-          for (int i = 0; i < 6; ++i) f.emplace_back();
-          f.push_back("error");
-          f.push_back(e.what());
-          if (o.posterior) f.push_back(post_sha);
-          csv.row(f);
-          runs_text.str("");
-        }
-        if (o.per_run) write_point(dir, p, ".runs.csv", runs_text.str());
-        if (o.per_point_trajectories) write_point(dir, p, ".traj.csv", traj_text.str());
-        write_point(dir, p, ".csv", text.str());
+        run_point(model, design, o, dir, rows, p, threads_per_point);
         size_t d = ++done;
         if (o.progress) {
           std::lock_guard<std::mutex> lock(mu);
@@ -341,36 +360,42 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   for (auto& t : pool) t.join();
   if (o.progress) std::fprintf(stderr, "\r%40s\r", "");
   if (fatal) std::rethrow_exception(fatal);
-  if (o.stop && o.stop->load() && done.load() < mine)
-    throw Interrupted(std::to_string(done.load()) + " of " + std::to_string(mine) +
+  if (o.stop && o.stop->load() && done.load() < plan.mine)
+    throw Interrupted(std::to_string(done.load()) + " of " + std::to_string(plan.mine) +
                       " points finished and are kept in " + dir +
                       "; run the same command with --resume to continue");
-  dist::barrier();
-  if (rank != 0) return result;
+}
 
-  if (o.sharded) {  // a shard: its points stay in .sweep for geosim merge
-    result.points = mine;
-    for (size_t p = 0; p < design.points.size(); ++p) {
-      if (!in_shard(p, o.shard_index, o.shard_count)) continue;
-      io::CsvTable t = io::parse_csv(io::csv_line(sweep_header(design, o.posterior != nullptr)) +
-                                         "\n" + read_point(dir, p, ".csv"),
-                                     point_path(dir, p, ".csv"));
-      const int c_status = t.column("status");
-      if (!t.rows.empty() && t.rows[0][static_cast<size_t>(c_status)] != "ok") ++result.failed;
-    }
-    return result;
+// Point p's rows of sweep.csv, parsed (with the header, for its column names).
+io::CsvTable point_table(const Design& design, const SweepOptions& o, const std::string& dir,
+                         size_t p, const std::string& part) {
+  return io::parse_csv(io::csv_line(sweep_header(design, o.posterior != nullptr)) + "\n" + part,
+                       point_path(dir, p, ".csv"));
+}
+
+// A shard keeps its points in .sweep for geosim merge; counts its failed points.
+void count_shard_failures(const Design& design, const SweepOptions& o, const std::string& dir,
+                          SweepResult& result, size_t mine) {
+  result.points = mine;
+  for (size_t p = 0; p < design.points.size(); ++p) {
+    if (!in_shard(p, o.shard_index, o.shard_count)) continue;
+    io::CsvTable t = point_table(design, o, dir, p, read_point(dir, p, ".csv"));
+    const int c_status = t.column("status");
+    if (!t.rows.empty() && t.rows[0][static_cast<size_t>(c_status)] != "ok") ++result.failed;
   }
+}
 
-  // Assemble the final files from the point files, in point order.
+// (outcome, statistic) -> value per point, for the statistics sensitivity works on.
+using Series = std::map<std::pair<std::string, std::string>, std::vector<double>>;
+
+// sweep.csv from the point files in point order; collects the series and counts failures.
+std::string assemble_sweep_csv(const Design& design, const SweepOptions& o, const std::string& dir,
+                               Series& series, SweepResult& result) {
   std::string sweep_text = io::csv_line(sweep_header(design, o.posterior != nullptr)) + "\n";
-  // (outcome, statistic) -> value per point, for the statistics sensitivity works on.
-  std::map<std::pair<std::string, std::string>, std::vector<double>> series;
   for (size_t p = 0; p < design.points.size(); ++p) {
     std::string part = read_point(dir, p, ".csv");
     sweep_text += part;
-    io::CsvTable t =
-        io::parse_csv(io::csv_line(sweep_header(design, o.posterior != nullptr)) + "\n" + part,
-                      point_path(dir, p, ".csv"));
+    io::CsvTable t = point_table(design, o, dir, p, part);
     const int c_outcome = t.column("outcome"), c_stat = t.column("statistic"),
               c_value = t.column("value"), c_status = t.column("status");
     for (const auto& row : t.rows) {
@@ -385,83 +410,102 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
       if (auto x = io::try_parse_double(row[static_cast<size_t>(c_value)])) v[p] = *x;
     }
   }
-  // Every file of the result is staged and published together, manifest last.
-  outdir::Publication pub(o.out);
-  pub.write("sweep.csv", sweep_text);
+  return sweep_text;
+}
 
-  if (design.kind == DesignKind::kSobol || design.kind == DesignKind::kMorris) {
-    std::string sens = io::csv_line(sensitivity_header()) + "\n";
-    for (const auto& [name, stat] : sensitivity_series(model, series, design.points.size())) {
-      const auto& v = series[{name, stat}];
-      bool complete = v.size() == design.points.size();
-      for (double x : v) complete = complete && std::isfinite(x);
-      if (!complete) {
-        std::fprintf(stderr,
-                     "geosim: no sensitivity indices for '%s' %s: some points have no value\n",
-                     name.c_str(), stat.c_str());
-        continue;
-      }
-      BootstrapOptions bo;
-      bo.seed = o.seed;
-      for (auto r : sensitivity_indices(design, v, name, bo)) {
-        r.statistic = stat;
-        sens += io::csv_line(sensitivity_fields(r)) + "\n";
-      }
+// sensitivity.csv (sobol, morris); a series with a point without a value gets no indices
+// and a note.
+std::string sensitivity_csv(const sim::Model& model, const Design& design, const SweepOptions& o,
+                            Series& series, SweepResult& result) {
+  std::string sens = io::csv_line(sensitivity_header()) + "\n";
+  for (const auto& [name, stat] : sensitivity_series(model, series, design.points.size())) {
+    const auto& v = series[{name, stat}];
+    bool complete = v.size() == design.points.size();
+    for (double x : v) complete = complete && std::isfinite(x);
+    if (!complete) {
+      result.notes.push_back("no sensitivity indices for '" + name + "' " + stat +
+                             ": some points have no value");
+      continue;
     }
-    pub.write("sensitivity.csv", sens);
+    BootstrapOptions bo;
+    bo.seed = o.seed;
+    for (auto r : sensitivity_indices(design, v, name, bo)) {
+      r.statistic = stat;
+      sens += io::csv_line(sensitivity_fields(r)) + "\n";
+    }
   }
+  return sens;
+}
 
-  if (o.per_run) {
-    io::AtomicFile& runs = pub.add("runs.csv");
-    std::vector<std::string> h = {"point", "replicate"};
-    for (const auto& om : model.outcomes) h.push_back(om.name);
-    for (const auto& d : model.init_draws) h.push_back("init:" + d.name);
-    runs.out() << io::csv_line(h) << '\n';
-    for (size_t p = 0; p < design.points.size(); ++p) runs.out() << read_point(dir, p, ".runs.csv");
+// runs.csv and trajectories.csv, streamed from the point files into the publication.
+void stage_runs(outdir::Publication& pub, const sim::Model& model, const Design& design,
+                const std::string& dir) {
+  io::AtomicFile& runs = pub.add("runs.csv");
+  std::vector<std::string> h = {"point", "replicate"};
+  for (const auto& om : model.outcomes) h.push_back(om.name);
+  for (const auto& d : model.init_draws) h.push_back("init:" + d.name);
+  runs.out() << io::csv_line(h) << '\n';
+  for (size_t p = 0; p < design.points.size(); ++p) runs.out() << read_point(dir, p, ".runs.csv");
+}
+void stage_trajectories(outdir::Publication& pub, const Design& design, const std::string& dir) {
+  io::AtomicFile& traj = pub.add("trajectories.csv");
+  std::vector<std::string> h = {"point"};
+  h.insert(h.end(), trajectory_header().begin(), trajectory_header().end());
+  traj.out() << io::csv_line(h) << '\n';
+  for (size_t p = 0; p < design.points.size(); ++p) traj.out() << read_point(dir, p, ".traj.csv");
+}
+
+// manifest.json's "sweep" member: how the design was asked for and how the points went.
+void write_sweep_manifest(io::JsonWriter& w, const Design& design, const SweepOptions& o,
+                          const SweepResult& result) {
+  w.key("sweep").begin_object();
+  w.member("design", std::string(design_name(design.kind)));
+  w.member("samples", static_cast<int64_t>(o.samples));
+  if (design.kind == DesignKind::kMorris)
+    w.member("levels", static_cast<int64_t>(design.morris_levels));
+  if (design.sobol_second_order) w.member("second_order", true);
+  if (o.per_point_trajectories) w.member("per_point_trajectories", true);
+  if (!o.given.empty()) w.member("given", o.given);
+  w.key("vary").begin_array();
+  for (const auto& v : o.vary_texts) {
+    size_t eq = v.find('=');
+    w.begin_object();
+    w.member("name", v.substr(0, eq));
+    w.member("spec", eq == std::string::npos ? std::string() : v.substr(eq + 1));
+    w.end_object();
   }
-
-  if (o.per_point_trajectories) {
-    io::AtomicFile& traj = pub.add("trajectories.csv");
-    std::vector<std::string> h = {"point"};
-    h.insert(h.end(), trajectory_header().begin(), trajectory_header().end());
-    traj.out() << io::csv_line(h) << '\n';
-    for (size_t p = 0; p < design.points.size(); ++p) traj.out() << read_point(dir, p, ".traj.csv");
-  }
-
-  info.extra = [&](io::JsonWriter& w) {
-    w.key("sweep").begin_object();
-    w.member("design", std::string(design_name(design.kind)));
-    w.member("samples", static_cast<int64_t>(o.samples));
-    if (design.kind == DesignKind::kMorris)
-      w.member("levels", static_cast<int64_t>(design.morris_levels));
-    if (design.sobol_second_order) w.member("second_order", true);
-    if (o.per_point_trajectories) w.member("per_point_trajectories", true);
-    if (!o.given.empty()) w.member("given", o.given);
-    w.key("vary").begin_array();
-    for (const auto& v : o.vary_texts) {
-      size_t eq = v.find('=');
+  w.end_array();
+  if (!o.points_file.empty()) w.member("points_file", o.points_file);
+  w.member("points", static_cast<int64_t>(design.points.size()));
+  w.member("failed_points", static_cast<int64_t>(result.failed));
+  w.member("resumed_points", static_cast<int64_t>(o.merged_shards.empty() ? result.resumed : 0));
+  if (!o.merged_shards.empty()) {
+    w.key("shards").begin_array();
+    for (const auto& [shard_dir, index] : o.merged_shards) {
       w.begin_object();
-      w.member("name", v.substr(0, eq));
-      w.member("spec", eq == std::string::npos ? std::string() : v.substr(eq + 1));
+      w.member("dir", shard_dir);
+      w.member("shard", index);
       w.end_object();
     }
     w.end_array();
-    if (!o.points_file.empty()) w.member("points_file", o.points_file);
-    w.member("points", static_cast<int64_t>(design.points.size()));
-    w.member("failed_points", static_cast<int64_t>(result.failed));
-    w.member("resumed_points", static_cast<int64_t>(o.merged_shards.empty() ? result.resumed : 0));
-    if (!o.merged_shards.empty()) {
-      w.key("shards").begin_array();
-      for (const auto& [shard_dir, index] : o.merged_shards) {
-        w.begin_object();
-        w.member("dir", shard_dir);
-        w.member("shard", index);
-        w.end_object();
-      }
-      w.end_array();
-    }
-    w.end_object();
-  };
+  }
+  w.end_object();
+}
+
+// Assembles the result files from the point files and publishes them together,
+// manifest last.
+void publish_sweep(const sim::Model& model, const Design& design, const SweepOptions& o,
+                   const std::string& dir, ManifestInfo info,
+                   std::chrono::steady_clock::time_point t0, SweepResult& result) {
+  Series series;
+  const std::string sweep_text = assemble_sweep_csv(design, o, dir, series, result);
+  outdir::Publication pub(o.out);
+  pub.write("sweep.csv", sweep_text);
+  if (design.kind == DesignKind::kSobol || design.kind == DesignKind::kMorris)
+    pub.write("sensitivity.csv", sensitivity_csv(model, design, o, series, result));
+  if (o.per_run) stage_runs(pub, model, design, dir);
+  if (o.per_point_trajectories) stage_trajectories(pub, design, dir);
+  info.extra = [&](io::JsonWriter& w) { write_sweep_manifest(w, design, o, result); };
   ScenarioRun sr;
   sr.model = &model;
   sr.uniforms = model.uniforms;
@@ -473,6 +517,31 @@ SweepResult run_sweep(const sim::Model& model, const Design& design, const Sweep
   const std::string manifest = manifest_text(info, {sr}, pub);
   pub.write("manifest.json", manifest);
   pub.publish(outdir::result_names());
+}
+
+}  // namespace
+
+SweepResult run_sweep(const sim::Model& model, const Design& design, const SweepOptions& o,
+                      ManifestInfo info) {
+  const auto t0 = std::chrono::steady_clock::now();
+  check_design(model, design);
+  // Under MPI, rank 0 prepares the working folder (on a file system all ranks share),
+  // every rank runs the points p with p % ranks == rank, and rank 0 assembles.
+  const std::string dir = o.out + "/.sweep";
+  SweepResult result;
+  result.points = design.points.size();
+  result.key = sweep_key(model, design, o);
+  prepare_work_folder(dir, result.key, o);
+  const PointPlan plan = plan_points(design, o, dir, result);
+  run_points(model, design, o, dir, plan, result.resumed);
+  dist::barrier();
+  if (dist::rank() != 0) return result;
+  if (o.sharded) {
+    count_shard_failures(design, o, dir, result, plan.mine);
+    return result;
+  }
+  publish_sweep(model, design, o, dir, std::move(info), t0, result);
+  std::error_code ec;
   fs::remove_all(dir, ec);
   return result;
 }

@@ -59,6 +59,9 @@ struct SweepResult {
   size_t failed = 0;
   size_t resumed = 0;  // points found finished and skipped
   std::string key;     // the sweep's key (as in OUT/.sweep/key): what shards of it share
+  // For standard error, one line each ("geosim: NOTE"): a sensitivity series left out
+  // because some point has no value.
+  std::vector<std::string> notes;
 };
 
 // The file of point p in a sweep's working folder (OUT/.sweep): suffix ".csv" (its rows of

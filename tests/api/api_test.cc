@@ -252,8 +252,206 @@ TEST(Api, ReportRendersFromTheResult) {
 // ctest compiles and runs.
 TEST(Api, DocsHoldTheExampleVerbatim) {
   const std::string doc = slurp(std::string(GEOSIM_SOURCE_DIR) + "/docs/api.md");
-  const std::string example = slurp(std::string(GEOSIM_SOURCE_DIR) + "/tests/api/example.cc");
-  ASSERT_FALSE(example.empty());
-  EXPECT_NE(doc.find("```cpp\n" + example + "```\n"), std::string::npos)
-      << "docs/api.md's example differs from tests/api/example.cc";
+  for (const char* name : {"example.cc", "example_sweep.cc"}) {
+    const std::string example = slurp(std::string(GEOSIM_SOURCE_DIR) + "/tests/api/" + name);
+    ASSERT_FALSE(example.empty()) << name;
+    EXPECT_NE(doc.find("```cpp\n" + example + "```\n"), std::string::npos)
+        << "docs/api.md's example differs from tests/api/" << name;
+  }
+}
+
+// ---- sweep ----
+
+// The API's sweep files hold the bytes `geosim sweep --out` writes, for a grid with runs
+// and per-point trajectories, and for a sobol design with its sensitivity indices.
+TEST(Api, SweepFilesEqualTheCommandLinesByteForByte) {
+  const fs::path cli = fresh_dir("sweep-cli"), lib = fresh_dir("sweep-lib");
+  ASSERT_EQ(geosim_cli("sweep " + kFlagship +
+                       " --vary grievance0=0.4,0.6 --set lpg_shock=0.2 -n 150 --seed 5 "
+                       "--per-run --per-point-trajectories -j 2 -q --out " +
+                       cli.string()),
+            0);
+  api::SweepOptions o;
+  o.vary = {"grievance0=0.4,0.6"};
+  o.replicates = 150;
+  o.seed = 5;
+  o.threads = 1;
+  o.per_run = true;
+  o.per_point_trajectories = true;
+  api::SweepResult r = api::sweep(api::load(kFlagship, {{"lpg_shock", "0.2"}}), o);
+  EXPECT_EQ(r.sweep_csv(), slurp(cli / "sweep.csv"));
+  EXPECT_EQ(r.runs_csv(), slurp(cli / "runs.csv"));
+  EXPECT_EQ(r.trajectories_csv(), slurp(cli / "trajectories.csv"));
+  EXPECT_TRUE(r.sensitivity_csv().empty());
+  r.write_result_folder(lib.string());
+  for (const char* f : {"sweep.csv", "runs.csv", "trajectories.csv"})
+    EXPECT_EQ(slurp(cli / f), slurp(lib / f)) << f;
+  EXPECT_FALSE(fs::exists(lib / "sensitivity.csv"));
+  const std::string manifest = slurp(lib / "manifest.json");
+  EXPECT_NE(manifest.find("\"lpg_shock=0.2\""), std::string::npos);
+  EXPECT_NE(manifest.find("\"grievance0=0.4,0.6\""), std::string::npos);
+
+  // The typed tables are the files' rows.
+  EXPECT_EQ(r.points, 2);
+  EXPECT_EQ(r.failed, 0);
+  EXPECT_EQ(r.parameters, std::vector<std::string>{"grievance0"});
+  EXPECT_EQ(r.design, "grid");
+  ASSERT_FALSE(r.summary.empty());
+  EXPECT_EQ(r.summary.front().point, 0);
+  EXPECT_EQ(r.summary.front().parameters, std::vector<double>{0.4});
+  EXPECT_EQ(r.summary.back().point, 1);
+  EXPECT_EQ(r.summary.back().parameters, std::vector<double>{0.6});
+  EXPECT_EQ(r.summary.front().status, "ok");
+  EXPECT_EQ(r.summary.front().summary.scenario, "kz-2022-discovery");
+  EXPECT_EQ(r.runs.size(), 300u);
+  EXPECT_EQ(r.runs[150].point, 1);
+  EXPECT_EQ(r.runs[150].run.replicate, 0u);
+  // The share of deployments at point 1 is what its runs say.
+  size_t k = 0;
+  while (r.runs_outcomes[k] != "path") ++k;
+  int deployed = 0;
+  for (const auto& run : r.runs) deployed += run.point == 1 && run.run.outcomes[k] == 3.0;
+  for (const auto& row : r.summary)
+    if (row.point == 1 && row.summary.outcome == "path" &&
+        row.summary.statistic == "share:deployment")
+      EXPECT_EQ(*row.summary.value, deployed / 150.0);
+  ASSERT_FALSE(r.trajectories.empty());
+  EXPECT_EQ(r.trajectories.back().point, 1);
+
+  // The point with grievance0 = 0.6 is a run with that override.
+  api::RunOptions ro;
+  ro.replicates = 150;
+  ro.seed = 5;
+  api::RunResult one =
+      api::run(api::load(kFlagship, {{"lpg_shock", "0.2"}, {"grievance0", "0.6"}}), ro);
+  size_t matched = 0;
+  for (const auto& row : r.summary)
+    if (row.point == 1)
+      for (const auto& s : one.summary)
+        if (s.outcome == row.summary.outcome && s.statistic == row.summary.statistic) {
+          EXPECT_EQ(s.value, row.summary.value) << s.outcome << " " << s.statistic;
+          ++matched;
+        }
+  EXPECT_EQ(matched, one.summary.size());
+
+  // A result folder refuses to replace another command's result unless asked.
+  const fs::path run_dir = fresh_dir("sweep-over-run");
+  one.write_result_folder(run_dir.string());
+  EXPECT_THROW(r.write_result_folder(run_dir.string()), UserError);
+  EXPECT_NO_THROW(r.write_result_folder(run_dir.string(), true));
+  EXPECT_EQ(slurp(run_dir / "sweep.csv"), slurp(cli / "sweep.csv"));
+  EXPECT_FALSE(fs::exists(run_dir / "summary.csv"));
+  for (const auto& d : {cli, lib, run_dir}) fs::remove_all(d);
+}
+
+TEST(Api, SweepSobolSensitivityEqualsTheCommandLines) {
+  const fs::path cli = fresh_dir("sobol-cli");
+  ASSERT_EQ(geosim_cli("sweep " + kFlagship +
+                       " --vary grievance0=0.4:0.7 --vary lpg_shock=0.1:0.3 --design sobol "
+                       "--samples 8 --second-order -n 100 --seed 3 -q --out " +
+                       cli.string()),
+            0);
+  api::SweepOptions o;
+  o.vary = {"grievance0=0.4:0.7", "lpg_shock=0.1:0.3"};
+  o.design = "sobol";
+  o.samples = 8;
+  o.second_order = true;
+  o.replicates = 100;
+  o.seed = 3;
+  api::SweepResult r = api::sweep(api::load(kFlagship), o);
+  EXPECT_EQ(r.sweep_csv(), slurp(cli / "sweep.csv"));
+  EXPECT_EQ(r.sensitivity_csv(), slurp(cli / "sensitivity.csv"));
+  EXPECT_EQ(r.points, 8 * 6);
+  bool s2 = false;
+  for (const auto& row : r.sensitivity) s2 |= row.index == "S2";
+  EXPECT_TRUE(s2);
+  EXPECT_NE(r.report_html().find("<svg"), std::string::npos);
+  fs::remove_all(cli);
+}
+
+TEST(Api, SweepRefusalsComeBeforeAnythingRuns) {
+  api::Scenario s = api::load(kFlagship, {{"grievance0", "0.6"}});
+  api::SweepOptions o;
+  o.replicates = 50;
+  EXPECT_THROW(api::sweep(s, o), UserError);  // nothing to vary
+  o.vary = {"grievance0=0.4,0.5"};
+  try {
+    api::sweep(s, o);
+    FAIL() << "an overridden parameter was also varied";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("override grievance0=0.6: 'grievance0' is also varied"),
+              std::string::npos)
+        << e.what();
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_NE(e.diagnostics()[0].loc.file.find("intervention-request.yaml"), std::string::npos);
+    EXPECT_GT(e.diagnostics()[0].loc.line, 0);
+  }
+  o.vary = {"lpg_shock=0.05,0.2"};  // 0.05 is outside [0.1, 0.4]
+  EXPECT_THROW(api::sweep(s, o), UserError);
+  o.vary = {"nope=1,2"};
+  EXPECT_THROW(api::sweep(s, o), UserError);
+  o.vary = {"lpg_shock=0.1,0.2"};
+  o.samples = 4;  // a grid takes no samples
+  EXPECT_THROW(api::sweep(s, o), UserError);
+  o.samples = 0;
+  o.replicates = 0;
+  EXPECT_THROW(api::sweep(s, o), UserError);
+}
+
+TEST(Api, SweepStopFlagInterruptsAndOutResumes) {
+  std::atomic<bool> stop{true};
+  api::SweepOptions o;
+  o.vary = {"grievance0=0.4,0.5,0.6"};
+  o.replicates = 100;
+  o.stop = &stop;
+  EXPECT_THROW(api::sweep(api::load(kFlagship), o), Interrupted);
+  // In a folder: the stopped sweep resumes there, and its files are the uninterrupted ones.
+  const fs::path dir = fresh_dir("sweep-out");
+  o.out = dir.string();
+  EXPECT_THROW(api::sweep(api::load(kFlagship), o), Interrupted);
+  EXPECT_TRUE(fs::exists(dir / ".sweep" / "key"));
+  stop = false;
+  o.resume = true;
+  api::SweepResult r = api::sweep(api::load(kFlagship), o);
+  EXPECT_EQ(r.sweep_csv(), slurp(dir / "sweep.csv"));
+  o.out.clear();
+  o.resume = false;
+  EXPECT_EQ(api::sweep(api::load(kFlagship), o).sweep_csv(), r.sweep_csv());
+  fs::remove_all(dir);
+}
+
+// ---- compare ----
+
+TEST(Api, CompareEqualsTheCommandLines) {
+  const fs::path a = fresh_dir("cmp-a"), b = fresh_dir("cmp-b"), out = fresh_dir("cmp-out");
+  ASSERT_EQ(geosim_cli("run " + kFlagship + " -n 400 -q --out " + a.string()), 0);
+  ASSERT_EQ(geosim_cli("run " + kFlagship + " -n 400 -q --set grievance0=0.75 --out " + b.string()),
+            0);
+  ASSERT_EQ(geosim_cli("compare " + a.string() + " " + b.string() + " --out " + out.string() + "/"),
+            0);
+  api::CompareResult c = api::compare(a.string(), b.string());
+  EXPECT_EQ(c.compare_csv(), slurp(out / "compare.csv"));
+  EXPECT_TRUE(c.any_significant());
+  EXPECT_NE(c.differences().find("significant difference"), std::string::npos);
+  const fs::path lib = fresh_dir("cmp-lib");
+  c.write(lib.string() + "/");
+  EXPECT_EQ(slurp(lib / "compare.csv"), slurp(out / "compare.csv"));
+  EXPECT_EQ(slurp(lib / "compare.json"), slurp(out / "compare.json"));
+  EXPECT_THROW(c.write((a / "summary.csv").string()), UserError);  // never over an input
+
+  // Two runs in memory compare as their folders do.
+  api::RunOptions o;
+  o.replicates = 400;
+  api::CompareResult m = api::compare(api::run(api::load(kFlagship), o),
+                                      api::run(api::load(kFlagship, {{"grievance0", "0.75"}}), o));
+  EXPECT_EQ(m.compare_csv(), c.compare_csv());
+  ASSERT_EQ(m.rows.size(), c.rows.size());
+  EXPECT_EQ(m.rows[0].outcome, c.rows[0].outcome);
+  for (const auto& row : c.rows)
+    if (row.statistic == "probability") EXPECT_TRUE(row.p_value.has_value());
+  api::CompareOptions bad;
+  bad.scenario = "nope";
+  EXPECT_THROW(api::compare(a.string(), b.string(), bad), UserError);
+  EXPECT_THROW(api::compare(a.string(), (b / "missing.csv").string()), UserError);
+  for (const auto& d : {a, b, out, lib}) fs::remove_all(d);
 }

@@ -36,9 +36,11 @@
 namespace geosim::api {
 
 namespace detail {
-struct Loaded;    // a scenario's checked spec and compiled model (shared by copies)
-struct RunState;  // what a result folder is written from
-struct Access;    // for the implementation and the command line
+struct Loaded;        // a scenario's checked spec and compiled model (shared by copies)
+struct RunState;      // what a result folder is written from
+struct SweepState;    // a sweep's files
+struct CompareState;  // a comparison's inputs
+struct Access;        // for the implementation and the command line
 }  // namespace detail
 
 // A parameter the scenario declares (`parameters:` in the file), with its current value.
@@ -191,5 +193,157 @@ struct RunResult {
 
 // Runs the scenario's replicates with its current parameter values.
 RunResult run(const Scenario& scenario, const RunOptions& options = {});
+
+// ---- sweep -----------------------------------------------------------------------------
+
+// What `geosim sweep` takes (docs/experiments.md), field by field.
+struct SweepOptions {
+  // What varies: `vary` (each "NAME=SPEC" as --vary takes it: a list 0.1,0.2, a range
+  // LO:HI:STEP, LO:HI for lhs/sobol/morris, or for lhs/sobol a distribution normal(M,SD),
+  // truncnormal(LO,HI,M,SD), triangular(LO,MODE,HI), beta(A,B[,LO,HI]), loguniform(LO,HI),
+  // lognormal(MU,SIGMA), uniform(LO,HI)), or `points` (a CSV of points, --points). One of
+  // the two, not both.
+  std::vector<std::string> vary;
+  std::string points;
+  std::string design;         // "grid", "lhs", "sobol", "morris"; "" is grid (and, unlike
+                              // an explicit design, is allowed with `points`)
+  int64_t samples = 0;        // lhs: points; sobol: base samples; morris: trajectories (0: default)
+  int levels = 0;             // morris: grid levels (even; 0: 4)
+  bool second_order = false;  // sobol: also S2 indices (2k+2 runs per base sample)
+  std::optional<int64_t> replicates;    // per point; default: the scenario's
+  std::optional<uint64_t> seed;         // the same at every point; default: the scenario's
+  int threads = 0;                      // 0: all cores. Never changes a number.
+  bool per_run = false;                 // also SweepResult::runs (runs.csv)
+  bool per_point_trajectories = false;  // also SweepResult::trajectories (trajectories.csv)
+  std::string given;                    // as RunOptions::given, at every point (--given)
+  std::string posterior;                // as RunOptions::posterior (--posterior)
+  // Set and becoming true: running points finish or are abandoned, no point starts, and
+  // sweep() throws geosim::Interrupted.
+  const std::atomic<bool>* stop = nullptr;
+  bool progress = false;  // "sweep: N/M points" on standard error
+  // Non-empty: the sweep works in this folder as `geosim sweep --out DIR` does: each
+  // finished point is kept in DIR/.sweep, a stopped sweep continues with `resume`, and
+  // the result folder is written there (replacing another result only with `overwrite`).
+  // Empty: the sweep works in a private temporary folder, removed when it returns.
+  std::string out;
+  bool resume = false;
+  bool overwrite = false;
+};
+
+// One row of sweep.csv: a point, its parameter values, one row of that point's summary
+// (SummaryRow::posterior holds the posterior's sha256 when one is used), and whether the
+// point's run succeeded ("ok") or failed ("error", with the message; the summary fields
+// other than scenario are then absent).
+struct SweepRow {
+  int64_t point = 0;
+  std::vector<double> parameters;  // parallel to SweepResult::parameters
+  SummaryRow summary;
+  std::string status, error;
+};
+
+// One row of sensitivity.csv (sobol and morris designs): an index of one parameter for
+// one per-point statistic of one outcome.
+struct SensitivityRow {
+  std::string outcome, parameter;
+  std::string index;  // "S1", "ST", "S2" (parameter "A:B"), "mu_star", "sigma"
+  std::optional<double> value, ci_low, ci_high;
+  std::string statistic;  // mean, probability, share_reached, share:LABEL
+};
+
+// One row of a sweep's trajectories.csv (per_point_trajectories).
+struct SweepTrajectoryRow {
+  int64_t point = 0;
+  TrajectoryRow trajectory;
+};
+
+// One row of a sweep's runs.csv (per_run): one replicate at one point.
+struct SweepRunRow {
+  int64_t point = 0;
+  RunRow run;
+};
+
+struct SweepResult {
+  std::string scenario;  // the scenario id
+  uint64_t seed = 0;
+  int64_t replicates = 0;               // per point
+  std::string design;                   // grid, lhs, sobol, morris or points
+  std::vector<std::string> parameters;  // the varied parameters, in design order
+  int64_t points = 0, failed = 0, resumed = 0;
+  // Messages the CLI prints on standard error (a sensitivity series left out because some
+  // point had no value).
+  std::vector<std::string> notes;
+  std::vector<SweepRow> summary;            // sweep.csv
+  std::vector<SensitivityRow> sensitivity;  // sensitivity.csv (sobol, morris)
+  std::vector<SweepTrajectoryRow> trajectories;
+  std::vector<std::string> runs_outcomes, runs_inputs;  // as in RunResult
+  std::vector<SweepRunRow> runs;
+  double wall_seconds = 0;
+
+  // The files' text, exactly as `geosim sweep --out` writes them. sensitivity_csv() is
+  // empty for a grid, lhs or points design, trajectories_csv() without
+  // per_point_trajectories, runs_csv() without per_run.
+  std::string sweep_csv() const;
+  std::string sensitivity_csv() const;
+  std::string trajectories_csv() const;
+  std::string runs_csv() const;
+  std::string manifest_json() const;  // its command line is the equivalent `geosim sweep`
+
+  // Writes the result folder `geosim sweep FILE ... --out DIR` writes (the files above and
+  // manifest.json), published all at once; refuses (UserError) to replace files geosim
+  // did not write or another command's result unless `overwrite`. With `report`, also
+  // report.html.
+  void write_result_folder(const std::string& dir, bool overwrite = false,
+                           bool report = false) const;
+  std::string report_html() const;  // the report of this sweep (docs/report.md)
+
+  std::shared_ptr<const detail::SweepState> state;
+};
+
+// Runs the scenario, with its current parameter values, at every point of the design.
+// Bad options (a --vary spec, a point outside a declared range, an overridden parameter
+// that is also varied, ...) are UserErrors raised before anything runs.
+SweepResult sweep(const Scenario& scenario, const SweepOptions& options);
+
+// ---- compare ---------------------------------------------------------------------------
+
+// What `geosim compare` takes besides its inputs.
+struct CompareOptions {
+  std::string scenario;    // --scenario ID: compare only this scenario of each side
+  std::string a_scenario;  // --a ID: side A is this scenario (of A)
+  std::string b_scenario;  // --b ID: side B is this scenario (of B)
+};
+
+// One row of compare.csv (docs/experiments.md): B - A, with a 95% interval and p-value for
+// the tested statistics (absent for the others).
+struct CompareRow {
+  std::string outcome, statistic;
+  double a = 0, b = 0, difference = 0;
+  std::optional<double> ci_low, ci_high, p_value;
+  bool significant = false;  // p < 0.05
+};
+
+struct CompareResult {
+  std::string a, b;  // what each side is: the summary.csv read, and " (scenario ID)"
+  std::vector<CompareRow> rows;
+  std::vector<std::string> notes;  // what `geosim compare` prints as notes
+  bool any_significant() const;
+
+  std::string compare_csv() const;  // compare.csv's text
+  // What `geosim compare --fail-on-difference` prints on standard error.
+  std::string differences() const;
+  // Writes as `geosim compare --out OUT`: a file (replaced only if geosim wrote it, unless
+  // `overwrite`), or into a folder (an existing one, or a name ending in '/', created)
+  // compare.csv and compare.json together.
+  void write(const std::string& out, bool overwrite = false) const;
+
+  std::shared_ptr<const detail::CompareState> state;
+};
+
+// Compares two result folders or summary.csv files outcome by outcome (as `geosim compare
+// A B`); one path for both with a_scenario and b_scenario compares two scenarios of a batch.
+CompareResult compare(const std::string& a, const std::string& b,
+                      const CompareOptions& options = {});
+// Compares two runs held in memory (their summary.csv).
+CompareResult compare(const RunResult& a, const RunResult& b);
 
 }  // namespace geosim::api
