@@ -292,7 +292,7 @@ std::string RunResult::trajectories_csv() const {
 
 std::string RunResult::table() const {
   const auto& st = state_of(*this);
-  return experiment::format_table(*st.run.model, st.run.stats);
+  return experiment::format_table(*st.run.model, st.run.stats, st.run.posterior);
 }
 
 std::string RunResult::runs_csv() const {

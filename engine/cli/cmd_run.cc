@@ -229,7 +229,7 @@ int run_main(const std::vector<std::string>& args) {
         if (!r.ok) continue;
         if (!first) std::cout << "\n";
         first = false;
-        std::cout << experiment::format_table(*r.model, r.stats);
+        std::cout << experiment::format_table(*r.model, r.stats, r.posterior);
       }
       std::cout.flush();
     }

@@ -119,7 +119,8 @@ std::vector<std::string> trajectory_fields(const TrajectoryRow& r) {
           opt(r.p50),  opt(r.p75), opt(r.p95)};
 }
 
-std::string format_table(const sim::Model& model, const RunStats& stats) {
+std::string format_table(const sim::Model& model, const RunStats& stats,
+                         const posterior::Binding* posterior) {
   auto num = [](std::optional<double> v) {
     if (!v) return std::string("-");
     char buf[32];
@@ -138,6 +139,17 @@ std::string format_table(const sim::Model& model, const RunStats& stats) {
                 static_cast<long long>(stats.replicates), static_cast<long long>(model.steps),
                 model.step_label.c_str());
   out += line;
+  if (posterior) {
+    // The run is over a posterior: a line under the heading, before the blank line.
+    out.pop_back();
+    const posterior::Posterior& f = posterior->posterior();
+    std::string names;
+    for (const auto& n : posterior->parameters()) names += (names.empty() ? "" : ", ") + n;
+    char eff[32];
+    std::snprintf(eff, sizeof eff, "%.4g", f.effective_draws());
+    out += "over the posterior " + f.path + ": " + std::to_string(f.draws()) + " draws (" + eff +
+           " effective); " + names + " drawn per replicate\n\n";
+  }
   std::snprintf(line, sizeof line, "%-28s %10s %10s %10s %10s %10s   %s\n", "outcome", "mean",
                 "p05", "p50", "p95", "sd", "probability / share [95% CI]");
   out += line;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "experiment/runner.h"
+#include "posterior/posterior.h"
 #include "sim/model.h"
 
 namespace geosim::experiment {
@@ -45,6 +46,9 @@ std::vector<std::string> summary_fields(const SummaryRow& r);
 std::vector<std::string> trajectory_fields(const TrajectoryRow& r);
 
 // The readable outcome table printed by `run` without --out.
-std::string format_table(const sim::Model& model, const RunStats& stats);
+// With `posterior` (a run over a posterior), a line under the heading names the file, its
+// draws and the parameters taken from it.
+std::string format_table(const sim::Model& model, const RunStats& stats,
+                         const posterior::Binding* posterior = nullptr);
 
 }  // namespace geosim::experiment

@@ -165,6 +165,25 @@ TEST(PosteriorRun, TwoPointMassesGiveTheMixtureProbability) {
   EXPECT_NE(m.find("\"from_posterior\": true"), std::string::npos);
 }
 
+// The table run prints says that the run is over a posterior, and which parameters it drew.
+TEST(PosteriorRun, TheTableSaysTheRunIsOverAPosterior) {
+  Dir dir("table");
+  const std::string scen = dir.write("s.yaml", kScenario);
+  const std::string post = dir.write("post.csv", "draw,weight,p\n1,0.3,0\n2,0.7,1\n");
+  testing::internal::CaptureStdout();
+  ASSERT_EQ(run({"run", scen, "--posterior", post, "-n", "500"}), 0);
+  const std::string with = testing::internal::GetCapturedStdout();
+  EXPECT_NE(with.find("over the posterior " + post +
+                      ": 2 draws (1.724 effective); p drawn per "
+                      "replicate\n\noutcome"),
+            std::string::npos)
+      << with;
+  testing::internal::CaptureStdout();
+  ASSERT_EQ(run({"run", scen, "-n", "500"}), 0);
+  const std::string without = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(without.find("posterior"), std::string::npos) << without;
+}
+
 // A one-draw posterior is --set of its values: the same bytes (but the marker column).
 TEST(PosteriorRun, OneDrawEqualsSetOfTheSameValues) {
   Dir dir("one");
