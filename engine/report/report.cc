@@ -288,10 +288,19 @@ void Page::assumptions_block(const ScenarioInfo& info, const std::string& parame
         range = (std::isnan(p.min) ? std::string("") : display_number(p.min)) + " " + kDash + " " +
                 (std::isnan(p.max) ? std::string("") : display_number(p.max));
       }
-      body_ +=
-          "<tr><td><code>" + esc(p.name) + "</code></td>" +
-          (p.from_posterior ? std::string("<td class=\"num\">posterior</td>") : num_cell(p.value)) +
-          "<td class=\"num\">" + range + "</td><td>" + esc(p.doc) + "</td></tr>\n";
+      // A calibration's free parameter: the file's value is only where the fit started.
+      const bool fitted =
+          f_.calibration && std::find(f_.calibration->names.begin(), f_.calibration->names.end(),
+                                      p.name) != f_.calibration->names.end();
+      std::string value_cell = num_cell(p.value);
+      if (p.from_posterior) {
+        value_cell = "<td class=\"num\">posterior</td>";
+      } else if (fitted) {
+        value_cell = "<td class=\"num fitted\">fitted (see Calibration; file " +
+                     display_number(p.value) + ")</td>";
+      }
+      body_ += "<tr><td><code>" + esc(p.name) + "</code></td>" + value_cell + "<td class=\"num\">" +
+               range + "</td><td>" + esc(p.doc) + "</td></tr>\n";
     }
     body_ += "</tbody></table>\n";
   }

@@ -271,6 +271,11 @@ def mode_report(d):
     check("manifest.json, report.html)" in r.stderr, "files written: " + r.stderr)
     html = open(os.path.join(out, "report.html")).read()
     check('id="calibration"' in html, "no calibration section")
+    # The scenario's parameter table marks the free parameters as fitted, not at the file's value.
+    for name in ("a", "b"):
+        check(re.search(r"<code>" + name + r"</code></td><td class=\"num fitted\">fitted \(see "
+                        r"Calibration; file -?[0-9.e+-]+\)</td>", html) is not None,
+              f"parameter {name} not marked as fitted in the parameters table")
     # fit.csv's table shows rounded numbers (the CSV keeps them exact).
     fit = fit_rows(out)
     mean_a = float(fit[("a", "mean")])
