@@ -1108,6 +1108,8 @@ std::string Page::render() {
 
 }  // namespace
 
+const char* stylesheet() { return kCss; }
+
 std::string render_report(const std::string& dir) {
   std::error_code ec;
   if (std::filesystem::is_directory(dir, ec)) outdir::verify_result_set(dir);  // one result

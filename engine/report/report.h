@@ -18,4 +18,8 @@ std::string render_report(const std::string& dir);
 // render_report(dir), written atomically to out_file (UserError if it cannot be written).
 void write_report(const std::string& dir, const std::string& out_file);
 
+// The report's style sheet (CSS text), for pages that show the report's charts (the
+// explorer, docs/explore.md).
+const char* stylesheet();
+
 }  // namespace geosim::report
