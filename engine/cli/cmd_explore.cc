@@ -77,11 +77,11 @@ int explore_main(const std::vector<std::string>& args) {
     throw UserError(SourceLoc{"--port"},
                     std::to_string(port) + " is out of range; expected 0 (a free port) to 65535");
   if (replicates && (*replicates < 1 || *replicates > 4294967295LL))
-    throw UserError(SourceLoc{"--replicates"}, std::to_string(*replicates) +
-                                                   " is out of range; expected 1 to 4294967295");
+    throw UserError(SourceLoc{"--replicates"},
+                    std::to_string(*replicates) + " is out of range; expected 1 to 4294967295");
   if (threads < 0 || threads > 1024)
-    throw UserError(SourceLoc{"--threads"}, std::to_string(threads) +
-                                                " is out of range; expected 0 (all cores) to 1024");
+    throw UserError(SourceLoc{"--threads"},
+                    std::to_string(threads) + " is out of range; expected 0 (all cores) to 1024");
   if (save_dir.empty())
     throw UserError(SourceLoc{"--save-dir"}, "the folder name is empty; expected a folder");
   std::error_code ec;

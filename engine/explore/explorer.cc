@@ -298,9 +298,9 @@ Response Explorer::handle_raw(std::string_view bytes) {
     return refusal(http::status::payload_too_large,
                    "refused: the request body is over " + std::to_string(kMaxBodyBytes) + " bytes");
   if (ec == http::error::header_limit)
-    return refusal(http::status::request_header_fields_too_large,
-                   "refused: the request headers are over " + std::to_string(kMaxHeaderBytes) +
-                       " bytes");
+    return refusal(
+        http::status::request_header_fields_too_large,
+        "refused: the request headers are over " + std::to_string(kMaxHeaderBytes) + " bytes");
   if (ec || !parser.is_done())
     return refusal(http::status::bad_request,
                    "malformed request: " + (ec ? ec.message() : std::string("incomplete")));
@@ -519,8 +519,8 @@ Response Explorer::do_save(const Request& req) {
     t = save_target(options_.save_dir, name);  // again, now that the folders exist
     // An earlier save of this name is replaced only when asked; a file geosim did not
     // write, never (the outdir rules, without their --overwrite).
-    if (!overwrite && (fs::exists(t.yaml, ec) || (fs::is_directory(t.folder, ec) &&
-                                                  !fs::is_empty(t.folder, ec))))
+    if (!overwrite &&
+        (fs::exists(t.yaml, ec) || (fs::is_directory(t.folder, ec) && !fs::is_empty(t.folder, ec))))
       throw UserError(SourceLoc{t.yaml},
                       "an earlier save of this name exists (" + t.yaml + " or " + t.folder +
                           "); tick \"replace an earlier save\" or choose another name");

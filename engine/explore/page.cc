@@ -17,6 +17,7 @@ std::string page_html() {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="geosim explore">
 <title>geosim explore</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/explore.css">
 <script src="/explore.js" defer></script>
 </head>
@@ -54,7 +55,7 @@ name</label>
 <p id="run-meta" class="meta"></p>
 <table id="outcomes" class="numbers-table">
 <thead><tr><th>outcome</th><th>statistic</th><th class="num">value</th>
-<th class="num">95% interval</th></tr></thead>
+<th class="num">95% interval</th><th class="num">5th–95th percentile</th></tr></thead>
 <tbody></tbody>
 </table>
 <h2>Charts</h2>
@@ -198,17 +199,17 @@ std::string page_js() {
     const rows = [];
     for (const o of state.scenario.outcomes) {
       const s = by[o.name] || {};
-      const pick = [];
+      const pick = [];  // [statistic, as a percentage, with the 5th-95th percentiles]
       if (o.kind === 'cases') {
-        for (const l of o.labels) pick.push(['share:' + l, true]);
+        for (const l of o.labels) pick.push(['share:' + l, true, false]);
       } else if (s.probability) {
-        pick.push(['probability', true]);
+        pick.push(['probability', true, false]);
       } else {
-        for (const k of ['mean', 'p05', 'p50', 'p95']) pick.push([k, false]);
-        if (s.share_reached) pick.push(['share_reached', true]);
+        pick.push(['mean', false, true]);
+        if (s.share_reached) pick.push(['share_reached', true, false]);
       }
       let first = true;
-      for (const [stat, pct] of pick) {
+      for (const [stat, pct, spread] of pick) {
         const row = s[stat];
         if (!row) continue;
         const tr = el('tr');
@@ -216,11 +217,14 @@ std::string page_js() {
         tr.dataset.statistic = stat;
         tr.dataset.value = row.value === null ? '' : String(row.value);
         tr.appendChild(el('td', first ? 'name' : 'name cont', first ? o.name : ''));
-        tr.appendChild(el('td', '', stat));
+        tr.appendChild(el('td', '', stat.replace('share_reached', 'share reached')));
         const f = pct ? fmtPct : fmtNum;
         tr.appendChild(el('td', 'num', f(row.value)));
         tr.appendChild(el('td', 'num', row.ci_low === null ? '' :
             f(row.ci_low) + ' – ' + f(row.ci_high)));
+        const lo = s.p05, hi = s.p95;
+        tr.appendChild(el('td', 'num', spread && lo && hi && lo.value !== null ?
+            fmtNum(lo.value) + ' – ' + fmtNum(hi.value) : ''));
         rows.push(tr);
         first = false;
       }

@@ -47,10 +47,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(kMaxHeaderBytes);
     parser_->body_limit(kMaxBodyBytes);
     stream_.expires_after(kIdle);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -58,9 +57,9 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == asio::error::operation_aborted)
       return close();
     if (ec == http::error::body_limit)
-      return send(Explorer::refusal(
-                      http::status::payload_too_large,
-                      "refused: the request body is over " + std::to_string(kMaxBodyBytes) + " bytes"),
+      return send(Explorer::refusal(http::status::payload_too_large,
+                                    "refused: the request body is over " +
+                                        std::to_string(kMaxBodyBytes) + " bytes"),
                   true);
     if (ec == http::error::header_limit)
       return send(Explorer::refusal(http::status::request_header_fields_too_large,
@@ -142,7 +141,8 @@ Server::Server(Explorer& explorer, uint16_t port) : impl_(std::make_unique<Impl>
   auto fail = [&](const char* what) {
     throw UserError(SourceLoc{"geosim explore"},
                     std::string("cannot ") + what + " 127.0.0.1:" + std::to_string(port) + ": " +
-                        ec.message() + (port ? "; try another --port, or --port 0 for a free one" : ""));
+                        ec.message() +
+                        (port ? "; try another --port, or --port 0 for a free one" : ""));
   };
   impl_->acceptor.open(where.protocol(), ec);
   if (ec) fail("open a socket for");

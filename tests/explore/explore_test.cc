@@ -62,7 +62,8 @@ std::unique_ptr<Explorer> make_explorer(const std::string& save_dir,
   o.seed_given = true;
   o.threads = 2;
   o.save_dir = save_dir;
-  auto e = std::make_unique<Explorer>(geosim::api::load(file), std::vector<std::pair<std::string, std::string>>{}, o);
+  auto e = std::make_unique<Explorer>(geosim::api::load(file),
+                                      std::vector<std::pair<std::string, std::string>>{}, o);
   e->set_port(kPort);
   return e;
 }
@@ -104,7 +105,8 @@ TEST(Explore, ServesThePageWithAContentSecurityPolicy) {
   const Response r = e->handle(get("/"));
   EXPECT_EQ(r.result(), http::status::ok);
   EXPECT_NE(r.body().find("/explore.js"), std::string::npos);
-  EXPECT_NE(std::string(r["Content-Security-Policy"]).find("default-src 'none'"), std::string::npos);
+  EXPECT_NE(std::string(r["Content-Security-Policy"]).find("default-src 'none'"),
+            std::string::npos);
   EXPECT_EQ(e->handle(get("/explore.js")).result(), http::status::ok);
   EXPECT_EQ(e->handle(get("/explore.css")).result(), http::status::ok);
   EXPECT_EQ(e->handle(get("/", "localhost:43210")).result(), http::status::ok);
@@ -129,8 +131,8 @@ TEST(Explore, ServesThePageWithAContentSecurityPolicy) {
 TEST(Explore, RefusesABadHost) {
   TempDir d;
   auto e = make_explorer(d.path());
-  for (const std::string host : {"evil.example:43210", "127.0.0.1:80", "127.0.0.1", "0.0.0.0:43210",
-                                 "[::1]:43210", ""}) {
+  for (const std::string host :
+       {"evil.example:43210", "127.0.0.1:80", "127.0.0.1", "0.0.0.0:43210", "[::1]:43210", ""}) {
     const Response r = e->handle(get("/", host));
     EXPECT_EQ(r.result(), http::status::forbidden) << host;
     EXPECT_NE(error_of(r).find("Host"), std::string::npos) << host;
@@ -197,7 +199,8 @@ TEST(Explore, RefusesBadValuesWithTheMessageOfSet) {
   const Response r = e->handle(post("/api/run", R"({"values": {"grievance0": "0.9"}})"));
   EXPECT_NE(error_of(r).find("intervention-request.yaml:77:3:"), std::string::npos) << error_of(r);
   // Save refuses the same way, before writing anything.
-  const Response s = e->handle(post("/api/save", R"({"values": {"grievance0": "2"}, "name": "x"})"));
+  const Response s =
+      e->handle(post("/api/save", R"({"values": {"grievance0": "2"}, "name": "x"})"));
   EXPECT_EQ(s.result(), http::status::unprocessable_entity);
   EXPECT_FALSE(fs::exists(d.path() + "/x.yaml"));
   EXPECT_FALSE(fs::exists(d.path() + "/x"));
@@ -320,11 +323,10 @@ TEST(Explore, SaveRefusesPathsOutsideTheSaveFolder) {
   fs::create_directories(d.path() + "/outside");
   fs::create_symlink(d.path() + "/outside", saves + "/link");
   auto e = make_explorer(saves);
-  for (const std::string name :
-       {"../x", "/tmp/x", "a/../../x", "..", ".hidden", "a//b", "a/", "", "a\\b", "x y",
-        "link/x", "link", "x.yaml", "a/b/c/d/e/f/g/h/i"}) {
-    const Response r =
-        e->handle(post("/api/save", R"({"values": {}, "name": )" + geosim::io::json_quote(name) + "}"));
+  for (const std::string name : {"../x", "/tmp/x", "a/../../x", "..", ".hidden", "a//b", "a/", "",
+                                 "a\\b", "x y", "link/x", "link", "x.yaml", "a/b/c/d/e/f/g/h/i"}) {
+    const Response r = e->handle(
+        post("/api/save", R"({"values": {}, "name": )" + geosim::io::json_quote(name) + "}"));
     EXPECT_EQ(r.result(), http::status::unprocessable_entity) << name;
     EXPECT_NE(error_of(r).find("save refused"), std::string::npos) << name;
   }
@@ -341,9 +343,7 @@ TEST(Explore, SaveRefusesPathsOutsideTheSaveFolder) {
 TEST(Explore, SaveNeverClobbersForeignFiles) {
   TempDir d;
   auto e = make_explorer(d.path());
-  {
-    std::ofstream(d.path() + "/mine.yaml") << "my own notes\n";
-  }
+  { std::ofstream(d.path() + "/mine.yaml") << "my own notes\n"; }
   const std::string body = R"({"values": {"grievance0": "0.6"}, "name": "mine"})";
   Response r = e->handle(post("/api/save", body));
   EXPECT_EQ(r.result(), http::status::unprocessable_entity);
@@ -356,20 +356,20 @@ TEST(Explore, SaveNeverClobbersForeignFiles) {
   EXPECT_FALSE(fs::exists(d.path() + "/mine"));
   // A foreign file where the result folder's summary.csv would go.
   fs::create_directories(d.path() + "/other");
-  {
-    std::ofstream(d.path() + "/other/summary.csv") << "a,b\n1,2\n";
-  }
+  { std::ofstream(d.path() + "/other/summary.csv") << "a,b\n1,2\n"; }
   r = e->handle(post("/api/save", R"({"values": {}, "name": "other", "overwrite": true})"));
   EXPECT_EQ(r.result(), http::status::unprocessable_entity);
   EXPECT_EQ(slurp(d.path() + "/other/summary.csv"), "a,b\n1,2\n");
   EXPECT_FALSE(fs::exists(d.path() + "/other.yaml"));
   // Saving twice under one name replaces the earlier save only when asked.
-  ASSERT_EQ(e->handle(post("/api/save", R"({"values": {}, "name": "v"})")).result(), http::status::ok);
+  ASSERT_EQ(e->handle(post("/api/save", R"({"values": {}, "name": "v"})")).result(),
+            http::status::ok);
   r = e->handle(post("/api/save", R"({"values": {}, "name": "v"})"));
   EXPECT_EQ(r.result(), http::status::unprocessable_entity);
   EXPECT_NE(error_of(r).find("an earlier save"), std::string::npos) << error_of(r);
-  EXPECT_EQ(e->handle(post("/api/save", R"({"values": {}, "name": "v", "overwrite": true})")).result(),
-            http::status::ok);
+  EXPECT_EQ(
+      e->handle(post("/api/save", R"({"values": {}, "name": "v", "overwrite": true})")).result(),
+      http::status::ok);
 }
 
 TEST(Explore, SavedVariantRunsToTheSavedNumbersByteForByte) {
@@ -426,8 +426,8 @@ TEST(Explore, ServerOnLoopbackAnswersAndSurvivesBadClients) {
   EXPECT_EQ(server.url(), "http://127.0.0.1:" + std::to_string(port) + "/");
   std::thread t([&] { server.run(); });
   const std::string host = "Host: 127.0.0.1:" + std::to_string(port) + "\r\n";
-  EXPECT_EQ(send_raw(port, "GET / HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n").rfind(
-                "HTTP/1.1 200", 0),
+  EXPECT_EQ(send_raw(port, "GET / HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n")
+                .rfind("HTTP/1.1 200", 0),
             0u);
   EXPECT_EQ(send_raw(port, "GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n").rfind("HTTP/1.1 403", 0),
             0u);
@@ -436,16 +436,17 @@ TEST(Explore, ServerOnLoopbackAnswersAndSurvivesBadClients) {
                                "Content-Type: application/json\r\nContent-Length: 999999\r\n\r\n")
                 .rfind("HTTP/1.1 413", 0),
             0u);
-  EXPECT_EQ(send_raw(port, "GET / HTTP/1.1\r\n" + host + "X: " + std::string(9000, 'x') + "\r\n\r\n")
-                .rfind("HTTP/1.1 431", 0),
-            0u);
+  EXPECT_EQ(
+      send_raw(port, "GET / HTTP/1.1\r\n" + host + "X: " + std::string(9000, 'x') + "\r\n\r\n")
+          .rfind("HTTP/1.1 431", 0),
+      0u);
   send_raw(port, "GET / HTT");  // a client that hangs up half way
   const std::string origin = "Origin: http://127.0.0.1:" + std::to_string(port) + "\r\n";
   const std::string body = R"({"values": {"grievance0": "0.7"}})";
-  const std::string run = send_raw(port, "POST /api/run HTTP/1.1\r\n" + host + origin +
-                                             "Content-Type: application/json\r\nContent-Length: " +
-                                             std::to_string(body.size()) +
-                                             "\r\nConnection: close\r\n\r\n" + body);
+  const std::string run = send_raw(
+      port, "POST /api/run HTTP/1.1\r\n" + host + origin +
+                "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                "\r\nConnection: close\r\n\r\n" + body);
   EXPECT_EQ(run.rfind("HTTP/1.1 200", 0), 0u) << run.substr(0, 300);
   EXPECT_NE(run.find("\"summary\""), std::string::npos);
   server.stop();
