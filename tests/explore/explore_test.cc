@@ -19,6 +19,7 @@
 #include "explore/explorer.h"
 #include "explore/server.h"
 #include "io/json.h"
+#include "support/files.h"
 
 namespace fs = std::filesystem;
 namespace http = boost::beast::http;
@@ -33,24 +34,15 @@ const std::string kFlagship = kSource + "/scenarios/kazakhstan-2022/intervention
 const std::string kSmall = kSource + "/tests/data/good/base-small.yaml";
 constexpr uint16_t kPort = 43210;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using geosim::test::slurp;
 
-class TempDir {
+// A temporary folder for one test (support/files.h), named after it.
+class TempDir : public geosim::test::TempDir {
  public:
-  TempDir() {
-    char t[] = "/tmp/geosim-explore-test-XXXXXX";
-    path_ = mkdtemp(t);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  TempDir()
+      : geosim::test::TempDir("explore",
+                              ::testing::UnitTest::GetInstance()->current_test_info()->name()) {}
+  std::string path() const { return str(); }
 };
 
 std::unique_ptr<Explorer> make_explorer(const std::string& save_dir,
