@@ -122,4 +122,14 @@ outdir::FolderLock claim_out_dir(const std::string& dir, outdir::Kind kind, bool
   return lock;
 }
 
+void require_resumable(const std::string& state_dir, const std::string& out,
+                       const std::string& command) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(state_dir, ec)) return;
+  throw UserError(SourceLoc{out}, "--resume: nothing to resume here (no interrupted " + command +
+                                      " left " + state_dir +
+                                      "); expected the --out of an interrupted " + command +
+                                      ", or run without --resume to start a new one");
+}
+
 }  // namespace geosim::api

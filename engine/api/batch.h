@@ -63,4 +63,10 @@ void prepare_out_dir(const std::string& dir);
 outdir::FolderLock claim_out_dir(const std::string& dir, outdir::Kind kind, bool overwrite,
                                  bool check_replace, const std::string& command);
 
+// --resume with nothing to resume is refused (UserError): `state_dir` (OUT/.calibrate,
+// OUT/.backtest) does not exist, so the command would start afresh and replace a finished
+// result without the user asking for a new one.
+void require_resumable(const std::string& state_dir, const std::string& out,
+                       const std::string& command);
+
 }  // namespace geosim::api

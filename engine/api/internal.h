@@ -2,12 +2,14 @@
 // the command line. Not part of the public API.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "api/batch.h"
+#include "calibrate/calibrate.h"
 #include "experiment/output.h"
 #include "experiment/sweep.h"
 #include "geosim/api.h"
@@ -139,5 +141,66 @@ CompareOut prepare_compare_out(std::string out, const std::vector<std::string>& 
 CompareResult compare_inputs(const std::string& a, const std::string& b,
                              const CompareOptions& options);
 void write_compare(const CompareOut& out, const CompareResult& r, bool overwrite);
+
+// ---- discover ----
+
+struct DiscoverState {
+  DiscoverOptions options;
+  bool cart = false;
+  std::string boxes_csv, tradeoff_csv, tree_csv;
+  std::string source, unit;
+  std::vector<std::string> names;
+  std::vector<double> range_low, range_high;
+  int64_t total_rows = 0, total_cases = 0, min_leaf = 0, nodes = 0;
+  struct Found {
+    std::vector<double> low, high;
+    double coverage, density, mass;
+  };
+  std::vector<Found> found;  // the chosen boxes, for text()
+  double read_seconds = 0, method_seconds = 0;
+  std::string start_time;
+  std::chrono::steady_clock::time_point t0;
+  std::vector<std::string> command_line;  // the equivalent `geosim discover` (without --out)
+};
+
+// The checks of DiscoverOptions, in the order `geosim discover` makes them; `given` names
+// the method options given (boxes, peel-alpha, paste-alpha, min-leaf, max-depth,
+// ccp-alpha), refused when they do not apply to the method.
+void check_discover_options(const DiscoverOptions& o, const std::vector<std::string>& given);
+// Reads the rows of `path` and mines them (no lock taken). A non-empty `display` names
+// the source in place of the folder (a result mined from memory).
+DiscoverResult discover_data(const std::string& path, const DiscoverOptions& o,
+                             const std::string& display);
+// Claims `dir` and publishes the discovery's files; wall_seconds < 0: since it started.
+void write_discover_folder(const DiscoverState& st, const std::string& dir, bool overwrite,
+                           const std::vector<std::string>& command_line, double wall_seconds);
+
+// ---- calibrate ----
+
+struct CalibrateState {
+  std::string fit_csv, posterior_csv, predictions_csv, manifest;
+  std::string text;  // the summary `geosim calibrate` prints
+};
+
+// What `geosim calibrate` adds to CalibrateOptions.
+struct CalibrateCall {
+  const sim::Model* model = nullptr;  // parameters set
+  std::string path;                   // the scenario file (the equivalent command's)
+  // Parameters fixed by other options, as in SweepCall (a free one is refused).
+  std::vector<std::pair<std::string, std::string>> fixed;
+  std::string fixed_by = "--set";
+  std::vector<SourceLoc> fixed_locs;
+  calibrate::Method method;  // kind and settings (seed and replicates come from the options)
+  std::vector<std::string> command_line;  // manifest.json's; empty: the equivalent command
+  bool read_result = true;                // fill CalibrateResult's tables and texts from the folder
+};
+
+// The method CalibrateOptions asks for (UserError for an unknown method name).
+calibrate::Method method_of(const CalibrateOptions& o);
+// The checks of CalibrateOptions that need no scenario (cases and free given).
+void check_calibrate_options(const CalibrateOptions& o);
+// Builds and checks the problem, claims CalibrateOptions::out (or a temporary folder),
+// fits, predicts, writes the result folder and reads it back.
+CalibrateResult calibrate_model(CalibrateCall& call, const CalibrateOptions& o);
 
 }  // namespace geosim::api::detail

@@ -4,9 +4,9 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <string>
 
+#include "api/internal.h"
 #include "calibrate/calibrate.h"
 #include "cli/command.h"
 #include "cli/interrupt.h"
@@ -63,83 +63,34 @@ int calibrate_main(const std::vector<std::string>& args) {
 
   auto models = load_models(a.files);
   apply_sets(a.sets, models);
-  const sim::Model& model = *models[0];
-  m.seed = a.seed.value_or(model.default_seed);
-  m.replicates = a.replicates.value_or(0);
 
-  calibrate::Problem problem;
-  problem.model = &model;
-  problem.base_uniforms = model.uniforms;
-  std::vector<std::string> free_names;
-  for (const auto& f : free_texts) {
-    problem.free.push_back(calibrate::parse_free(f, model));
-    free_names.push_back(problem.free.back().name);
-    for (const auto& s : a.sets)
-      if (parse_set(s).first == free_names.back())
-        throw UserError(SourceLoc{"--set " + s}, "'" + free_names.back() +
-                                                     "' is free (being fitted); expected --set "
-                                                     "only for parameters that are not --free");
-  }
-  problem.observations = calibrate::read_observations(cases_file, model, free_names);
-
-  calibrate::Context ctx;
-  ctx.threads = a.thread_count();
-  ctx.state_dir = a.out + "/.calibrate";
-  ctx.resume = resume;
-  if (resume) require_resumable(ctx.state_dir, a.out, "calibration");
-  ctx.progress = !a.quiet && isatty(STDERR_FILENO);
-  calibrate::check_problem(problem, m, ctx);  // before --out exists: a refusal writes nothing
-  outdir::FolderLock lock =
-      claim_out_dir(a.out, outdir::Kind::kCalibrate, a.overwrite, true, "geosim calibrate");
+  api::CalibrateOptions o;
+  o.cases = cases_file;
+  o.free = free_texts;
+  o.replicates = a.replicates;
+  o.seed = a.seed;
+  o.threads = a.thread_count();
+  o.progress = !a.quiet && isatty(STDERR_FILENO);
+  o.out = a.out;
+  o.resume = resume;
+  o.overwrite = a.overwrite;
   install_interrupt_handler();
-  ctx.stop = &interrupt_flag();
-
-  experiment::ManifestInfo info;
-  info.command = "calibrate";
-  info.command_line = {"geosim"};
-  info.command_line.insert(info.command_line.end(), args.begin(), args.end());
-  info.start_time = experiment::utc_now_iso8601();
-  info.threads = ctx.threads;
-  info.ranks = dist::size();
-  calibrate::FitResult r;
-  std::vector<calibrate::Prediction> preds;
-  try {
-    r = calibrate::fit(problem, m, ctx);
-    preds = calibrate::predict(problem, r, m, ctx);
-  } catch (const Interrupted&) {
-    throw Interrupted("the calibration stopped; its finished batches of simulations are kept in " +
-                      ctx.state_dir + "; run the same command with --resume to continue");
-  }
+  o.stop = &interrupt_flag();
+  api::detail::CalibrateCall call;
+  call.model = models[0].get();
+  call.path = a.files[0];
+  call.fixed = set_names(a.sets);
+  call.method = m;
+  call.command_line = {"geosim"};
+  call.command_line.insert(call.command_line.end(), args.begin(), args.end());
+  call.read_result = false;  // the files are in --out; the command prints the summary only
+  const api::CalibrateResult r = api::detail::calibrate_model(call, o);
   if (dist::rank() == 0) {
-    calibrate::write_fit_folder(a.out, problem, m, r, preds, info);
-    std::error_code ec;  // the fit is complete: its working state is no longer needed
-    std::filesystem::remove_all(ctx.state_dir, ec);
 #ifdef GEOSIM_HAVE_REPORT
     if (a.report) report::write_report(a.out, a.out + "/report.html");
 #endif
     if (!a.quiet) {
-      // Four significant digits for a reader; fit.csv keeps the exact values.
-      const auto num = [](double x) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.4g", x);
-        return std::string(buf);
-      };
-      std::fprintf(
-          stderr, "geosim: %s fit of %zu parameter(s) to %zu case(s): %lld simulations, %.1f s\n",
-          calibrate::method_name(m.kind), problem.free.size(), problem.observations.cases.size(),
-          static_cast<long long>(r.simulations), r.wall_seconds);
-      for (const auto& p : r.params) {
-        if (p.has_estimate && p.has_interval)
-          std::fprintf(stderr, "  %s = %s  95%% profile interval [%s, %s]\n", p.name.c_str(),
-                       num(p.estimate).c_str(), num(p.ci_low).c_str(), num(p.ci_high).c_str());
-        else if (p.has_estimate)
-          std::fprintf(stderr, "  %s = %s  (no interval: --no-profile)\n", p.name.c_str(),
-                       num(p.estimate).c_str());
-        else
-          std::fprintf(stderr, "  %s: mean %s, sd %s, 90%% [%s, %s], ess %.0f\n", p.name.c_str(),
-                       num(p.mean).c_str(), num(p.sd).c_str(), num(p.p05).c_str(),
-                       num(p.p95).c_str(), p.ess);
-      }
+      std::fputs(r.text().c_str(), stderr);
       std::fprintf(stderr,
                    "geosim: written to %s (posterior.csv, fit.csv, predictions.csv, "
                    "manifest.json%s)\n",

@@ -68,14 +68,4 @@ int RunArgs::thread_count() const {
   return hc == 0 ? 1 : static_cast<int>(hc);
 }
 
-void require_resumable(const std::string& state_dir, const std::string& out,
-                       const std::string& command) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(state_dir, ec)) return;
-  throw UserError(SourceLoc{out}, "--resume: nothing to resume here (no interrupted " + command +
-                                      " left " + state_dir +
-                                      "); expected the --out of an interrupted " + command +
-                                      ", or run without --resume to start a new one");
-}
-
 }  // namespace geosim::cli

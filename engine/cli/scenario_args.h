@@ -24,6 +24,7 @@ using api::load_posterior;
 using api::parse_set;
 using api::PosteriorUse;
 using api::prepare_out_dir;
+using api::require_resumable;
 using api::set_names;
 
 struct RunArgs {
@@ -50,11 +51,5 @@ struct RunArgs {
 
 // Parses a --seed value: digits only, 0 to 2^64 - 1 (a sign or overflow is refused).
 uint64_t parse_seed(const std::string& text);
-
-// --resume with nothing to resume is refused (UserError): `state_dir` (OUT/.calibrate,
-// OUT/.backtest) does not exist, so the command would start afresh and replace a finished
-// result without the user asking for a new one.
-void require_resumable(const std::string& state_dir, const std::string& out,
-                       const std::string& command);
 
 }  // namespace geosim::cli

@@ -455,3 +455,175 @@ TEST(Api, CompareEqualsTheCommandLines) {
   EXPECT_THROW(api::compare(a.string(), (b / "missing.csv").string()), UserError);
   for (const auto& d : {a, b, out, lib}) fs::remove_all(d);
 }
+
+// ---- discover ----
+
+TEST(Api, DiscoverEqualsTheCommandLinesFiles) {
+  const fs::path run_dir = fresh_dir("disc-run"), cli = fresh_dir("disc-cli"),
+                 cart_cli = fresh_dir("disc-cart"), lib = fresh_dir("disc-lib");
+  ASSERT_EQ(
+      geosim_cli("run " + kFlagship + " -n 1500 --seed 4 --per-run -q --out " + run_dir.string()),
+      0);
+  ASSERT_EQ(geosim_cli("discover " + run_dir.string() +
+                       " --outcome path --label deployment --boxes 2 --out " + cli.string()),
+            0);
+  ASSERT_EQ(geosim_cli("discover " + run_dir.string() +
+                       " --outcome path --label deployment --method cart --max-depth 3 --out " +
+                       cart_cli.string()),
+            0);
+  api::DiscoverOptions o;
+  o.outcome = "path";
+  o.label = "deployment";
+  o.boxes = 2;
+  api::DiscoverResult d = api::discover(run_dir.string(), o);
+  EXPECT_EQ(d.boxes_csv(), slurp(cli / "boxes.csv"));
+  EXPECT_EQ(d.tradeoff_csv(), slurp(cli / "tradeoff.csv"));
+  EXPECT_EQ(d.unit, "replicates");
+  EXPECT_EQ(d.rows, 1500);
+  ASSERT_FALSE(d.boxes.empty());
+  EXPECT_EQ(d.boxes[0].box, 1);
+  EXPECT_EQ(d.boxes[0].method, "prim");
+  EXPECT_FALSE(d.boxes[0].node.has_value());
+  ASSERT_FALSE(d.tradeoff.empty());
+  size_t chosen = 0;
+  for (const auto& t : d.tradeoff) chosen += t.chosen;
+  EXPECT_EQ(chosen, d.tradeoff.back().box);  // one chosen step per box
+  EXPECT_NE(d.text().find("box 1: coverage"), std::string::npos);
+  d.write_result_folder(lib.string());
+  EXPECT_EQ(slurp(lib / "boxes.csv"), slurp(cli / "boxes.csv"));
+  EXPECT_TRUE(fs::exists(lib / "discover.json"));
+  EXPECT_TRUE(fs::exists(lib / "manifest.json"));
+
+  o.method = "cart";
+  o.boxes = 1;
+  o.max_depth = 3;
+  api::DiscoverResult c = api::discover(run_dir.string(), o);
+  EXPECT_EQ(c.boxes_csv(), slurp(cart_cli / "boxes.csv"));
+  EXPECT_EQ(c.tree_csv(), slurp(cart_cli / "tree.csv"));
+  ASSERT_FALSE(c.tree.empty());
+  EXPECT_FALSE(c.tree[0].parent.has_value());
+  EXPECT_TRUE(c.tradeoff_csv().empty());
+
+  // The same rows held in memory give the same boxes.
+  api::RunOptions ro;
+  ro.replicates = 1500;
+  ro.seed = 4;
+  ro.per_run = true;
+  api::RunResult r = api::run(api::load(kFlagship), ro);
+  EXPECT_EQ(api::discover(r, o).tree_csv(), c.tree_csv());
+  ro.per_run = false;
+  EXPECT_THROW(api::discover(api::run(api::load(kFlagship), ro), o), UserError);
+
+  // Refusals, as the CLI's.
+  api::DiscoverOptions bad = o;
+  bad.boxes = 2;  // a prim option with cart
+  EXPECT_THROW(api::discover(run_dir.string(), bad), UserError);
+  bad = o;
+  bad.outcome = "nope";
+  EXPECT_THROW(api::discover(run_dir.string(), bad), UserError);
+  bad = o;
+  bad.method = "prin";
+  EXPECT_THROW(api::discover(run_dir.string(), bad), UserError);
+  for (const auto& x : {run_dir, cli, cart_cli, lib}) fs::remove_all(x);
+}
+
+TEST(Api, DiscoverOverASweepHeldInMemory) {
+  const fs::path sw = fresh_dir("disc-sweep"), cli = fresh_dir("disc-sweep-cli");
+  ASSERT_EQ(geosim_cli("sweep " + kFlagship +
+                       " --vary grievance0=0.3:0.8 --vary lpg_shock=0.1:0.4 --design lhs "
+                       "--samples 40 -n 100 --seed 2 -q --out " +
+                       sw.string()),
+            0);
+  ASSERT_EQ(geosim_cli("discover " + sw.string() +
+                       " --outcome path --statistic share:deployment --threshold 0.3 --out " +
+                       cli.string()),
+            0);
+  api::SweepOptions so;
+  so.vary = {"grievance0=0.3:0.8", "lpg_shock=0.1:0.4"};
+  so.design = "lhs";
+  so.samples = 40;
+  so.replicates = 100;
+  so.seed = 2;
+  api::DiscoverOptions o;
+  o.outcome = "path";
+  o.statistic = "share:deployment";
+  o.threshold = 0.3;
+  api::DiscoverResult d = api::discover(api::sweep(api::load(kFlagship), so), o);
+  EXPECT_EQ(d.boxes_csv(), slurp(cli / "boxes.csv"));
+  EXPECT_EQ(d.tradeoff_csv(), slurp(cli / "tradeoff.csv"));
+  EXPECT_EQ(d.unit, "sweep points");
+  EXPECT_EQ(d.rows, 40);
+  EXPECT_EQ(d.source.find("/tmp"), std::string::npos) << d.source;  // not the temporary folder
+  fs::remove_all(sw);
+  fs::remove_all(cli);
+}
+
+// ---- calibrate ----
+
+TEST(Api, CalibrateEqualsTheCommandLinesFiles) {
+  const std::string base =
+      std::string(GEOSIM_SOURCE_DIR) + "/scenarios/kazakhstan-2022/intervention-request.yaml";
+  const std::string cases =
+      std::string(GEOSIM_SOURCE_DIR) + "/scenarios/kazakhstan-2022/observed.csv";
+  const fs::path cli = fresh_dir("fit-cli"), lib = fresh_dir("fit-lib");
+  ASSERT_EQ(geosim_cli("calibrate " + base + " --cases " + cases +
+                       " --free sovereignty_cost --free consult_value --method mle "
+                       "--evaluations 20 -n 64 --set grievance0=0.6 -q --out " +
+                       cli.string()),
+            0);
+  api::CalibrateOptions o;
+  o.cases = cases;
+  o.free = {"sovereignty_cost", "consult_value"};
+  o.evaluations = 20;
+  o.replicates = 64;
+  api::CalibrateResult r = api::calibrate(api::load(base, {{"grievance0", "0.6"}}), o);
+  EXPECT_EQ(r.posterior_csv(), slurp(cli / "posterior.csv"));
+  EXPECT_EQ(r.predictions_csv(), slurp(cli / "predictions.csv"));
+  // fit.csv: the same but for its last row, the wall time.
+  const auto without_wall = [](const std::string& t) {
+    return t.substr(0, t.find(",wall_seconds,"));
+  };
+  EXPECT_EQ(without_wall(r.fit_csv()), without_wall(slurp(cli / "fit.csv")));
+  EXPECT_EQ(r.method, "mle");
+  EXPECT_EQ(r.parameters, (std::vector<std::string>{"sovereignty_cost", "consult_value"}));
+  ASSERT_FALSE(r.posterior.empty());
+  EXPECT_EQ(r.posterior[0].values.size(), 2u);
+  bool estimate = false;
+  for (const auto& row : r.fit)
+    if (row.parameter == "sovereignty_cost" && row.statistic == "estimate")
+      estimate = row.value.has_value();
+  EXPECT_TRUE(estimate);
+  EXPECT_FALSE(r.predictions.empty());
+  EXPECT_NE(r.text().find("mle fit of 2 parameter(s)"), std::string::npos);
+  r.write_result_folder(lib.string());
+  EXPECT_EQ(slurp(lib / "posterior.csv"), slurp(cli / "posterior.csv"));
+  EXPECT_NE(slurp(lib / "manifest.json").find("\"grievance0=0.6\""), std::string::npos);
+
+  // The posterior feeds a run, as --posterior does.
+  api::RunOptions ro;
+  ro.replicates = 100;
+  ro.posterior = (lib / "posterior.csv").string();
+  EXPECT_NO_THROW(api::run(api::load(base), ro));
+
+  // A free parameter that is also overridden is refused at its declaration.
+  try {
+    api::calibrate(api::load(base, {{"consult_value", "0.5"}}), o);
+    FAIL() << "an overridden parameter was fitted";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("override consult_value=0.5: 'consult_value' is free"),
+              std::string::npos)
+        << e.what();
+    EXPECT_GT(e.diagnostics()[0].loc.line, 0);
+  }
+  api::CalibrateOptions bad = o;
+  bad.free = {"nope"};
+  EXPECT_THROW(api::calibrate(api::load(base), bad), UserError);
+  bad = o;
+  bad.method = "mcmc";
+  EXPECT_THROW(api::calibrate(api::load(base), bad), UserError);
+  bad = o;
+  bad.cases.clear();
+  EXPECT_THROW(api::calibrate(api::load(base), bad), UserError);
+  fs::remove_all(cli);
+  fs::remove_all(lib);
+}

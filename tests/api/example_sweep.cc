@@ -1,4 +1,5 @@
-// docs/api.md's sweep and compare example, compiled and run by ctest (api.example_sweep_runs);
+// docs/api.md's sweep, compare, discover and calibrate example, compiled and run by ctest
+// (api.example_sweep_runs);
 // docs/api.md holds this file verbatim (api_test: Api.DocsHoldTheExampleVerbatim).
 #include <cstdio>
 #include <iostream>
@@ -32,9 +33,28 @@ int main(int argc, char** argv) {
     api::RunResult high = api::run(s.with({{"grievance0", "0.7"}}), ro);
     api::CompareResult c = api::compare(base, high);
     for (const api::CompareRow& row : c.rows)
-      if (row.significant)
+      if (row.significant && row.statistic == "probability")
         std::cout << row.outcome << " " << row.statistic << ": " << row.a << " -> " << row.b
                   << " (p = " << row.p_value.value_or(1) << ")\n";
+
+    // `geosim discover` on the sweep's points: where is an intervention likely?
+    api::DiscoverOptions d;
+    d.outcome = "intervention";
+    d.statistic = "probability";
+    d.threshold = 0.5;
+    std::cout << api::discover(sw, d).text();
+
+    // `geosim calibrate FILE --cases observed.csv --free consult_value`, briefly.
+    api::CalibrateOptions fit;
+    fit.cases = file.substr(0, file.rfind('/') + 1) + "observed.csv";
+    fit.free = {"consult_value"};
+    fit.evaluations = 20;
+    fit.replicates = 64;
+    fit.profile = false;
+    api::CalibrateResult cal = api::calibrate(s, fit);
+    for (const api::FitRow& row : cal.fit)
+      if (row.statistic == "estimate")
+        std::cout << "fitted " << row.parameter << " = " << row.text << "\n";
   } catch (const geosim::UserError& e) {  // file:line:column: message
     std::fprintf(stderr, "%s\n", e.what());
     return 2;

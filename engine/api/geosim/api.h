@@ -1,5 +1,6 @@
-// geosim's public C++ API: load a scenario with overrides, run it, and get its results as
-// typed tables, without going through the command line. The command line (engine/cli), the
+// geosim's public C++ API: load a scenario with overrides, run it, sweep it, compare
+// results, discover (PRIM, CART) and calibrate, and get the results as typed tables,
+// without going through the command line. The command line (engine/cli), the
 // Python module (engine/python) and the explorer (engine/explore) are front ends over it,
 // so one scenario, one set of overrides, one seed and one replicate count give the same
 // numbers whichever is used (byte-identical summary.csv, trajectories.csv and runs.csv).
@@ -36,11 +37,13 @@
 namespace geosim::api {
 
 namespace detail {
-struct Loaded;        // a scenario's checked spec and compiled model (shared by copies)
-struct RunState;      // what a result folder is written from
-struct SweepState;    // a sweep's files
-struct CompareState;  // a comparison's inputs
-struct Access;        // for the implementation and the command line
+struct Loaded;          // a scenario's checked spec and compiled model (shared by copies)
+struct RunState;        // what a result folder is written from
+struct SweepState;      // a sweep's files
+struct CompareState;    // a comparison's inputs
+struct DiscoverState;   // a discovery's files
+struct CalibrateState;  // a fit's files
+struct Access;          // for the implementation and the command line
 }  // namespace detail
 
 // A parameter the scenario declares (`parameters:` in the file), with its current value.
@@ -345,5 +348,184 @@ CompareResult compare(const std::string& a, const std::string& b,
                       const CompareOptions& options = {});
 // Compares two runs held in memory (their summary.csv).
 CompareResult compare(const RunResult& a, const RunResult& b);
+
+// ---- discover ----------------------------------------------------------------------------
+
+// What `geosim discover` takes besides its input and --out (docs/discovery.md).
+struct DiscoverOptions {
+  std::string outcome;              // required: a runs.csv or CSV column, a sweep.csv outcome
+  std::optional<double> threshold;  // cases of interest: value > threshold
+  bool below = false;               // with threshold: value < threshold
+  std::string label;                // cases of interest: a cases outcome's label
+  std::string statistic;   // sweep points: which statistic (default probability, share:L, mean)
+  bool per_point = false;  // a sweep folder: its points even when runs.csv exists
+  std::vector<std::string> inputs;  // only these inputs (empty: every numeric input)
+  std::string method = "prim";      // "prim" (boxes by peeling) or "cart" (a tree's leaves)
+  // prim
+  int boxes = 1;                                 // covering: up to this many boxes (1 to 100)
+  double peel_alpha = 0.05, paste_alpha = 0.05;  // in (0, 0.5)
+  // both: the smallest box (prim) or leaf (cart), as a share of all rows
+  double mass_min = 0.05;
+  // prim: the box of highest coverage with at least this density on each trade-off curve;
+  // cart: the leaves of at least this density (default: the last box; majority leaves)
+  std::optional<double> density;
+  // cart
+  int64_t min_leaf = 0;  // fewest rows in a leaf (0: mass_min of all rows)
+  int max_depth = 0;     // deepest split (0: no cap)
+  double ccp_alpha = 0;  // cost-complexity pruning (0: none)
+};
+
+// One row of boxes.csv: one input a box restricts.
+struct BoxRow {
+  int64_t box = 0;  // 1, 2, ...
+  std::string input;
+  double low = 0, high = 0;              // the box's limits on the input
+  double range_low = 0, range_high = 0;  // the input's range over all rows
+  std::optional<double> p_low, p_high;   // quasi-p of each restricted limit
+  double coverage = 0, density = 0, mass = 0;
+  int64_t rows = 0, cases = 0;
+  std::string method;           // prim or cart
+  std::optional<int64_t> node;  // cart: the leaf
+};
+
+// One row of tradeoff.csv (prim): one step of a box's peeling and pasting trajectory.
+struct TradeoffRow {
+  int64_t box = 0, step = 0;
+  std::string phase;  // peel or paste
+  double coverage = 0, density = 0, mass = 0;
+  int64_t restricted = 0, rows = 0, cases = 0;
+  bool chosen = false;
+};
+
+// One row of tree.csv (cart): one node, in preorder.
+struct TreeRow {
+  int64_t node = 0;
+  std::optional<int64_t> parent;
+  std::string side;  // "<=" or ">" from its parent ("" for the root)
+  int64_t depth = 0;
+  std::string input;  // its split ("" for a leaf)
+  std::optional<double> threshold;
+  int64_t rows = 0, cases = 0;
+  double share = 0;
+  std::optional<int64_t> box;  // a leaf output as a box
+};
+
+struct DiscoverResult {
+  std::string source;  // the file the rows came from
+  std::string unit;    // "sweep points", "replicates" or "rows"
+  std::string method;  // prim or cart
+  int64_t rows = 0, cases = 0;
+  std::vector<std::string> inputs;            // the inputs mined
+  std::vector<double> range_low, range_high;  // parallel to inputs
+  std::vector<BoxRow> boxes;                  // boxes.csv
+  std::vector<TradeoffRow> tradeoff;          // tradeoff.csv (prim)
+  std::vector<TreeRow> tree;                  // tree.csv (cart)
+
+  std::string boxes_csv() const;
+  std::string tradeoff_csv() const;  // empty for cart
+  std::string tree_csv() const;      // empty for prim
+  std::string text() const;          // what `geosim discover` prints (but the last line)
+  // Writes the folder `geosim discover ... --out DIR` writes (boxes.csv, tradeoff.csv or
+  // tree.csv, discover.json, manifest.json), claimed and published as the CLI does.
+  void write_result_folder(const std::string& dir, bool overwrite = false) const;
+
+  std::shared_ptr<const detail::DiscoverState> state;
+};
+
+// Mines a result folder (a sweep's points or replicates, a run's replicates) or a CSV, as
+// `geosim discover PATH` does.
+DiscoverResult discover(const std::string& path, const DiscoverOptions& options);
+// Mines a result held in memory: a sweep's points (or its replicates with per_run), a
+// run's replicates (it needs per_run).
+DiscoverResult discover(const SweepResult& sweep, const DiscoverOptions& options);
+DiscoverResult discover(const RunResult& run, const DiscoverOptions& options);
+
+// ---- calibrate ---------------------------------------------------------------------------
+
+// What `geosim calibrate` takes (docs/calibration.md), field by field.
+struct CalibrateOptions {
+  std::string cases;              // required: the CSV of observed cases (--cases)
+  std::vector<std::string> free;  // required: NAME[:PRIOR] of each parameter to fit (--free)
+  std::string method = "mle";     // mle | abc-smc | pmmh
+  // mle
+  int evaluations = 300;  // Nelder-Mead evaluations at most
+  int bootstrap = 0;      // case-bootstrap refits written as posterior draws
+  bool profile = true;    // profile-likelihood 95% intervals (false: --no-profile)
+  // abc-smc
+  int particles = 200;
+  int generations = 8;
+  double quantile = 0.5;
+  double min_acceptance = 0.01;
+  // pmmh
+  int chains = 4;
+  int iterations = 1000;
+  int burn_in = 300;
+  std::optional<int64_t> replicates;        // per case and evaluation; default: the method's
+  std::optional<uint64_t> seed;             // default: the scenario's
+  int threads = 0;                          // 0: all cores. Never changes a number.
+  const std::atomic<bool>* stop = nullptr;  // set: stop after the current batch (Interrupted)
+  bool progress = false;
+  // Non-empty: the fit works in this folder as `geosim calibrate --out DIR` does (finished
+  // batches kept in DIR/.calibrate, continued with `resume`) and writes its result folder
+  // there (replacing another result only with `overwrite`). Empty: a private temporary one.
+  std::string out;
+  bool resume = false;
+  bool overwrite = false;
+};
+
+// One row of fit.csv: per parameter its prior, estimate (mle), ci_low and ci_high
+// (profile), mean, sd, p05, p50, p95, ess; then fit-level rows (parameter "") such as
+// method, cases, draws, evaluations, simulations.
+struct FitRow {
+  std::string parameter, statistic;
+  std::string text;             // the field as written (a prior, a method name, a number)
+  std::optional<double> value;  // the field as a number, when it is one
+};
+
+// One row of posterior.csv: a draw and its weight (values parallel to
+// CalibrateResult::parameters).
+struct PosteriorDraw {
+  int64_t draw = 0;
+  double weight = 0;
+  std::vector<double> values;
+};
+
+// One row of predictions.csv: what the fitted model predicts for one observed outcome of
+// one case (posterior predictive).
+struct PredictionRow {
+  std::string case_id, outcome, observed;
+  std::optional<double> mean, p05, p95, p_observed;
+  int64_t replicates = 0;
+};
+
+struct CalibrateResult {
+  std::string scenario;  // the scenario id
+  std::string method;    // mle, abc-smc or pmmh
+  uint64_t seed = 0;
+  std::vector<std::string> parameters;     // the free parameters, in `free` order
+  std::vector<FitRow> fit;                 // fit.csv
+  std::vector<PosteriorDraw> posterior;    // posterior.csv
+  std::vector<PredictionRow> predictions;  // predictions.csv
+  int64_t evaluations = 0, simulations = 0;
+  double wall_seconds = 0;
+
+  std::string fit_csv() const;
+  std::string posterior_csv() const;  // usable as RunOptions::posterior once written
+  std::string predictions_csv() const;
+  std::string manifest_json() const;  // its command line is the equivalent `geosim calibrate`
+  std::string text() const;           // the summary `geosim calibrate` prints
+  // Writes the folder `geosim calibrate ... --out DIR` writes (posterior.csv, fit.csv,
+  // predictions.csv, manifest.json), claimed and published as the CLI does; with
+  // `report`, also report.html.
+  void write_result_folder(const std::string& dir, bool overwrite = false,
+                           bool report = false) const;
+
+  std::shared_ptr<const detail::CalibrateState> state;
+};
+
+// Fits the free parameters of the scenario (its other parameters at their current values)
+// to the observed cases. Every refusal (a bad --free, a case the model cannot produce, a
+// free parameter that is also overridden) comes before anything is simulated.
+CalibrateResult calibrate(const Scenario& scenario, const CalibrateOptions& options);
 
 }  // namespace geosim::api
