@@ -77,8 +77,9 @@ std::string page_js() {
   const state = {
     scenario: null,
     texts: {},          // parameter name -> value text in force
-    inflight: false,    // a run request is on its way
-    pending: false,     // the values changed while it was
+    inflight: 0,        // run requests on their way
+    inflightSeq: 0,     // the values of the newest request sent
+    pending: false,     // the values changed while one was
     seq: 0,             // bumped by every change of a value
     inputAt: {},        // seq -> time of the input that made it
     drawnSeq: 0,
@@ -128,45 +129,65 @@ std::string page_js() {
     return out;
   }
 
-  function changed() {
+  // While a run is on its way, slider moves (input events, e.g. a drag) wait for it, so the
+  // page keeps redrawing at the pace of the runs; a final value (the slider released, Enter
+  // in a box, a key press) replaces a stale run at once: the server stops the older run.
+  function changed(final) {
     state.seq += 1;
     state.inputAt[state.seq] = performance.now();
-    if (state.inflight) { state.pending = true; return; }
-    send();
+    request(final);
+  }
+  function request(final) {
+    if (state.inflight === 0) {
+      if (state.seq !== state.inflightSeq) send();
+      return;
+    }
+    if (state.inflightSeq === state.seq) return;  // the latest values are on their way
+    if (final) return send();
+    state.pending = true;
   }
 
   async function send() {
-    state.inflight = true;
+    state.inflight += 1;
     state.pending = false;
     const seq = state.seq;
+    state.inflightSeq = seq;
     $('status').textContent = 'running…';
+    const payload = JSON.stringify({ values: overrides() });
     let res, body;
-    try {
-      res = await fetch('/api/run', {
-        method: 'POST', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ values: overrides() }),
-      });
-      body = await res.json();
-    } catch (e) {
-      state.inflight = false;
-      showBanner('The explorer does not answer (' + e + '). Is geosim explore still running?');
-      $('status').textContent = 'no answer';
-      return;
+    // A kept-alive connection the server closed as idle just as it was reused fails the
+    // fetch without an answer: try again on a new one before giving up.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await fetch('/api/run', {
+          method: 'POST', headers: { 'Content-Type': 'application/json' }, body: payload,
+        });
+        body = await res.json();
+        break;
+      } catch (e) {
+        if (attempt < 3) continue;
+        state.inflight -= 1;
+        showBanner('The explorer does not answer (' + e + '). Is geosim explore still running?');
+        $('status').textContent = 'no answer';
+        return;
+      }
     }
+    state.inflight -= 1;
     if (res.ok) {
-      showRefusal(null, null);
-      showBanner(null);
-      window.geosimExplore.lastError = null;
-      draw(body, seq);
-    } else if (res.status !== 409) {  // 409: superseded by a newer run
+      if (seq > state.drawnSeq) {
+        showRefusal(null, null);
+        showBanner(null);
+        window.geosimExplore.lastError = null;
+        draw(body, seq);
+      }
+    } else if (res.status !== 409 && seq === state.seq) {  // 409: superseded by a newer run
       const msg = body && body.error ? body.error : ('HTTP ' + res.status);
       window.geosimExplore.lastError = msg;
       showBanner('Refused: ' + msg + ' (the numbers shown are for the last values accepted)');
       if (body && body.parameter) showRefusal(body.parameter, msg);
       $('status').textContent = 'refused';
     }
-    state.inflight = false;
-    if (state.pending) send();
+    if (state.pending && state.inflight === 0 && state.seq !== state.inflightSeq) send();
   }
 
   function draw(r, seq) {
@@ -261,14 +282,15 @@ std::string page_js() {
       slider.addEventListener('input', () => {
         text.value = slider.value;
         state.texts[p.name] = slider.value;
-        changed();
+        changed(false);
       });
+      slider.addEventListener('change', () => request(true));
       text.addEventListener('change', () => {
         const t = text.value.trim();
         state.texts[p.name] = t;
         const x = Number(t);
         if (t !== '' && Number.isFinite(x)) slider.value = x;
-        changed();
+        changed(true);
       });
       row.appendChild(slider);
       row.appendChild(text);
@@ -289,7 +311,7 @@ std::string page_js() {
       $('box-' + p.name).value = p.file_value;
     }
     showRefusal(null, null);
-    changed();
+    changed(true);
   }
 
   async function save() {
@@ -344,7 +366,7 @@ std::string page_js() {
     buildParams();
     $('reset').addEventListener('click', reset);
     $('save').addEventListener('click', save);
-    changed();
+    changed(true);
   }
   init();
 })();

@@ -147,6 +147,34 @@ try {
   const p2 = await probabilityOf(page, 'request_made');
   check(Number(g) < 0.4 && p2 !== p1, `a click on the track sets grievance0 to ${g}: P = ${p2}`);
 
+  // A drag: 60 moves 16 ms apart, then the release. Runs in flight are superseded; the page
+  // ends on the released value's numbers, the same as a run of that value alone.
+  await page.evaluate(async () => {
+    const s = document.getElementById('slider-grievance0');
+    const lo = Number(s.min), hi = Number(s.max);
+    for (let i = 0; i < 60; i++) {
+      s.value = lo + (i / 59) * 0.77 * (hi - lo);
+      s.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((r) => setTimeout(r, 16));
+    }
+    s.dispatchEvent(new Event('change', { bubbles: true }));
+    window.__released = s.value;
+  });
+  const released = await page.evaluate(() => window.__released);
+  await page.waitForFunction((v) => window.geosimExplore.lastValues.grievance0 === v,
+                             { timeout: 30000 }, released);
+  await new Promise((r) => setTimeout(r, 1000));  // nothing older may be drawn after it
+  const afterDrag = await page.evaluate(() => window.geosimExplore.lastValues.grievance0);
+  const pDrag = await probabilityOf(page, 'request_made');
+  const pAlone = await page.evaluate(async (v) => {
+    const r = await fetch('/api/run', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+                                        body: JSON.stringify({ values: { grievance0: v } }) });
+    const j = await r.json();
+    return j.summary.find((x) => x.outcome === 'request_made' && x.statistic === 'probability').value;
+  }, released);
+  check(afterDrag === released && pDrag === pAlone,
+        `after a drag the page shows the released value ${released}: P = ${pDrag} (alone: ${pAlone})`);
+
   // A value --set refuses: the message is shown beside the parameter and in the banner.
   await page.click('#box-grievance0', { clickCount: 3 });
   await page.keyboard.type('0.95');
