@@ -82,7 +82,7 @@ try {
   for (let i = 0; i < moves; i++) {
     const before = (await state()).draws;
     await page.keyboard.press(i % 2 === 0 ? 'ArrowRight' : 'ArrowLeft');
-    await page.waitForFunction((n) => window.geosimExplore.draws > n, { timeout: 30000 }, before);
+    await page.waitForFunction((n) => window.geosimExplore.draws > n, { timeout: 30000, polling: 100 }, before);
     const s = await state();
     single.push(s.lastLatencyMs);
     runs.push(s.lastRunMs);
@@ -107,7 +107,7 @@ try {
     await page.waitForFunction((v) => window.geosimExplore.lastValues &&
                                    window.geosimExplore.lastValues.grievance0 === v &&
                                    window.geosimExplore.lastLatencyMs !== null,
-                               { timeout: 30000 }, last);
+                               { timeout: 30000, polling: 100 }, last);
     await new Promise((r) => setTimeout(r, 50));
     drag.push((await state()).lastLatencyMs);
   }
