@@ -108,9 +108,10 @@ try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1400, height: 1100 });
   const consoleErrors = [];
-  // A refused value is answered 422, which Chromium logs as a failed load: expected.
+  // A refused value is answered 422 and a superseded run 409, which Chromium logs as
+  // failed loads: expected.
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 422/.test(m.text())) consoleErrors.push(m.text());
+    if (m.type() === 'error' && !/status of (422|409)/.test(m.text())) consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   await page.goto(url, { waitUntil: 'load' });
