@@ -220,9 +220,13 @@ class Result:
     @property
     def summary(self):
         """summary.csv: scenario, outcome, statistic, value, ci_low, ci_high (float64, NaN
-        where the file has an empty field), replicates (int64), posterior."""
+        where the file has an empty field), replicates (int64), and on a run over a
+        posterior, posterior (the posterior file's sha256), as summary.csv has them."""
         if self._summary is None:
-            self._summary = pd.DataFrame(self._native.summary_columns())
+            columns = self._native.summary_columns()
+            if not any(columns["posterior"]):
+                del columns["posterior"]
+            self._summary = pd.DataFrame(columns)
         return self._summary
 
     @property
