@@ -124,14 +124,15 @@ py::dict summary_columns(const api::RunResult& r) {
   py::dict d;
   d["scenario"] = str_column(rows, [](const Row& x) -> const std::string& { return x.scenario; });
   d["outcome"] = str_column(rows, [](const Row& x) -> const std::string& { return x.outcome; });
-  d["statistic"] =
-      str_column(rows, [](const Row& x) -> const std::string& { return x.statistic; });
-  d["value"] = float_column(rows, [](const Row& x) -> const auto& { return x.value; });
-  d["ci_low"] = float_column(rows, [](const Row& x) -> const auto& { return x.ci_low; });
-  d["ci_high"] = float_column(rows, [](const Row& x) -> const auto& { return x.ci_high; });
+  d["statistic"] = str_column(rows, [](const Row& x) -> const std::string& { return x.statistic; });
+  d["value"] = float_column(
+      rows, [](const Row& x) -> const auto& { return x.value; });
+  d["ci_low"] = float_column(
+      rows, [](const Row& x) -> const auto& { return x.ci_low; });
+  d["ci_high"] = float_column(
+      rows, [](const Row& x) -> const auto& { return x.ci_high; });
   d["replicates"] = int_column(rows, [](const Row& x) { return x.replicates; });
-  d["posterior"] =
-      str_column(rows, [](const Row& x) -> const std::string& { return x.posterior; });
+  d["posterior"] = str_column(rows, [](const Row& x) -> const std::string& { return x.posterior; });
   return d;
 }
 
@@ -142,12 +143,18 @@ py::dict trajectory_columns(const api::RunResult& r) {
   d["scenario"] = str_column(rows, [](const Row& x) -> const std::string& { return x.scenario; });
   d["variable"] = str_column(rows, [](const Row& x) -> const std::string& { return x.variable; });
   d["step"] = int_column(rows, [](const Row& x) { return x.step; });
-  d["mean"] = float_column(rows, [](const Row& x) -> const auto& { return x.mean; });
-  d["p05"] = float_column(rows, [](const Row& x) -> const auto& { return x.p05; });
-  d["p25"] = float_column(rows, [](const Row& x) -> const auto& { return x.p25; });
-  d["p50"] = float_column(rows, [](const Row& x) -> const auto& { return x.p50; });
-  d["p75"] = float_column(rows, [](const Row& x) -> const auto& { return x.p75; });
-  d["p95"] = float_column(rows, [](const Row& x) -> const auto& { return x.p95; });
+  d["mean"] = float_column(
+      rows, [](const Row& x) -> const auto& { return x.mean; });
+  d["p05"] = float_column(
+      rows, [](const Row& x) -> const auto& { return x.p05; });
+  d["p25"] = float_column(
+      rows, [](const Row& x) -> const auto& { return x.p25; });
+  d["p50"] = float_column(
+      rows, [](const Row& x) -> const auto& { return x.p50; });
+  d["p75"] = float_column(
+      rows, [](const Row& x) -> const auto& { return x.p75; });
+  d["p95"] = float_column(
+      rows, [](const Row& x) -> const auto& { return x.p95; });
   return d;
 }
 
@@ -221,8 +228,8 @@ void raise_scenario_error(const geosim::UserError& e) {
   exc.attr("diagnostics") = diagnostics;
   const geosim::Diagnostic* first = e.diagnostics().empty() ? nullptr : &e.diagnostics().front();
   auto known = [](int v) { return v > 0 ? py::object(py::int_(v)) : py::none(); };
-  exc.attr("file") = first && !first->loc.file.empty() ? py::object(py::str(first->loc.file))
-                                                        : py::none();
+  exc.attr("file") =
+      first && !first->loc.file.empty() ? py::object(py::str(first->loc.file)) : py::none();
   exc.attr("line") = first ? known(first->loc.line) : py::none();
   exc.attr("column") = first ? known(first->loc.column) : py::none();
   exc.attr("message") = first ? py::str(first->message) : py::str(e.what());
@@ -286,12 +293,13 @@ PYBIND11_MODULE(_geosim, m) {
       .def("parameter_value",
            [](const api::Scenario& s, const std::string& name) { return s.parameter(name).value; })
       .def("outcome_rows", &outcome_rows)
-      .def("set_text", py::overload_cast<const std::string&, const std::string&>(&api::Scenario::set))
+      .def("set_text",
+           py::overload_cast<const std::string&, const std::string&>(&api::Scenario::set))
       .def("set_number", py::overload_cast<const std::string&, double>(&api::Scenario::set))
-      .def("with_overrides", [](const api::Scenario& s,
-                                const std::vector<std::pair<std::string, std::string>>& o) {
-        return s.with(o);
-      })
+      .def("with_overrides",
+           [](const api::Scenario& s, const std::vector<std::pair<std::string, std::string>>& o) {
+             return s.with(o);
+           })
       .def("copy", [](const api::Scenario& s) { return api::Scenario(s); })
       .def("reset", &api::Scenario::reset);
 
