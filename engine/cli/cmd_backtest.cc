@@ -109,13 +109,7 @@ int backtest_main(const std::vector<std::string>& args) {
   install_interrupt_handler();
   ctx.stop = &interrupt_flag();
 
-  experiment::ManifestInfo info;
-  info.command = "backtest";
-  info.command_line = {"geosim"};
-  info.command_line.insert(info.command_line.end(), args.begin(), args.end());
-  info.start_time = experiment::utc_now_iso8601();
-  info.threads = ctx.threads;
-  info.ranks = dist::size();
+  experiment::ManifestInfo info = command_manifest("backtest", args, ctx.threads);
   backtest::Result r;
   try {
     r = backtest::run(spec, ctx);

@@ -81,8 +81,7 @@ int calibrate_main(const std::vector<std::string>& args) {
   call.path = a.files[0];
   call.fixed = set_names(a.sets);
   call.method = m;
-  call.command_line = {"geosim"};
-  call.command_line.insert(call.command_line.end(), args.begin(), args.end());
+  call.command_line = full_command_line(args);
   call.read_result = false;  // the files are in --out; the command prints the summary only
   const api::CalibrateResult r = api::detail::calibrate_model(call, o);
   if (dist::rank() == 0) {

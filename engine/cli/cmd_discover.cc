@@ -8,6 +8,7 @@
 #include "api/internal.h"
 #include "cli/command.h"
 #include "cli/options.h"
+#include "cli/scenario_args.h"
 #include "core/error.h"
 #include "outdir/outdir.h"
 
@@ -107,9 +108,7 @@ int discover_main(const std::vector<std::string>& args) {
   outdir::FolderLock read_lock;
   if (fs::is_directory(inputs[0], ec)) read_lock = outdir::lock_for_reading(inputs[0]);
   const api::DiscoverResult r = api::detail::discover_data(inputs[0], o, "");
-  std::vector<std::string> command_line = {"geosim"};
-  command_line.insert(command_line.end(), args.begin(), args.end());
-  api::detail::write_discover_folder(*r.state, out, overwrite, command_line, -1);
+  api::detail::write_discover_folder(*r.state, out, overwrite, full_command_line(args), -1);
   if (!quiet) {
     std::fputs(r.text().c_str(), stdout);
     std::printf("written to %s (boxes.csv, %s)\n", out.c_str(),

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 
 #include "cli/command.h"
@@ -110,8 +111,7 @@ int merge_sweep(const std::vector<Shard>& shards, const std::string& out, bool q
     if (overwrite) sweep_args.push_back("--overwrite");
     SweepMerge merge;
     for (const auto& s : shards) merge.shards.emplace_back(s.dir, s.index);
-    merge.command_line = {"geosim"};
-    merge.command_line.insert(merge.command_line.end(), args.begin(), args.end());
+    merge.command_line = full_command_line(args);
     const int code = sweep_command(sweep_args, &merge);
     if (!quiet)
       std::fprintf(stderr, "geosim: merged %zu sweep shards (%zu points) into %s\n", shards.size(),
@@ -126,31 +126,41 @@ int merge_sweep(const std::vector<Shard>& shards, const std::string& out, bool q
   }
 }
 
-int merge_main(const std::vector<std::string>& args) {
+// Everything `geosim merge` takes.
+struct MergeArgs {
   std::vector<std::string> dirs;
   std::string out;
   bool quiet = false, report = false, overwrite = false;
+};
+
+// Parses and checks the command line; false: --help was printed.
+bool parse_merge_args(const std::vector<std::string>& args, MergeArgs& m) {
   po::options_description desc("merge options");
-  desc.add_options()("out,o", po::value<std::string>(&out), "folder for the merged result files")(
-      "quiet,q", po::bool_switch(&quiet), "no message")("report", po::bool_switch(&report),
-                                                        "also write OUT/report.html")(
-      "overwrite", po::bool_switch(&overwrite),
+  desc.add_options()("out,o", po::value<std::string>(&m.out), "folder for the merged result files")(
+      "quiet,q", po::bool_switch(&m.quiet), "no message")("report", po::bool_switch(&m.report),
+                                                          "also write OUT/report.html")(
+      "overwrite", po::bool_switch(&m.overwrite),
       "replace result files in --out that geosim did not write or that belong to another "
       "command's result");
   po::options_description hidden;
-  hidden.add_options()("dir", po::value<std::vector<std::string>>(&dirs), "shard folders");
+  hidden.add_options()("dir", po::value<std::vector<std::string>>(&m.dirs), "shard folders");
   desc.add(hidden);
   po::positional_options_description pos;
   pos.add("dir", -1);
   po::variables_map vm;
-  if (!parse_options(args, desc, pos, vm, "merge SHARD_DIR... --out DIR")) return kExitOk;
+  if (!parse_options(args, desc, pos, vm, "merge SHARD_DIR... --out DIR")) return false;
   const SourceLoc where{"geosim merge"};
-  if (dirs.empty())
+  if (m.dirs.empty())
     throw UserError(where, "no shard folder given; usage: geosim merge SHARD_DIR... --out DIR");
-  if (out.empty()) throw UserError(where, "--out DIR is required");
+  if (m.out.empty()) throw UserError(where, "--out DIR is required");
+  return true;
+}
 
+// Reads each folder's shard.json, holding a read lock on it (no shard changes while it is
+// merged).
+std::vector<Shard> read_shards(const std::vector<std::string>& dirs,
+                               std::vector<outdir::FolderLock>& read_locks) {
   std::vector<Shard> shards;
-  std::vector<outdir::FolderLock> read_locks;  // no shard changes while it is merged
   for (const auto& d : dirs) {
     Shard s;
     s.dir = d;
@@ -172,6 +182,12 @@ int merge_main(const std::vector<std::string>& args) {
                           "; expected 0 <= shard < of <= 100000 (a damaged shard.json?)");
     shards.push_back(std::move(s));
   }
+  return shards;
+}
+
+// The shards are every share of one split of one run or sweep, each once; sorts them by
+// index.
+void check_one_split(std::vector<Shard>& shards) {
   const Shard& first = shards[0];
   std::map<int64_t, std::string> seen;
   for (const auto& s : shards) {
@@ -202,111 +218,134 @@ int merge_main(const std::vector<std::string>& args) {
     std::string list;
     for (size_t i = 0; i < missing.size() && i < 20; ++i) list += (i ? ", " : "") + missing[i];
     if (missing.size() > 20) list += ", ...";
-    throw UserError(where, std::to_string(missing.size()) + " of " + std::to_string(first.count) +
-                               " shards missing (" + list + "); expected every shard 0.." +
-                               std::to_string(first.count - 1));
+    throw UserError(SourceLoc{"geosim merge"},
+                    std::to_string(missing.size()) + " of " + std::to_string(first.count) +
+                        " shards missing (" + list + "); expected every shard 0.." +
+                        std::to_string(first.count - 1));
   }
   std::sort(shards.begin(), shards.end(),
             [](const Shard& x, const Shard& y) { return x.index < y.index; });
+}
+
+// Writing into a shard's folder would replace what later merges of it need.
+void refuse_out_in_a_shard(const std::vector<Shard>& shards, const std::string& out) {
   for (const auto& s : shards) {
-    // Writing into a shard's folder would replace what later merges of it need.
     std::error_code ec;
     if (std::filesystem::exists(out, ec) && std::filesystem::equivalent(out, s.dir, ec))
       throw UserError(SourceLoc{out}, "--out is the shard folder " + s.dir +
                                           "; expected a folder of its own for the merged result");
   }
-  if (first.json["kind"].as_string() == "sweep-shard")
-    return merge_sweep(shards, out, quiet, report, overwrite, args);
+}
 
-  // Recompile the scenarios the shards ran and check nothing changed since.
+// The run the shards shared, compiled again from the files they ran; nothing may have
+// changed since (the batch key).
+struct MergedBatch {
+  std::vector<std::unique_ptr<sim::Model>> models;
+  PosteriorUse posterior;
+  std::vector<experiment::ScenarioRun> runs;  // statistics empty until gathered
+  bool per_run = false;
+};
+MergedBatch recompile_batch(const Shard& first) {
+  MergedBatch b;
   std::vector<std::string> files, sets;
   for (const auto& f : first.json["files"].items()) files.push_back(f.as_string());
   for (const auto& s : first.json["sets"].items()) sets.push_back(s.as_string());
-  auto models = load_models(files, first.json.find("given") ? first.json["given"].as_string() : "");
-  apply_sets(sets, models);
+  b.models = load_models(files, first.json.find("given") ? first.json["given"].as_string() : "");
+  apply_sets(sets, b.models);
   const std::string posterior_path =
       first.json.find("posterior") ? first.json["posterior"].as_string() : std::string();
-  const PosteriorUse post = load_posterior(posterior_path, models, set_names(sets));
-  const bool per_run = first.json["per_run"].as_bool();
-  std::vector<experiment::ScenarioRun> runs(models.size());
+  b.posterior = load_posterior(posterior_path, b.models, set_names(sets));
+  b.per_run = first.json["per_run"].as_bool();
+  b.runs.resize(b.models.size());
   const auto& scen = first.json["scenarios"].items();
-  for (size_t s = 0; s < models.size(); ++s) {
-    runs[s].model = models[s].get();
-    runs[s].uniforms = models[s]->uniforms;
-    runs[s].posterior = post.at(s);
-    runs[s].seed = std::stoull(scen[s]["seed"].number_text());
-    runs[s].replicates = scen[s]["replicates"].as_int64();
+  for (size_t s = 0; s < b.models.size(); ++s) {
+    b.runs[s].model = b.models[s].get();
+    b.runs[s].uniforms = b.models[s]->uniforms;
+    b.runs[s].posterior = b.posterior.at(s);
+    b.runs[s].seed = std::stoull(scen[s]["seed"].number_text());
+    b.runs[s].replicates = scen[s]["replicates"].as_int64();
   }
-  if (batch_key(runs, per_run) != first.json["key"].as_string())
-    throw UserError(where,
+  if (batch_key(b.runs, b.per_run) != first.json["key"].as_string())
+    throw UserError(SourceLoc{"geosim merge"},
                     "the scenario files or the posterior changed since the shards ran (their "
                     "sha256 differ); expected the same files");
+  return b;
+}
 
-  // Every input is checked before anything is written: each shard's statistics (sealed,
-  // of this batch) and, with --per-run, each part file's size and sha256 as shard.json
-  // records them.
+// With --per-run: each part file a shard lists is there with the size and sha256 its
+// shard.json records, and every scenario that finished has one.
+void check_part_files(const Shard& shard, const std::vector<experiment::ScenarioRun>& runs,
+                      const std::vector<experiment::ScenarioRun>& parts) {
+  const io::JsonValue* listed = shard.json.find("parts");
+  if (!listed || !listed->is_array())
+    throw UserError(SourceLoc{shard.dir + "/shard.json"},
+                    "lists no per-run part files; expected a shard written by this version "
+                    "of geosim: run the shard again");
+  std::vector<bool> seen_part(runs.size(), false);
+  for (const auto& entry : listed->items()) {
+    const int64_t s = entry["scenario"].as_int64();
+    const std::string file = experiment::RunsWriter::part_path(shard.dir, static_cast<size_t>(s),
+                                                               static_cast<int>(shard.index));
+    if (s < 0 || static_cast<size_t>(s) >= runs.size() ||
+        std::filesystem::path(file).filename().string() != entry["file"].as_string())
+      throw UserError(entry.loc(),
+                      "a part file that is not this shard's; expected a "
+                      "shard.json written by geosim");
+    seen_part[static_cast<size_t>(s)] = true;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+      throw UserError(SourceLoc{file},
+                      "missing; shard.json lists it (the shard's rows of "
+                      "runs.csv): expected the shard folder as its run "
+                      "left it");
+    const auto size = std::filesystem::file_size(file, ec);
+    if (static_cast<int64_t>(size) != entry["bytes"].as_int64() ||
+        io::sha256_file(file) != entry["sha256"].as_string())
+      throw UserError(SourceLoc{file}, "has " + std::to_string(size) +
+                                           " bytes and a sha256 other than shard.json "
+                                           "records (cut short or changed); expected the "
+                                           "file as the shard wrote it: run the shard again");
+  }
+  for (size_t s = 0; s < runs.size(); ++s)
+    if (parts[s].ok && !seen_part[s])
+      throw UserError(SourceLoc{shard.dir + "/shard.json"},
+                      "lists no part file for scenario " + runs[s].model->id +
+                          "; expected one for every scenario that finished");
+}
+
+// Every input is checked before anything is written: each shard's statistics (sealed, of
+// this batch) and, with --per-run, its part files; the statistics are folded in shard
+// order.
+void gather_statistics(const std::vector<Shard>& shards, MergedBatch& b) {
+  const std::string key = shards[0].json["key"].as_string();
   for (size_t k = 0; k < shards.size(); ++k) {
     const std::string stats_path = shards[k].dir + "/stats.bin";
-    std::vector<experiment::ScenarioRun> parts(runs.size());
-    for (size_t s = 0; s < runs.size(); ++s) parts[s].model = runs[s].model;
-    read_shard_stats(io::read_file(stats_path), stats_path, first.json["key"].as_string(), parts);
-    if (per_run) {
-      const io::JsonValue* listed = shards[k].json.find("parts");
-      if (!listed || !listed->is_array())
-        throw UserError(SourceLoc{shards[k].dir + "/shard.json"},
-                        "lists no per-run part files; expected a shard written by this version "
-                        "of geosim: run the shard again");
-      std::vector<bool> seen_part(runs.size(), false);
-      for (const auto& entry : listed->items()) {
-        const int64_t s = entry["scenario"].as_int64();
-        const std::string file = experiment::RunsWriter::part_path(
-            shards[k].dir, static_cast<size_t>(s), static_cast<int>(shards[k].index));
-        if (s < 0 || static_cast<size_t>(s) >= runs.size() ||
-            std::filesystem::path(file).filename().string() != entry["file"].as_string())
-          throw UserError(entry.loc(),
-                          "a part file that is not this shard's; expected a "
-                          "shard.json written by geosim");
-        seen_part[static_cast<size_t>(s)] = true;
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(file, ec))
-          throw UserError(SourceLoc{file},
-                          "missing; shard.json lists it (the shard's rows of "
-                          "runs.csv): expected the shard folder as its run "
-                          "left it");
-        const auto size = std::filesystem::file_size(file, ec);
-        if (static_cast<int64_t>(size) != entry["bytes"].as_int64() ||
-            io::sha256_file(file) != entry["sha256"].as_string())
-          throw UserError(SourceLoc{file}, "has " + std::to_string(size) +
-                                               " bytes and a sha256 other than shard.json "
-                                               "records (cut short or changed); expected the "
-                                               "file as the shard wrote it: run the shard again");
-      }
-      for (size_t s = 0; s < runs.size(); ++s)
-        if (parts[s].ok && !seen_part[s])
-          throw UserError(SourceLoc{shards[k].dir + "/shard.json"},
-                          "lists no part file for scenario " + runs[s].model->id +
-                              "; expected one for every scenario that finished");
-    }
-    for (size_t s = 0; s < runs.size(); ++s) {
+    std::vector<experiment::ScenarioRun> parts(b.runs.size());
+    for (size_t s = 0; s < b.runs.size(); ++s) parts[s].model = b.runs[s].model;
+    read_shard_stats(io::read_file(stats_path), stats_path, key, parts);
+    if (b.per_run) check_part_files(shards[k], b.runs, parts);
+    for (size_t s = 0; s < b.runs.size(); ++s) {
       if (k == 0) {
-        runs[s].ok = parts[s].ok;
-        runs[s].error = parts[s].error;
-        runs[s].stats = std::move(parts[s].stats);
+        b.runs[s].ok = parts[s].ok;
+        b.runs[s].error = parts[s].error;
+        b.runs[s].stats = std::move(parts[s].stats);
       } else {
-        experiment::merge_partial(runs[s], parts[s]);
+        experiment::merge_partial(b.runs[s], parts[s]);
       }
     }
   }
+}
 
-  prepare_out_dir(out);
-  outdir::FolderLock lock = outdir::lock_for_writing(out, "geosim merge");
-  outdir::check_may_replace_results(out, outdir::Kind::kRun, overwrite, "geosim merge");
-  experiment::ManifestInfo info;
-  info.command = "merge";
-  info.command_line = {"geosim"};
-  info.command_line.insert(info.command_line.end(), args.begin(), args.end());
-  info.start_time = experiment::utc_now_iso8601();
-  info.threads = static_cast<int>(first.json["threads"].as_int64());
+// Claims --out and writes the merged run's result folder (and report); reports failed
+// scenarios. Returns the exit code.
+int write_merged_run(const MergeArgs& m, const std::vector<Shard>& shards, const MergedBatch& b,
+                     const std::vector<std::string>& args) {
+  prepare_out_dir(m.out);
+  outdir::FolderLock lock = outdir::lock_for_writing(m.out, "geosim merge");
+  outdir::check_may_replace_results(m.out, outdir::Kind::kRun, m.overwrite, "geosim merge");
+  experiment::ManifestInfo info =
+      command_manifest("merge", args, static_cast<int>(shards[0].json["threads"].as_int64()));
+  info.ranks = 1;  // the shards' processes
   info.extra = [&](io::JsonWriter& w) {
     w.key("shards").begin_array();
     for (const auto& s : shards) {
@@ -322,7 +361,7 @@ int merge_main(const std::vector<std::string>& args) {
   for (const auto& s : shards) sources.emplace_back(s.dir, static_cast<int>(s.index));
   int code = kExitOk;
   bool any_ok = false;
-  for (const auto& r : runs) {
+  for (const auto& r : b.runs) {
     any_ok |= r.ok;
     if (!r.ok) {
       std::fprintf(stderr, "geosim: run failed: %s\n", r.error.c_str());
@@ -330,13 +369,28 @@ int merge_main(const std::vector<std::string>& args) {
     }
   }
   if (any_ok) {
-    experiment::write_result_folder(out, runs, info, per_run ? &sources : nullptr);
+    experiment::write_result_folder(m.out, b.runs, info, b.per_run ? &sources : nullptr);
 #ifdef GEOSIM_HAVE_REPORT
-    if (report) report::write_report(out, out + "/report.html");
+    if (m.report) report::write_report(m.out, m.out + "/report.html");
 #endif
   }
-  if (!quiet)
-    std::fprintf(stderr, "geosim: merged %zu shards into %s\n", shards.size(), out.c_str());
+  return code;
+}
+
+int merge_main(const std::vector<std::string>& args) {
+  MergeArgs m;
+  if (!parse_merge_args(args, m)) return kExitOk;
+  std::vector<outdir::FolderLock> read_locks;  // no shard changes while it is merged
+  std::vector<Shard> shards = read_shards(m.dirs, read_locks);
+  check_one_split(shards);
+  refuse_out_in_a_shard(shards, m.out);
+  if (shards[0].json["kind"].as_string() == "sweep-shard")
+    return merge_sweep(shards, m.out, m.quiet, m.report, m.overwrite, args);
+  MergedBatch batch = recompile_batch(shards[0]);
+  gather_statistics(shards, batch);
+  const int code = write_merged_run(m, shards, batch, args);
+  if (!m.quiet)
+    std::fprintf(stderr, "geosim: merged %zu shards into %s\n", shards.size(), m.out.c_str());
   return code;
 }
 

@@ -181,8 +181,7 @@ int sweep_command(const std::vector<std::string>& args, const SweepMerge* merge)
   call.sharded = !s.shard_text.empty();
   call.shard_index = shard.index;
   call.shard_count = shard.count;
-  call.command_line = {"geosim"};
-  call.command_line.insert(call.command_line.end(), args.begin(), args.end());
+  call.command_line = full_command_line(args);
   if (merge) {
     call.merged_shards = merge->shards;
     call.command = "merge";

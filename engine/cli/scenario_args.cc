@@ -68,4 +68,21 @@ int RunArgs::thread_count() const {
   return hc == 0 ? 1 : static_cast<int>(hc);
 }
 
+std::vector<std::string> full_command_line(const std::vector<std::string>& args) {
+  std::vector<std::string> c = {"geosim"};
+  c.insert(c.end(), args.begin(), args.end());
+  return c;
+}
+
+experiment::ManifestInfo command_manifest(const std::string& command,
+                                          const std::vector<std::string>& args, int threads) {
+  experiment::ManifestInfo info;
+  info.command = command;
+  info.command_line = full_command_line(args);
+  info.start_time = experiment::utc_now_iso8601();
+  info.threads = threads;
+  info.ranks = dist::size();
+  return info;
+}
+
 }  // namespace geosim::cli

@@ -10,6 +10,7 @@
 
 #include "api/batch.h"
 #include "cli/options.h"
+#include "experiment/output.h"
 #include "outdir/outdir.h"
 #include "sim/model.h"
 
@@ -51,5 +52,13 @@ struct RunArgs {
 
 // Parses a --seed value: digits only, 0 to 2^64 - 1 (a sign or overflow is refused).
 uint64_t parse_seed(const std::string& text);
+
+// "geosim" and the command's arguments (args[0] is the command), for manifest.json.
+std::vector<std::string> full_command_line(const std::vector<std::string>& args);
+
+// manifest.json's command, command line, start time (now), threads and MPI ranks, for a
+// command that writes a result folder.
+experiment::ManifestInfo command_manifest(const std::string& command,
+                                          const std::vector<std::string>& args, int threads);
 
 }  // namespace geosim::cli
