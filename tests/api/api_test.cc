@@ -627,3 +627,23 @@ TEST(Api, CalibrateEqualsTheCommandLinesFiles) {
   fs::remove_all(cli);
   fs::remove_all(lib);
 }
+
+// A result object not returned by its function holds nothing: every use is a UserError.
+TEST(Api, EmptyResultsAreRefusedNotCrashed) {
+  api::SweepResult s;
+  EXPECT_THROW(s.sweep_csv(), UserError);
+  EXPECT_THROW(s.write_result_folder(fresh_dir("empty-sweep").string()), UserError);
+  api::CompareResult c;
+  EXPECT_THROW(c.compare_csv(), UserError);
+  EXPECT_THROW(c.write(fresh_dir("empty-cmp").string() + "/"), UserError);
+  api::DiscoverResult d;
+  EXPECT_THROW(d.boxes_csv(), UserError);
+  api::CalibrateResult f;
+  EXPECT_THROW(f.fit_csv(), UserError);
+  api::DiscoverOptions o;
+  o.outcome = "path";
+  o.label = "deployment";
+  EXPECT_THROW(api::discover(s, o), UserError);
+  EXPECT_THROW(api::discover(api::RunResult{}, o), UserError);
+  EXPECT_THROW(api::compare(api::RunResult{}, api::RunResult{}), UserError);
+}
