@@ -346,4 +346,171 @@ PYBIND11_MODULE(_geosim, m) {
       },
       py::arg("scenario"), py::arg("replicates"), py::arg("seed"), py::arg("threads"),
       py::arg("per_run"), py::arg("given"), py::arg("posterior"), py::arg("progress"));
+
+  // ---- sweep, compare, discover, calibrate: options as attribute bags, results as the
+  // files' text (geosim/__init__.py reads them into DataFrames) and their folders ----
+  py::class_<api::SweepOptions>(m, "SweepOptions")
+      .def(py::init<>())
+      .def_readwrite("vary", &api::SweepOptions::vary)
+      .def_readwrite("points", &api::SweepOptions::points)
+      .def_readwrite("design", &api::SweepOptions::design)
+      .def_readwrite("samples", &api::SweepOptions::samples)
+      .def_readwrite("levels", &api::SweepOptions::levels)
+      .def_readwrite("second_order", &api::SweepOptions::second_order)
+      .def_readwrite("replicates", &api::SweepOptions::replicates)
+      .def_readwrite("seed", &api::SweepOptions::seed)
+      .def_readwrite("threads", &api::SweepOptions::threads)
+      .def_readwrite("per_run", &api::SweepOptions::per_run)
+      .def_readwrite("per_point_trajectories", &api::SweepOptions::per_point_trajectories)
+      .def_readwrite("given", &api::SweepOptions::given)
+      .def_readwrite("posterior", &api::SweepOptions::posterior)
+      .def_readwrite("progress", &api::SweepOptions::progress)
+      .def_readwrite("out", &api::SweepOptions::out)
+      .def_readwrite("resume", &api::SweepOptions::resume)
+      .def_readwrite("overwrite", &api::SweepOptions::overwrite);
+
+  py::class_<api::SweepResult>(m, "SweepResult")
+      .def_readonly("scenario", &api::SweepResult::scenario)
+      .def_readonly("seed", &api::SweepResult::seed)
+      .def_readonly("replicates", &api::SweepResult::replicates)
+      .def_readonly("design", &api::SweepResult::design)
+      .def_readonly("parameters", &api::SweepResult::parameters)
+      .def_readonly("points", &api::SweepResult::points)
+      .def_readonly("failed", &api::SweepResult::failed)
+      .def_readonly("resumed", &api::SweepResult::resumed)
+      .def_readonly("notes", &api::SweepResult::notes)
+      .def_readonly("wall_seconds", &api::SweepResult::wall_seconds)
+      .def("sweep_csv", &api::SweepResult::sweep_csv, py::call_guard<py::gil_scoped_release>())
+      .def("sensitivity_csv", &api::SweepResult::sensitivity_csv,
+           py::call_guard<py::gil_scoped_release>())
+      .def("trajectories_csv", &api::SweepResult::trajectories_csv,
+           py::call_guard<py::gil_scoped_release>())
+      .def("runs_csv", &api::SweepResult::runs_csv, py::call_guard<py::gil_scoped_release>())
+      .def("manifest_json", &api::SweepResult::manifest_json)
+      .def("write_result_folder", &api::SweepResult::write_result_folder, py::arg("dir"),
+           py::arg("overwrite"), py::arg("report"), py::call_guard<py::gil_scoped_release>())
+      .def("report_html", &api::SweepResult::report_html, py::call_guard<py::gil_scoped_release>());
+
+  m.def("sweep", [](const api::Scenario& s, api::SweepOptions o) {
+    std::atomic<bool> stop{false};
+    o.stop = &stop;
+    return interruptible(stop, [&] { return api::sweep(s, o); });
+  });
+
+  py::class_<api::CompareResult>(m, "CompareResult")
+      .def_readonly("a", &api::CompareResult::a)
+      .def_readonly("b", &api::CompareResult::b)
+      .def_readonly("notes", &api::CompareResult::notes)
+      .def("any_significant", &api::CompareResult::any_significant)
+      .def("compare_csv", &api::CompareResult::compare_csv)
+      .def("differences", &api::CompareResult::differences)
+      .def("write", &api::CompareResult::write, py::arg("out"), py::arg("overwrite"),
+           py::call_guard<py::gil_scoped_release>());
+
+  m.def(
+      "compare_paths",
+      [](const std::string& a, const std::string& b, const std::string& scenario,
+         const std::string& a_scenario, const std::string& b_scenario) {
+        api::CompareOptions o;
+        o.scenario = scenario;
+        o.a_scenario = a_scenario;
+        o.b_scenario = b_scenario;
+        return api::compare(a, b, o);
+      },
+      py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "compare_runs",
+      [](const api::RunResult& a, const api::RunResult& b) { return api::compare(a, b); },
+      py::call_guard<py::gil_scoped_release>());
+
+  py::class_<api::DiscoverOptions>(m, "DiscoverOptions")
+      .def(py::init<>())
+      .def_readwrite("outcome", &api::DiscoverOptions::outcome)
+      .def_readwrite("threshold", &api::DiscoverOptions::threshold)
+      .def_readwrite("below", &api::DiscoverOptions::below)
+      .def_readwrite("label", &api::DiscoverOptions::label)
+      .def_readwrite("statistic", &api::DiscoverOptions::statistic)
+      .def_readwrite("per_point", &api::DiscoverOptions::per_point)
+      .def_readwrite("inputs", &api::DiscoverOptions::inputs)
+      .def_readwrite("method", &api::DiscoverOptions::method)
+      .def_readwrite("boxes", &api::DiscoverOptions::boxes)
+      .def_readwrite("peel_alpha", &api::DiscoverOptions::peel_alpha)
+      .def_readwrite("paste_alpha", &api::DiscoverOptions::paste_alpha)
+      .def_readwrite("mass_min", &api::DiscoverOptions::mass_min)
+      .def_readwrite("density", &api::DiscoverOptions::density)
+      .def_readwrite("min_leaf", &api::DiscoverOptions::min_leaf)
+      .def_readwrite("max_depth", &api::DiscoverOptions::max_depth)
+      .def_readwrite("ccp_alpha", &api::DiscoverOptions::ccp_alpha);
+
+  py::class_<api::DiscoverResult>(m, "DiscoverResult")
+      .def_readonly("source", &api::DiscoverResult::source)
+      .def_readonly("unit", &api::DiscoverResult::unit)
+      .def_readonly("method", &api::DiscoverResult::method)
+      .def_readonly("rows", &api::DiscoverResult::rows)
+      .def_readonly("cases", &api::DiscoverResult::cases)
+      .def_readonly("inputs", &api::DiscoverResult::inputs)
+      .def("boxes_csv", &api::DiscoverResult::boxes_csv)
+      .def("tradeoff_csv", &api::DiscoverResult::tradeoff_csv)
+      .def("tree_csv", &api::DiscoverResult::tree_csv)
+      .def("text", &api::DiscoverResult::text)
+      .def("write_result_folder", &api::DiscoverResult::write_result_folder, py::arg("dir"),
+           py::arg("overwrite"), py::call_guard<py::gil_scoped_release>());
+
+  m.def(
+      "discover_path",
+      [](const std::string& path, const api::DiscoverOptions& o) { return api::discover(path, o); },
+      py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "discover_sweep",
+      [](const api::SweepResult& r, const api::DiscoverOptions& o) { return api::discover(r, o); },
+      py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "discover_run",
+      [](const api::RunResult& r, const api::DiscoverOptions& o) { return api::discover(r, o); },
+      py::call_guard<py::gil_scoped_release>());
+
+  py::class_<api::CalibrateOptions>(m, "CalibrateOptions")
+      .def(py::init<>())
+      .def_readwrite("cases", &api::CalibrateOptions::cases)
+      .def_readwrite("free", &api::CalibrateOptions::free)
+      .def_readwrite("method", &api::CalibrateOptions::method)
+      .def_readwrite("evaluations", &api::CalibrateOptions::evaluations)
+      .def_readwrite("bootstrap", &api::CalibrateOptions::bootstrap)
+      .def_readwrite("profile", &api::CalibrateOptions::profile)
+      .def_readwrite("particles", &api::CalibrateOptions::particles)
+      .def_readwrite("generations", &api::CalibrateOptions::generations)
+      .def_readwrite("quantile", &api::CalibrateOptions::quantile)
+      .def_readwrite("min_acceptance", &api::CalibrateOptions::min_acceptance)
+      .def_readwrite("chains", &api::CalibrateOptions::chains)
+      .def_readwrite("iterations", &api::CalibrateOptions::iterations)
+      .def_readwrite("burn_in", &api::CalibrateOptions::burn_in)
+      .def_readwrite("replicates", &api::CalibrateOptions::replicates)
+      .def_readwrite("seed", &api::CalibrateOptions::seed)
+      .def_readwrite("threads", &api::CalibrateOptions::threads)
+      .def_readwrite("progress", &api::CalibrateOptions::progress)
+      .def_readwrite("out", &api::CalibrateOptions::out)
+      .def_readwrite("resume", &api::CalibrateOptions::resume)
+      .def_readwrite("overwrite", &api::CalibrateOptions::overwrite);
+
+  py::class_<api::CalibrateResult>(m, "CalibrateResult")
+      .def_readonly("scenario", &api::CalibrateResult::scenario)
+      .def_readonly("method", &api::CalibrateResult::method)
+      .def_readonly("seed", &api::CalibrateResult::seed)
+      .def_readonly("parameters", &api::CalibrateResult::parameters)
+      .def_readonly("evaluations", &api::CalibrateResult::evaluations)
+      .def_readonly("simulations", &api::CalibrateResult::simulations)
+      .def_readonly("wall_seconds", &api::CalibrateResult::wall_seconds)
+      .def("fit_csv", &api::CalibrateResult::fit_csv)
+      .def("posterior_csv", &api::CalibrateResult::posterior_csv)
+      .def("predictions_csv", &api::CalibrateResult::predictions_csv)
+      .def("manifest_json", &api::CalibrateResult::manifest_json)
+      .def("text", &api::CalibrateResult::text)
+      .def("write_result_folder", &api::CalibrateResult::write_result_folder, py::arg("dir"),
+           py::arg("overwrite"), py::arg("report"), py::call_guard<py::gil_scoped_release>());
+
+  m.def("calibrate", [](const api::Scenario& s, api::CalibrateOptions o) {
+    std::atomic<bool> stop{false};
+    o.stop = &stop;
+    return interruptible(stop, [&] { return api::calibrate(s, o); });
+  });
 }

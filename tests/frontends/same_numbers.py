@@ -1,6 +1,7 @@
 """One set of numbers whatever the front end (issue 16, item 4): the same scenario,
 overrides, seed and replicates give byte-identical summary.csv, trajectories.csv, runs.csv
-(and storylines.csv) from every front end.
+and storylines.csv from every front end (and for a sweep, sweep.csv and the sweep's
+trajectories.csv and runs.csv).
 
     same_numbers.py run SOURCE_DIR GEOSIM_BINARY WORK_DIR
         for every case below, writes one result folder per front end under WORK_DIR/CASE/
@@ -18,22 +19,29 @@ import shutil
 import subprocess
 import sys
 
-COMPARED = ["summary.csv", "trajectories.csv", "runs.csv", "storylines.csv"]
+COMPARED = ["summary.csv", "trajectories.csv", "runs.csv", "storylines.csv", "sweep.csv",
+            "sensitivity.csv"]
 
-# (name, scenario relative to the source folder, overrides, seed, replicates, per_run, given)
+# (name, scenario relative to the source folder, overrides, seed, replicates, per_run, given,
+# vary): a case with `vary` ("NAME=SPEC" texts) is a sweep, any other a run.
 CASES = [
     ("flagship", "scenarios/kazakhstan-2022/intervention-request.yaml",
-     [("grievance0", "0.6"), ("lpg_shock", "0.2")], 7, 3000, True, ""),
-    ("defaults", "scenarios/kazakhstan-2022/intervention-request.yaml", [], None, 1000, True, ""),
+     [("grievance0", "0.6"), ("lpg_shock", "0.2")], 7, 3000, True, "", []),
+    ("defaults", "scenarios/kazakhstan-2022/intervention-request.yaml", [], None, 1000, True, "",
+     []),
     ("discovery-given", "scenarios/kazakhstan-2022/discovery.yaml",
-     [("kremlin_resolve", "0.5")], 11, 700, False, "world.coup == 0"),
+     [("kremlin_resolve", "0.5")], 11, 700, False, "world.coup == 0", []),
+    ("sweep", "scenarios/kazakhstan-2022/intervention-request.yaml", [("grievance0", "0.6")], 3,
+     300, True, "", ["kremlin_resolve=0.3,0.65,1", "lpg_shock=0.1:0.4:0.15"]),
 ]
 
 
 def cli(case, folder, source, binary):
-    name, scenario, overrides, seed, replicates, per_run, given = case
-    cmd = [binary, "run", os.path.join(source, scenario), "--replicates", str(replicates),
-           "-q", "--out", folder]
+    name, scenario, overrides, seed, replicates, per_run, given, vary = case
+    cmd = [binary, "sweep" if vary else "run", os.path.join(source, scenario), "--replicates",
+           str(replicates), "-q", "--out", folder]
+    for v in vary:
+        cmd += ["--vary", v]
     if seed is not None:
         cmd += ["--seed", str(seed)]
     for n, v in overrides:
@@ -48,9 +56,13 @@ def cli(case, folder, source, binary):
 def python(case, folder, source, binary):
     import geosim
 
-    name, scenario, overrides, seed, replicates, per_run, given = case
+    name, scenario, overrides, seed, replicates, per_run, given, vary = case
     s = geosim.load(os.path.join(source, scenario), overrides)
-    r = s.run(replicates=replicates, seed=seed, per_run=per_run, given=given or None)
+    if vary:
+        r = s.sweep(vary, replicates=replicates, seed=seed, per_run=per_run,
+                    given=given or None)
+    else:
+        r = s.run(replicates=replicates, seed=seed, per_run=per_run, given=given or None)
     r.write(folder)
 
 
@@ -75,8 +87,8 @@ def compare(folders):
             with open(os.path.join(other, name), "rb") as f:
                 if f.read() != reference:
                     problems.append(f"{name}: {first} and {other} differ")
-    if not os.path.exists(os.path.join(first, "summary.csv")):
-        problems.append(f"{first}: no summary.csv")
+    if not any(os.path.exists(os.path.join(first, n)) for n in ["summary.csv", "sweep.csv"]):
+        problems.append(f"{first}: neither summary.csv nor sweep.csv")
     return problems
 
 

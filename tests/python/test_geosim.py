@@ -49,10 +49,10 @@ def parse_csv(text):
 
 def cell_equals(cell, value):
     """A CSV cell against a DataFrame value: empty is NaN, a number reads back exactly."""
-    if cell == "":
-        return value is None or (isinstance(value, float) and math.isnan(value))
     if isinstance(value, str):
         return cell == value
+    if cell == "":
+        return value is None or (isinstance(value, float) and math.isnan(value))
     return float(cell) == float(value)
 
 
@@ -224,6 +224,126 @@ class Api(unittest.TestCase):
         self.assertIn("intervention", self.result.table())
         self.assertIn("1000 replicates", repr(self.result))
         self.assertIn("grievance0=0.6", repr(self.scenario))
+
+
+class Experiments(unittest.TestCase):
+    """sweep, compare, discover and calibrate: DataFrames against their files' text."""
+
+    def assert_frame_is_csv(self, df, text):
+        rows = parse_csv(text)
+        self.assertEqual(rows[0], list(df.columns))
+        self.assertEqual(len(rows) - 1, len(df))
+        for cells, values in zip(rows[1:], df.itertuples(index=False)):
+            for cell, value in zip(cells, values):
+                if isinstance(value, (bool, np.bool_)):
+                    self.assertEqual(cell, "1" if value else "0")
+                else:
+                    self.assertTrue(cell_equals(cell, value), (cells, values))
+
+    @classmethod
+    def setUpClass(cls):
+        cls.scenario = geosim.load(FLAGSHIP)
+        cls.sweep = cls.scenario.sweep({"kremlin_resolve": [0.3, 0.6, 0.9]}, replicates=400,
+                                       seed=5, per_run=True, per_point_trajectories=True)
+
+    def test_sweep(self):
+        sw = self.sweep
+        self.assertEqual((sw.design, sw.parameters, sw.points, sw.failed), ("grid",
+                         ["kremlin_resolve"], 3, 0))
+        df = sw.summary
+        self.assert_frame_is_csv(df, sw.sweep_csv())
+        self.assertEqual(list(df.columns[:3]), ["point", "kremlin_resolve", "scenario"])
+        self.assertEqual(df["point"].dtype, np.int64)
+        self.assertEqual(df["kremlin_resolve"].dtype, np.float64)
+        self.assertEqual(sorted(set(df["kremlin_resolve"])), [0.3, 0.6, 0.9])
+        # a point equals the run with that value (common random numbers)
+        run = self.scenario.with_(kremlin_resolve=0.6).run(replicates=400, seed=5)
+        p = df[(df.point == 1) & (df.outcome == "intervention") & (df.statistic == "probability")]
+        q = run.summary[(run.summary.outcome == "intervention")
+                        & (run.summary.statistic == "probability")]
+        self.assertEqual(p.value.iloc[0], q.value.iloc[0])
+        self.assert_frame_is_csv(sw.trajectories, sw.trajectories_csv())
+        self.assertEqual(len(sw.runs), 3 * 400)
+        self.assertEqual(str(sw.runs["mission"].dtype), "category")
+        self.assertEqual(sw.runs["point"].dtype, np.int64)
+        self.assertTrue(sw.sensitivity.empty)  # a grid has no indices
+        d = tempfile.mkdtemp(prefix="geosim-python-test-")
+        try:
+            sw.write(os.path.join(d, "s"))
+            with open(os.path.join(d, "s", "sweep.csv"), encoding="utf-8", newline="") as f:
+                self.assertEqual(f.read(), sw.sweep_csv())
+        finally:
+            shutil.rmtree(d)
+
+    def test_sobol_sensitivity(self):
+        sw = self.scenario.sweep(["grievance0=0.3:0.8", "lpg_shock=0.1:0.4"], design="sobol",
+                                 samples=8, replicates=100, seed=3)
+        self.assert_frame_is_csv(sw.sensitivity, sw.sensitivity_csv())
+        self.assertEqual(set(sw.sensitivity["index"]), {"S1", "ST"})
+
+    def test_bad_vary_is_a_scenario_error(self):
+        with self.assertRaises(geosim.ScenarioError):
+            self.scenario.sweep({"kremlin_resolve": [0.1, 0.5]}, replicates=10)  # below min
+        with self.assertRaises(geosim.ScenarioError):
+            self.scenario.sweep({"kremlin_resolv": "0.3,0.5"}, replicates=10)
+
+    def test_compare(self):
+        a = self.scenario.run(replicates=500, seed=1)
+        b = self.scenario.with_(kremlin_resolve=0.4).run(replicates=500, seed=1)
+        c = geosim.compare(a, b)
+        self.assert_frame_is_csv(c.table, c.compare_csv())
+        self.assertEqual(c.table["significant"].dtype, bool)
+        self.assertEqual(c.any_significant, bool(c.table["significant"].any()))
+        row = c.table[(c.table.outcome == "intervention") & (c.table.statistic == "probability")]
+        self.assertAlmostEqual(row.difference.iloc[0], row.b.iloc[0] - row.a.iloc[0], places=12)
+        d = tempfile.mkdtemp(prefix="geosim-python-test-")
+        try:
+            a.write(os.path.join(d, "a"))
+            b.write(os.path.join(d, "b"))
+            from_files = geosim.compare(os.path.join(d, "a"), os.path.join(d, "b"))
+            pd.testing.assert_frame_equal(from_files.table, c.table)
+        finally:
+            shutil.rmtree(d)
+        with self.assertRaises(TypeError):
+            geosim.compare(a, "b/summary.csv")
+
+    def test_discover(self):
+        prim = geosim.discover(self.sweep, "intervention", threshold=0.5)
+        self.assertEqual(prim.method, "prim")
+        self.assert_frame_is_csv(prim.boxes, prim.boxes_csv())
+        self.assert_frame_is_csv(prim.tradeoff, prim.tradeoff_csv())
+        self.assertEqual(prim.tradeoff["chosen"].dtype, bool)
+        self.assertTrue(prim.tree.empty)
+        run = self.scenario.run(replicates=2000, seed=4, per_run=True)
+        cart = geosim.discover(run, "mission", label="no_deployment", method="cart")
+        self.assert_frame_is_csv(cart.tree, cart.tree_csv())
+        self.assertEqual(cart.unit, "replicates")
+        self.assertEqual(cart.rows, 2000)
+        self.assertTrue(cart.tradeoff.empty)
+        with self.assertRaises(geosim.ScenarioError):
+            geosim.discover(run, "no_such_outcome", threshold=0)
+
+    def test_calibrate(self):
+        cases = os.path.join(SOURCE, "scenarios/kazakhstan-2022/observed.csv")
+        fit = self.scenario.calibrate(cases, ["sovereignty_cost"], evaluations=20,
+                                      replicates=100, profile=False, seed=9)
+        self.assertEqual((fit.method, fit.parameters), ("mle", ["sovereignty_cost"]))
+        f = fit.fit
+        self.assertEqual(list(f.columns), ["parameter", "statistic", "value", "text"])
+        est = f[(f.parameter == "sovereignty_cost") & (f.statistic == "estimate")]
+        self.assertEqual(est.value.iloc[0], float(est.text.iloc[0]))
+        self.assertTrue(0.5 <= est.value.iloc[0] <= 3)
+        self.assert_frame_is_csv(fit.posterior, fit.posterior_csv())
+        self.assert_frame_is_csv(fit.predictions, fit.predictions_csv())
+        d = tempfile.mkdtemp(prefix="geosim-python-test-")
+        try:
+            fit.write(os.path.join(d, "fit"))
+            r = self.scenario.run(replicates=50, posterior=os.path.join(d, "fit", "posterior.csv"))
+            self.assertIn("posterior", r.summary.columns)
+        finally:
+            shutil.rmtree(d)
+        with self.assertRaises(geosim.ScenarioError):
+            self.scenario.calibrate(cases, ["no_such_parameter"])
 
 
 class Errors(unittest.TestCase):

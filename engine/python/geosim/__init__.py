@@ -10,6 +10,7 @@ The numbers are those of the command line, bit for bit: this module calls the sa
 library (engine/api/geosim/api.h). docs/python.md documents every function.
 """
 
+import io
 import numbers
 import os
 
@@ -20,7 +21,8 @@ from . import _geosim
 from ._geosim import Diagnostic, RunError, ScenarioError
 
 __version__ = _geosim.__version__
-__all__ = ["load", "Scenario", "Result", "ScenarioError", "RunError", "Diagnostic"]
+__all__ = ["load", "compare", "discover", "Scenario", "Result", "SweepResult", "CompareResult",
+           "DiscoverResult", "CalibrateResult", "ScenarioError", "RunError", "Diagnostic"]
 
 
 def _value_text(name, value):
@@ -58,6 +60,49 @@ def _optional_int(name, value, low, high):
     if value < low or value > high:
         raise ValueError(f"{name} {value} is out of range; expected {low} to {high}")
     return value
+
+
+def _frame(text, strings=(), ints=(), flags=(), categories=None):
+    """A result file's text as a DataFrame with fixed dtypes: `strings` as str (object),
+    `ints` as int64 (float64 with NaN if the column has an empty field), `flags` (0/1) as
+    bool, `categories` {column: labels} as Categorical, every other column float64 (NaN
+    where empty). Numbers are read with Python's float(), so each is the exact double the
+    file's shortest round-trip text stands for."""
+    if not text:
+        return pd.DataFrame()
+    raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    categories = categories or {}
+    data = {}
+    for c in raw.columns:
+        col = raw[c]
+        if c in strings:
+            data[c] = col.astype(object)
+        elif c in categories:
+            data[c] = pd.Categorical(col.where(col != "", None), categories=categories[c])
+        elif c in flags:
+            data[c] = (col == "1").astype(bool)
+        elif c in ints and (col != "").all():
+            data[c] = col.astype(np.int64)
+        else:
+            data[c] = np.array([float(x) if x != "" else np.nan for x in col], dtype=np.float64)
+    return pd.DataFrame(data, columns=list(raw.columns))
+
+
+def _vary_list(vary):
+    """--vary specs from a mapping {name: spec} (a spec: text as --vary takes it, or a list
+    of numbers) or a list of "NAME=SPEC" texts."""
+    if vary is None:
+        return []
+    if isinstance(vary, str):
+        return [vary]
+    if hasattr(vary, "items"):
+        specs = []
+        for name, spec in vary.items():
+            if not isinstance(spec, str):
+                spec = ",".join(_value_text(name, v) for v in spec)
+            specs.append(f"{name}={spec}")
+        return specs
+    return [str(v) for v in vary]
 
 
 def load(path, overrides=None, /, **kwargs):
@@ -190,6 +235,74 @@ class Scenario:
                              "" if posterior is None else os.fspath(posterior), bool(progress))
         return Result(native, self.copy(), bool(per_run))
 
+    def sweep(self, vary=None, points=None, design=None, samples=0, levels=0,
+              second_order=False, replicates=None, seed=None, threads=0, per_run=False,
+              per_point_trajectories=False, given=None, posterior=None, progress=False,
+              out=None, resume=False, overwrite=False):
+        """Runs the scenario, with its current values, at every point of a design (as
+        ``geosim sweep``; docs/experiments.md).
+
+        vary: {name: spec} (a spec is what --vary takes: "0.1,0.2", "LO:HI:STEP", "LO:HI"
+        for lhs/sobol/morris, a distribution such as "normal(0.5,0.1)"; or a list of
+        numbers), or a list of "NAME=SPEC" texts. points: a CSV of points instead.
+        design: "grid" (default), "lhs", "sobol", "morris"; samples, levels, second_order
+        as --samples, --levels, --second-order. replicates and seed are per point (the same
+        seed at every point: common random numbers). per_run, per_point_trajectories,
+        given, posterior as the sweep options. out: work in this folder (kept point by
+        point, continued with resume=True) and write the result folder there.
+        Ctrl-C raises KeyboardInterrupt (with out, finished points are kept for resume).
+        """
+        o = _geosim.SweepOptions()
+        o.vary = _vary_list(vary)
+        o.points = "" if points is None else os.fspath(points)
+        o.design = design or ""
+        o.samples = _optional_int("samples", samples, 0, 2**62) or 0
+        o.levels = _optional_int("levels", levels, 0, 2**30) or 0
+        o.second_order = bool(second_order)
+        o.replicates = _optional_int("replicates", replicates, 1, 4294967295)
+        o.seed = _optional_int("seed", seed, 0, 2**64 - 1)
+        o.threads = _optional_int("threads", threads, 0, 1024)
+        o.per_run = bool(per_run)
+        o.per_point_trajectories = bool(per_point_trajectories)
+        o.given = "" if given is None else str(given)
+        o.posterior = "" if posterior is None else os.fspath(posterior)
+        o.progress = bool(progress)
+        o.out = "" if out is None else os.fspath(out)
+        o.resume = bool(resume)
+        o.overwrite = bool(overwrite)
+        return SweepResult(_geosim.sweep(self._native, o), self.copy())
+
+    def calibrate(self, cases, free, method="mle", evaluations=300, bootstrap=0, profile=True,
+                  particles=200, generations=8, quantile=0.5, min_acceptance=0.01, chains=4,
+                  iterations=1000, burn_in=300, replicates=None, seed=None, threads=0,
+                  progress=False, out=None, resume=False, overwrite=False):
+        """Fits the free parameters (the others at their current values) to observed cases,
+        as ``geosim calibrate`` (docs/calibration.md). cases: the cases CSV; free: a list of
+        "NAME" or "NAME:PRIOR" (or one such text); method: "mle", "abc-smc" or "pmmh", with
+        that method's options. Ctrl-C raises KeyboardInterrupt after the current batch."""
+        o = _geosim.CalibrateOptions()
+        o.cases = os.fspath(cases)
+        o.free = [free] if isinstance(free, str) else [str(f) for f in free]
+        o.method = str(method)
+        o.evaluations = int(evaluations)
+        o.bootstrap = int(bootstrap)
+        o.profile = bool(profile)
+        o.particles = int(particles)
+        o.generations = int(generations)
+        o.quantile = float(quantile)
+        o.min_acceptance = float(min_acceptance)
+        o.chains = int(chains)
+        o.iterations = int(iterations)
+        o.burn_in = int(burn_in)
+        o.replicates = _optional_int("replicates", replicates, 1, 4294967295)
+        o.seed = _optional_int("seed", seed, 0, 2**64 - 1)
+        o.threads = _optional_int("threads", threads, 0, 1024)
+        o.progress = bool(progress)
+        o.out = "" if out is None else os.fspath(out)
+        o.resume = bool(resume)
+        o.overwrite = bool(overwrite)
+        return CalibrateResult(_geosim.calibrate(self._native, o))
+
     def __repr__(self):
         o = " ".join(f"{k}={v}" for k, v in self.overrides.items())
         return f"<geosim.Scenario {self.id} ({self.path}){' ' + o if o else ''}>"
@@ -293,3 +406,318 @@ class Result:
     def __repr__(self):
         return (f"<geosim.Result {self._native.scenario}: {self.replicates} replicates, "
                 f"seed {self.seed}>\n{self.table()}")
+
+
+def _case_labels(scenario):
+    return {o["name"]: o["labels"] for o in scenario._native.outcome_rows()
+            if o["kind"] == "cases"}
+
+
+class SweepResult:
+    """What a sweep gives: sweep.csv, sensitivity.csv, trajectories.csv and runs.csv as
+    DataFrames, and the folder and report ``geosim sweep --out`` writes."""
+
+    def __init__(self, native, scenario):
+        self._native = native
+        self.scenario = scenario  # the Scenario swept (a copy)
+        self._cache = {}
+
+    def _get(self, key, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    seed = property(lambda self: self._native.seed)
+    replicates = property(lambda self: self._native.replicates, doc="replicates per point")
+    design = property(lambda self: self._native.design)
+    parameters = property(lambda self: list(self._native.parameters),
+                          doc="the varied parameters, in design order")
+    points = property(lambda self: self._native.points)
+    failed = property(lambda self: self._native.failed)
+    resumed = property(lambda self: self._native.resumed)
+    notes = property(lambda self: list(self._native.notes))
+    wall_seconds = property(lambda self: self._native.wall_seconds)
+
+    @property
+    def summary(self):
+        """sweep.csv: point (int64), one column per varied parameter, then the point's
+        summary rows (scenario, outcome, statistic, value, ci_low, ci_high, replicates),
+        status ("ok" or "error") and error."""
+        return self._get("summary", lambda: _frame(
+            self._native.sweep_csv(),
+            strings=("scenario", "outcome", "statistic", "status", "error", "posterior"),
+            ints=("point", "replicates")))
+
+    @property
+    def sensitivity(self):
+        """sensitivity.csv (sobol, morris; empty otherwise): outcome, parameter, index (S1,
+        ST, S2, mu_star, sigma), value, ci_low, ci_high, statistic."""
+        return self._get("sensitivity", lambda: _frame(
+            self._native.sensitivity_csv(),
+            strings=("outcome", "parameter", "index", "statistic")))
+
+    @property
+    def trajectories(self):
+        """trajectories.csv per point (per_point_trajectories=True; empty otherwise)."""
+        return self._get("trajectories", lambda: _frame(
+            self._native.trajectories_csv(), strings=("scenario", "variable"),
+            ints=("point", "step")))
+
+    @property
+    def runs(self):
+        """runs.csv (per_run=True; empty otherwise): point, replicate, one column per outcome
+        (a cases outcome as a Categorical of its labels), init: columns."""
+        return self._get("runs", lambda: _frame(
+            self._native.runs_csv(), strings=("scenario",), ints=("point", "replicate"),
+            categories=_case_labels(self.scenario)))
+
+    def sweep_csv(self):
+        return self._native.sweep_csv()
+
+    def sensitivity_csv(self):
+        return self._native.sensitivity_csv()
+
+    def trajectories_csv(self):
+        return self._native.trajectories_csv()
+
+    def runs_csv(self):
+        return self._native.runs_csv()
+
+    def write(self, dir, overwrite=False, report=False):
+        """Writes the folder ``geosim sweep FILE ... --out DIR`` writes (byte-identical
+        files), with the same refusals as Result.write."""
+        self._native.write_result_folder(os.fspath(dir), bool(overwrite), bool(report))
+
+    def report_html(self):
+        return self._native.report_html()
+
+    def __repr__(self):
+        return (f"<geosim.SweepResult {self._native.scenario}: {self.design} over "
+                f"{', '.join(self.parameters)}, {self.points} points x {self.replicates} "
+                f"replicates, {self.failed} failed>")
+
+
+class CompareResult:
+    """Two results outcome by outcome (B - A), as ``geosim compare``."""
+
+    def __init__(self, native):
+        self._native = native
+        self._table = None
+
+    a = property(lambda self: self._native.a, doc="what side A is")
+    b = property(lambda self: self._native.b, doc="what side B is")
+    notes = property(lambda self: list(self._native.notes))
+
+    @property
+    def any_significant(self):
+        return self._native.any_significant()
+
+    @property
+    def table(self):
+        """compare.csv: outcome, statistic, a, b, difference, ci_low, ci_high, p_value
+        (float64, NaN where untested), significant (bool: p < 0.05)."""
+        if self._table is None:
+            self._table = _frame(self._native.compare_csv(), strings=("outcome", "statistic"),
+                                 flags=("significant",))
+        return self._table
+
+    def compare_csv(self):
+        return self._native.compare_csv()
+
+    def differences(self):
+        """What ``geosim compare --fail-on-difference`` prints."""
+        return self._native.differences()
+
+    def write(self, out, overwrite=False):
+        """As ``geosim compare --out OUT``: a file, or (an existing folder, or a name ending
+        in '/') a folder with compare.csv and compare.json."""
+        self._native.write(os.fspath(out), bool(overwrite))
+
+    def __repr__(self):
+        return f"<geosim.CompareResult A: {self.a}; B: {self.b}>"
+
+
+def compare(a, b, scenario=None, a_scenario=None, b_scenario=None):
+    """Compares two results outcome by outcome, as ``geosim compare A B``: two Results held
+    in memory, or two result folders or summary.csv files (with scenario, a_scenario,
+    b_scenario as --scenario, --a, --b)."""
+    if isinstance(a, Result) and isinstance(b, Result):
+        if scenario or a_scenario or b_scenario:
+            raise ValueError("compare: scenario, a_scenario and b_scenario apply to files only")
+        return CompareResult(_geosim.compare_runs(a._native, b._native))
+    if isinstance(a, Result) or isinstance(b, Result):
+        raise TypeError("compare: expected two Results or two paths, not one of each")
+    return CompareResult(_geosim.compare_paths(os.fspath(a), os.fspath(b), scenario or "",
+                                               a_scenario or "", b_scenario or ""))
+
+
+class DiscoverResult:
+    """Scenario discovery's boxes (PRIM) or tree (CART), as ``geosim discover``."""
+
+    def __init__(self, native):
+        self._native = native
+        self._cache = {}
+
+    source = property(lambda self: self._native.source)
+    unit = property(lambda self: self._native.unit)
+    method = property(lambda self: self._native.method)
+    rows = property(lambda self: self._native.rows)
+    cases = property(lambda self: self._native.cases)
+    inputs = property(lambda self: list(self._native.inputs))
+
+    @property
+    def boxes(self):
+        """boxes.csv: box, input, low, high, range_low, range_high, p_low, p_high, coverage,
+        density, mass, rows, cases, method, node (CART's leaf; NaN for PRIM)."""
+        if "boxes" not in self._cache:
+            self._cache["boxes"] = _frame(self._native.boxes_csv(),
+                                          strings=("input", "method"),
+                                          ints=("box", "rows", "cases", "node"))
+        return self._cache["boxes"]
+
+    @property
+    def tradeoff(self):
+        """tradeoff.csv (PRIM; empty for CART): box, step, phase, coverage, density, mass,
+        restricted, rows, cases, chosen (bool)."""
+        if "tradeoff" not in self._cache:
+            self._cache["tradeoff"] = _frame(self._native.tradeoff_csv(), strings=("phase",),
+                                             ints=("box", "step", "restricted", "rows",
+                                                   "cases"), flags=("chosen",))
+        return self._cache["tradeoff"]
+
+    @property
+    def tree(self):
+        """tree.csv (CART; empty for PRIM): node, parent, side, depth, input, threshold,
+        rows, cases, share, box."""
+        if "tree" not in self._cache:
+            self._cache["tree"] = _frame(self._native.tree_csv(), strings=("side", "input"),
+                                         ints=("node", "parent", "depth", "rows", "cases",
+                                               "box"))
+        return self._cache["tree"]
+
+    def boxes_csv(self):
+        return self._native.boxes_csv()
+
+    def tradeoff_csv(self):
+        return self._native.tradeoff_csv()
+
+    def tree_csv(self):
+        return self._native.tree_csv()
+
+    def text(self):
+        """What ``geosim discover`` prints."""
+        return self._native.text()
+
+    def write(self, dir, overwrite=False):
+        """Writes the folder ``geosim discover ... --out DIR`` writes."""
+        self._native.write_result_folder(os.fspath(dir), bool(overwrite))
+
+    def __repr__(self):
+        return f"<geosim.DiscoverResult {self.method}>\n{self.text()}"
+
+
+def discover(source, outcome, threshold=None, below=False, label=None, statistic=None,
+             per_point=False, inputs=None, method="prim", boxes=1, peel_alpha=0.05,
+             paste_alpha=0.05, mass_min=0.05, density=None, min_leaf=0, max_depth=0,
+             ccp_alpha=0.0):
+    """Scenario discovery, as ``geosim discover`` (docs/discovery.md): which inputs lead to
+    the cases of interest. source: a Result run with per_run=True (its replicates), a
+    SweepResult (its points, or its replicates with per_run), or a path (a result folder
+    or a CSV). outcome with threshold (value > threshold; below=True: <) or label (a cases
+    outcome's label); method "prim" (boxes, trade-off) or "cart" (a tree's leaves)."""
+    o = _geosim.DiscoverOptions()
+    o.outcome = str(outcome)
+    o.threshold = None if threshold is None else float(threshold)
+    o.below = bool(below)
+    o.label = label or ""
+    o.statistic = statistic or ""
+    o.per_point = bool(per_point)
+    o.inputs = [] if inputs is None else [str(i) for i in inputs]
+    o.method = str(method)
+    o.boxes = int(boxes)
+    o.peel_alpha = float(peel_alpha)
+    o.paste_alpha = float(paste_alpha)
+    o.mass_min = float(mass_min)
+    o.density = None if density is None else float(density)
+    o.min_leaf = int(min_leaf)
+    o.max_depth = int(max_depth)
+    o.ccp_alpha = float(ccp_alpha)
+    if isinstance(source, Result):
+        return DiscoverResult(_geosim.discover_run(source._native, o))
+    if isinstance(source, SweepResult):
+        return DiscoverResult(_geosim.discover_sweep(source._native, o))
+    return DiscoverResult(_geosim.discover_path(os.fspath(source), o))
+
+
+class CalibrateResult:
+    """A fit's result, as ``geosim calibrate`` writes it."""
+
+    def __init__(self, native):
+        self._native = native
+        self._cache = {}
+
+    scenario = property(lambda self: self._native.scenario)
+    method = property(lambda self: self._native.method)
+    seed = property(lambda self: self._native.seed)
+    parameters = property(lambda self: list(self._native.parameters),
+                          doc="the free parameters, in the order given")
+    evaluations = property(lambda self: self._native.evaluations)
+    simulations = property(lambda self: self._native.simulations)
+    wall_seconds = property(lambda self: self._native.wall_seconds)
+
+    @property
+    def fit(self):
+        """fit.csv: parameter, statistic, value (float64; NaN where the field is not a
+        number), text (the field as written: a prior, a method name, a number)."""
+        if "fit" not in self._cache:
+            raw = _frame(self._native.fit_csv(), strings=("parameter", "statistic", "value"))
+            text = raw["value"]
+
+            def number(x):
+                try:
+                    return float(x)
+                except ValueError:
+                    return np.nan
+            raw["value"] = np.array([number(x) if x != "" else np.nan for x in text],
+                                    dtype=np.float64)
+            raw["text"] = text
+            self._cache["fit"] = raw
+        return self._cache["fit"]
+
+    @property
+    def posterior(self):
+        """posterior.csv: draw (int64), weight, one column per free parameter."""
+        if "posterior" not in self._cache:
+            self._cache["posterior"] = _frame(self._native.posterior_csv(), ints=("draw",))
+        return self._cache["posterior"]
+
+    @property
+    def predictions(self):
+        """predictions.csv: case, outcome, observed, predicted_mean, predicted_p05,
+        predicted_p95, p_observed, replicates."""
+        if "predictions" not in self._cache:
+            self._cache["predictions"] = _frame(self._native.predictions_csv(),
+                                                strings=("case", "outcome", "observed"),
+                                                ints=("replicates",))
+        return self._cache["predictions"]
+
+    def fit_csv(self):
+        return self._native.fit_csv()
+
+    def posterior_csv(self):
+        return self._native.posterior_csv()
+
+    def predictions_csv(self):
+        return self._native.predictions_csv()
+
+    def text(self):
+        """The summary ``geosim calibrate`` prints."""
+        return self._native.text()
+
+    def write(self, dir, overwrite=False, report=False):
+        """Writes the folder ``geosim calibrate ... --out DIR`` writes (posterior.csv usable
+        as run(posterior=DIR + "/posterior.csv"))."""
+        self._native.write_result_folder(os.fspath(dir), bool(overwrite), bool(report))
+
+    def __repr__(self):
+        return f"<geosim.CalibrateResult {self.method}>\n{self.text()}"
