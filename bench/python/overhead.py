@@ -9,6 +9,8 @@ Per round, alternately:
   cli          `geosim run FLAGSHIP -n N --seed 2022 -q --out DIR` as a process
   python       the same from a fresh Python process: import geosim (numpy, pandas),
                load, run, Result.write(DIR)
+  import       a fresh Python process that only imports geosim (the interpreter, numpy,
+               pandas): what a script pays once, a notebook once per kernel
   in-process   in this process, with the scenario loaded once: Scenario.run (the engine's
                simulation time, Result.wall_seconds, and the rest of the call: the worker
                thread, the 20 ms signal polls, building the result), then the summary,
@@ -51,7 +53,7 @@ def main():
     n, t = a.replicates, a.threads
     env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(geosim.__file__)))
     rec = {k: [] for k in ["cli_wall", "cli_cpu", "py_wall", "py_cpu", "ratio_wall", "ratio_cpu",
-                           "call", "engine", "summary_df", "traj_df", "runs_call",
+                           "import_wall", "call", "engine", "summary_df", "traj_df", "runs_call",
                            "runs_engine", "runs_df"]}
     s = geosim.load(FLAGSHIP)
     with tempfile.TemporaryDirectory(prefix="geosim-bench-python-") as d:
@@ -64,6 +66,7 @@ def main():
             rec["cli_wall"].append(cw), rec["cli_cpu"].append(cc)
             rec["py_wall"].append(pw), rec["py_cpu"].append(pc)
             rec["ratio_wall"].append(pw / cw), rec["ratio_cpu"].append(pc / cc)
+            rec["import_wall"].append(timed([sys.executable, "-c", "import geosim"], env)[0])
 
             t0 = time.perf_counter()
             r = s.run(replicates=n, seed=SEED, threads=t)
@@ -91,6 +94,7 @@ def main():
     print(f"  process  cli     wall {ms(m['cli_wall'])}  cpu {ms(m['cli_cpu'])}")
     print(f"  process  python  wall {ms(m['py_wall'])}  cpu {ms(m['py_cpu'])}  "
           f"(ratio to cli: wall {m['ratio_wall']:.2f}x, cpu {m['ratio_cpu']:.2f}x)")
+    print(f"  process  import geosim only  wall {ms(m['import_wall'])}")
     print(f"  in-process run()        {ms(m['call'])}  of which engine {ms(m['engine'])}, "
           f"rest {ms(m['call'] - m['engine'])}")
     print(f"  in-process summary DataFrame {ms(m['summary_df'])}, trajectories {ms(m['traj_df'])}")
