@@ -442,6 +442,18 @@ class Interrupt(unittest.TestCase):
         self.assertEqual(s.run(replicates=500, seed=3, threads=2).summary_csv(), before)
 
 
+    def test_sigint_during_a_sweep_raises_keyboard_interrupt(self):
+        s = geosim.load(FLAGSHIP)
+        timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+        timer.start()
+        start = time.monotonic()
+        with self.assertRaises(KeyboardInterrupt):
+            s.sweep({"kremlin_resolve": [0.3, 0.6, 0.9]}, replicates=4294967295, threads=2)
+        timer.join()
+        self.assertLess(time.monotonic() - start, 6.0, "the sweep took too long to stop")
+        self.assertEqual(s.sweep({"kremlin_resolve": [0.5]}, replicates=100).points, 1)
+
+
 class Threads(unittest.TestCase):
     def test_the_gil_is_released_while_simulating(self):
         s = geosim.load(FLAGSHIP)
