@@ -88,9 +88,20 @@ std::string page_js() {
   window.geosimExplore = { draws: 0, lastLatencyMs: null, lastRunMs: null, lastError: null,
                            saves: 0, lastSave: null };
 
+  // Shares as the report shows them (report/html.h, display_percent): one decimal, or two
+  // significant digits of a share, or of its gap to 100%, that one decimal would show as 0%
+  // or 100%.
   function fmtPct(x) {
     if (x === null || x === undefined) return '–';
-    return (100 * x).toFixed(1) + '%';
+    const v = 100 * x;
+    const small = v !== 0 && Math.abs(v) < 0.1;
+    const nearAll = v >= 50 && v < 100 && 100 - v < 0.1;
+    if (small || nearAll) {
+      const gap = small ? Math.abs(v) : 100 - v;
+      const k = Math.min(12, Math.ceil(-Math.log10(gap)) + 1);
+      return v.toFixed(k).replace(/0+$/, '').replace(/\.$/, '') + '%';
+    }
+    return v.toFixed(1) + '%';
   }
   function fmtNum(x) {
     if (x === null || x === undefined) return '–';

@@ -126,6 +126,10 @@ try {
   check(doc.includes('grievance'), 'the slider shows the parameter\'s doc');
   const charts = await page.$$eval('#charts svg[data-chart]', (s) => s.length);
   check(charts >= 3, `the report's charts are drawn (${charts})`);
+  const zeros = await page.$$eval('#outcomes tbody tr', (rows) => rows.filter((r) =>
+      Number(r.dataset.value) > 0 && r.children[2].textContent === '0.0%').map((r) =>
+      r.dataset.outcome + ' ' + r.dataset.statistic + ' = ' + r.dataset.value));
+  check(zeros.length === 0, 'no share above 0 is shown as 0.0% ' + zeros.join(', '));
   const p0 = await probabilityOf(page, 'request_made');
   check(p0 > 0 && p0 < 1, 'the outcome table shows P(request_made) = ' + p0);
 
