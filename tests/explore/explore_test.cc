@@ -10,6 +10,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -273,6 +274,34 @@ TEST(Explore, RunsWithTheSameSeedSoOnlyTheParameterMovesTheNumbers) {
   EXPECT_NE(charts.find("data-chart=\"shares\""), std::string::npos);
   EXPECT_NE(charts.find("data-chart=\"fan\""), std::string::npos);
   EXPECT_EQ(charts.find("<script"), std::string::npos);
+}
+
+TEST(Explore, ANewerRunStopsTheOneInProgress) {
+  // A run long enough to be caught running (100,000 replicates of the flagship, about 0.6 s
+  // here); a newer request stops it within a few steps and is answered itself.
+  TempDir d;
+  auto e = make_explorer(d.path(), kFlagship, 100000);
+  Response first;
+  double first_seconds = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::thread a([&] {
+    first = e->handle(post("/api/run", R"({"values": {"grievance0": "0.5"}})"));
+    first_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const Response second = e->handle(post("/api/run", R"({"values": {"grievance0": "0.6"}})"));
+  const double second_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  a.join();
+  EXPECT_EQ(first.result(), http::status::conflict) << first.body().substr(0, 200);
+  EXPECT_NE(error_of(first).find("superseded"), std::string::npos);
+  ASSERT_EQ(second.result(), http::status::ok);
+  EXPECT_EQ(geosim::io::parse_json(second.body(), "run")["values"]["grievance0"].as_string(),
+            "0.6");
+  // The first was stopped soon after the second came, not run to its end (which would take
+  // as long as the second's whole run).
+  EXPECT_LT(first_seconds, 0.5 * second_seconds)
+      << first_seconds << " s, " << second_seconds << " s";
 }
 
 TEST(Explore, SliderRangesForParametersWithoutDeclaredRange) {
