@@ -5,8 +5,9 @@
 # It is built by default when pybind11 (Debian: pybind11-dev) and Python's headers
 # (python3-dev) are found for GEOSIM_PYTHON_EXECUTABLE, Debian's /usr/bin/python3 (not
 # whatever `python3` is first on PATH: the module is built for one interpreter, and the
-# tests run it with that same one). Off under GEOSIM_SANITIZE: an ASan-built extension
-# cannot be loaded into an interpreter that was not.
+# tests run it with that same one). Off under GEOSIM_SANITIZE or -fsanitize in CMAKE_CXX_FLAGS
+# (scripts/sanitize, scripts/fuzz): an ASan-built extension cannot be loaded into an
+# interpreter that was not.
 option(GEOSIM_PYTHON "Build the Python module (import geosim) when pybind11 and Python are found" ON)
 if(EXISTS /usr/bin/python3)
   set(GEOSIM_PYTHON_EXECUTABLE_DEFAULT /usr/bin/python3)
@@ -19,8 +20,8 @@ set(GEOSIM_PYTHON_EXECUTABLE ${GEOSIM_PYTHON_EXECUTABLE_DEFAULT}
 set(GEOSIM_PYTHON_BUILD OFF)
 if(NOT GEOSIM_PYTHON)
   message(STATUS "geosim: Python module skipped (GEOSIM_PYTHON=OFF)")
-elseif(GEOSIM_SANITIZE)
-  message(STATUS "geosim: Python module skipped under GEOSIM_SANITIZE (an ASan-built extension "
+elseif(GEOSIM_SANITIZE OR CMAKE_CXX_FLAGS MATCHES "-fsanitize")
+  message(STATUS "geosim: Python module skipped in a sanitizer build (an ASan-built extension "
                  "cannot load into an ordinary interpreter)")
 else()
   set(Python_EXECUTABLE ${GEOSIM_PYTHON_EXECUTABLE})
