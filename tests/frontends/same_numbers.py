@@ -9,8 +9,10 @@ trajectories.csv and runs.csv).
     same_numbers.py compare DIR DIR...
         compares result folders already written (by any front end)
 
-A front end is a function (case, folder) -> None in FRONT_ENDS that writes the result
-folder of `case`; adding one (the explorer's saved folder, say) is adding an entry there.
+A front end is a function (case, folder, source, binary) in FRONT_ENDS that writes the
+result folder of `case`, or returns False when it cannot express the case: the command line,
+Python's Result.write, and the folder geosim explore's Save writes (runs only; its runs.csv
+is not compared, as the explorer writes none).
 Run with the interpreter `import geosim` was built for, PYTHONPATH holding it.
 """
 
@@ -66,14 +68,57 @@ def python(case, folder, source, binary):
     r.write(folder)
 
 
-FRONT_ENDS = {"cli": cli, "python": python}
+def explorer(case, folder, source, binary):
+    """The folder `geosim explore`'s Save button writes: the server is started on a free
+    port with the case's replicates and seed, the case's overrides are sent as the page
+    sends a slider's value, and Save is asked for over HTTP as the page asks for it. The
+    explorer runs one scenario at a time without --per-run or --given, and no sweep: for
+    those cases it writes nothing (returns False), and it never writes runs.csv."""
+    import json
+    import urllib.request
+
+    name, scenario, overrides, seed, replicates, per_run, given, vary = case
+    if vary or given:
+        return False
+    saves = folder + ".saves"
+    shutil.rmtree(saves, ignore_errors=True)
+    cmd = [binary, "explore", os.path.join(source, scenario), "--port", "0", "--no-open",
+           "--replicates", str(replicates), "--save-dir", saves]
+    if seed is not None:
+        cmd += ["--seed", str(seed)]
+    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = ""
+        for line in server.stdout:
+            if "http://127.0.0.1:" in line:
+                url = line[line.index("http://"):].split()[0].rstrip("/")
+                break
+        if not url:
+            raise RuntimeError("geosim explore printed no URL")
+        body = json.dumps({"values": {n: v for n, v in overrides}, "name": "saved"}).encode()
+        request = urllib.request.Request(url + "/api/save", data=body, method="POST",
+                                         headers={"Content-Type": "application/json",
+                                                  "Origin": url})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            saved = json.load(response)
+        shutil.copytree(saved["folder"], folder)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return True
 
 
-def compare(folders):
-    """Byte-compares the files of COMPARED across folders; returns the differences."""
+FRONT_ENDS = {"cli": cli, "python": python, "explorer": explorer}
+
+
+def compare(folders, skip=()):
+    """Byte-compares the files of COMPARED (but `skip`) across folders; returns the
+    differences."""
     problems = []
     first = folders[0]
     for name in COMPARED:
+        if name in skip:
+            continue
         present = [os.path.exists(os.path.join(f, name)) for f in folders]
         if not any(present):
             continue
@@ -99,15 +144,25 @@ def main(argv):
         source, binary, work = argv[1:]
         problems = []
         for case in CASES:
-            folders = []
+            folders, fronts, partial = [], [], []
             for front, write in FRONT_ENDS.items():
                 folder = os.path.join(work, case[0], front)
                 shutil.rmtree(folder, ignore_errors=True)
-                write(case, folder, source, binary)
-                folders.append(folder)
+                if write(case, folder, source, binary) is False:
+                    continue  # this front end cannot express the case
+                (partial if front == "explorer" else folders).append(folder)
+                fronts.append(front)
             found = compare(folders)
+            # The explorer writes no runs.csv: its files are compared with the first folder's,
+            # and each of them must be there.
+            for folder in partial:
+                for needed in ["summary.csv", "trajectories.csv", "storylines.csv"]:
+                    if os.path.exists(os.path.join(folders[0], needed)) and \
+                            not os.path.exists(os.path.join(folder, needed)):
+                        found.append(f"{needed}: not in {folder}")
+                found += compare([folders[0], folder], skip=["runs.csv"])
             print(f"{case[0]}: " + ("identical" if not found else "DIFFERENT") + " across " +
-                  ", ".join(FRONT_ENDS))
+                  ", ".join(fronts))
             problems += found
     else:
         print(__doc__, file=sys.stderr)
