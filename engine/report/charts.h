@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,7 @@ inline constexpr const char* kChartCompare = "compare";
 inline constexpr const char* kChartDifference = "difference";
 inline constexpr const char* kChartStorylines = "storylines";
 
-inline constexpr double kMissing = std::nan("");
+inline constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 
 // A value with an optional interval (NaN ends when there is none).
 struct Estimate {
