@@ -53,11 +53,13 @@ name</label>
 <main>
 <h2>Outcomes</h2>
 <p id="run-meta" class="meta"></p>
+<div class="table-scroll">
 <table id="outcomes" class="numbers-table">
 <thead><tr><th>outcome</th><th>statistic</th><th class="num">value</th>
 <th class="num">95% interval</th><th class="num">5th–95th percentile</th></tr></thead>
 <tbody></tbody>
 </table>
+</div>
 <h2>Charts</h2>
 <div id="charts"></div>
 <details id="about"><summary>About this scenario</summary><p id="description"></p>
@@ -393,6 +395,7 @@ header { padding: 12px 0 8px; }
 aside { flex: 0 0 380px; max-height: calc(100vh - 40px); overflow-y: auto; position: sticky;
         top: 8px; padding-right: 8px; }
 main { flex: 1 1 auto; min-width: 0; }
+.table-scroll { overflow-x: auto; }  /* a narrow window scrolls the table, never clips it */
 main .figure { display: block; border-top: 1px solid #e3e3e3; padding: 8px 0; }
 #charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr));
           gap: 0 24px; }
