@@ -194,6 +194,43 @@ std::vector<std::string> equivalent_command(const Scenario& s, const RunOptions&
   return c;
 }
 
+RunResult detail::result_of(std::shared_ptr<const RunState> st) {
+  const sim::Model& m = *st->model;
+  const experiment::ScenarioRun& r = st->run;
+  RunResult res;
+  res.scenario = m.id;
+  res.seed = r.seed;
+  res.replicates = r.replicates;
+  res.wall_seconds = r.wall_seconds;
+  const std::string sha = r.posterior ? r.posterior->posterior().sha256 : "";
+  for (auto& row : experiment::summary_rows(m, r.stats))
+    res.summary.push_back(SummaryRow{row.scenario, row.outcome, row.statistic, row.value,
+                                     row.ci_low, row.ci_high, row.replicates, sha});
+  for (auto& row : experiment::trajectory_rows(m, r.stats))
+    res.trajectories.push_back(TrajectoryRow{row.scenario, row.variable, row.step, row.mean,
+                                             row.p05, row.p25, row.p50, row.p75, row.p95});
+  if (st->per_run) {
+    for (const auto& o2 : m.outcomes) res.runs_outcomes.push_back(o2.name);
+    for (const auto& d : m.init_draws) res.runs_inputs.push_back("init:" + d.name);
+    res.runs.reserve(static_cast<size_t>(r.replicates));
+    for (const auto& b : st->rows)
+      for (int i = 0; i < b.n; ++i) {
+        RunRow row;
+        row.scenario = m.id;
+        row.replicate = b.first_replicate + static_cast<uint64_t>(i);
+        for (size_t k = 0; k < m.outcomes.size(); ++k)
+          row.outcomes.push_back(b.present[k][static_cast<size_t>(i)]
+                                     ? std::optional<double>(b.values[k][static_cast<size_t>(i)])
+                                     : std::nullopt);
+        for (size_t k = 0; k < m.init_draws.size() && k < b.inputs.size(); ++k)
+          row.inputs.push_back(b.inputs[k][static_cast<size_t>(i)]);
+        res.runs.push_back(std::move(row));
+      }
+  }
+  res.state = std::move(st);
+  return res;
+}
+
 RunResult run(const Scenario& scenario, const RunOptions& options) {
   check_run_options(options);
   auto st = std::make_shared<detail::RunState>();
@@ -237,38 +274,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
   r.ok = true;
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  RunResult res;
-  res.scenario = m.id;
-  res.seed = r.seed;
-  res.replicates = r.replicates;
-  res.wall_seconds = r.wall_seconds;
-  const std::string sha = r.posterior ? r.posterior->posterior().sha256 : "";
-  for (auto& row : experiment::summary_rows(m, r.stats))
-    res.summary.push_back(SummaryRow{row.scenario, row.outcome, row.statistic, row.value,
-                                     row.ci_low, row.ci_high, row.replicates, sha});
-  for (auto& row : experiment::trajectory_rows(m, r.stats))
-    res.trajectories.push_back(TrajectoryRow{row.scenario, row.variable, row.step, row.mean,
-                                             row.p05, row.p25, row.p50, row.p75, row.p95});
-  if (options.per_run) {
-    for (const auto& o2 : m.outcomes) res.runs_outcomes.push_back(o2.name);
-    for (const auto& d : m.init_draws) res.runs_inputs.push_back("init:" + d.name);
-    res.runs.reserve(static_cast<size_t>(r.replicates));
-    for (const auto& b : st->rows)
-      for (int i = 0; i < b.n; ++i) {
-        RunRow row;
-        row.scenario = m.id;
-        row.replicate = b.first_replicate + static_cast<uint64_t>(i);
-        for (size_t k = 0; k < m.outcomes.size(); ++k)
-          row.outcomes.push_back(b.present[k][static_cast<size_t>(i)]
-                                     ? std::optional<double>(b.values[k][static_cast<size_t>(i)])
-                                     : std::nullopt);
-        for (size_t k = 0; k < m.init_draws.size() && k < b.inputs.size(); ++k)
-          row.inputs.push_back(b.inputs[k][static_cast<size_t>(i)]);
-        res.runs.push_back(std::move(row));
-      }
-  }
-  res.state = st;
-  return res;
+  return detail::result_of(std::move(st));
 }
 
 // ---- RunResult -------------------------------------------------------------------------

@@ -43,7 +43,12 @@ struct RunState {
   int threads = 1;
   std::vector<std::string> command_line;  // the equivalent `geosim run` command
   std::string start_time;
+  std::shared_ptr<const void> batch;  // run_files: owns `model` and the posterior's binding
 };
+
+// The RunResult of a finished run: its summary and trajectories rows (and its runs rows
+// when `st` kept them), holding `st`.
+RunResult result_of(std::shared_ptr<const RunState> st);
 
 struct Access {
   static Scenario make(std::shared_ptr<const Loaded> loaded);
@@ -62,6 +67,18 @@ void write_folder(const RunState& st, const std::string& dir, bool overwrite);
 // and removes the folder (also when `read` throws).
 std::string in_temporary_folder(const RunState& st,
                                 const std::function<std::string(const std::string&)>& read);
+
+// ---- run_files ----
+
+// What `geosim run` adds to RunFilesOptions.
+struct RunFilesCall {
+  std::vector<std::string> command_line;  // manifest.json's; empty: the equivalent command
+  // Called once the batch is loaded and `out` claimed, just before the first scenario runs
+  // (the command line installs its Ctrl-C handler there).
+  std::function<void()> before_running;
+};
+
+BatchRunResult run_files(const RunFilesOptions& options, const RunFilesCall& call);
 
 // ---- sweep ----
 

@@ -8,9 +8,9 @@
 #include <memory>
 #include <optional>
 
+#include "api/shard.h"
 #include "cli/command.h"
 #include "cli/scenario_args.h"
-#include "cli/shard.h"
 #include "cli/sweep_command.h"
 #include "core/error.h"
 #include "experiment/output.h"
@@ -26,6 +26,10 @@
 #endif
 
 namespace geosim::cli {
+
+using api::batch_key;
+using api::read_shard_stats;
+
 namespace {
 
 struct Shard {

@@ -5,10 +5,10 @@
 #include <filesystem>
 
 #include "api/internal.h"
+#include "api/shard.h"
 #include "cli/command.h"
 #include "cli/interrupt.h"
 #include "cli/scenario_args.h"
-#include "cli/shard.h"
 #include "cli/sweep_command.h"
 #include "core/error.h"
 #include "dist/dist.h"
@@ -22,6 +22,10 @@
 #endif
 
 namespace geosim::cli {
+
+using api::parse_shard;
+using api::ShardSpec;
+
 namespace {
 
 std::string absolute_path(const std::string& path) {

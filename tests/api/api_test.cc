@@ -647,3 +647,121 @@ TEST(Api, EmptyResultsAreRefusedNotCrashed) {
   EXPECT_THROW(api::discover(api::RunResult{}, o), UserError);
   EXPECT_THROW(api::compare(api::RunResult{}, api::RunResult{}), UserError);
 }
+
+// ---- run_files ----
+
+const std::string kSecond =
+    std::string(GEOSIM_SOURCE_DIR) + "/scenarios/kazakhstan-2022/intervention-request.yaml";
+
+// run_files on two files with per_run writes the folder `geosim run` writes for them: the
+// same bytes in summary.csv, trajectories.csv, runs.csv and storylines.csv.
+TEST(Api, RunFilesWritesTheCommandLinesFolder) {
+  const fs::path cli = fresh_dir("batch-cli"), lib = fresh_dir("batch-lib");
+  ASSERT_EQ(
+      geosim_cli("run " + kFlagship + " " + kSecond +
+                 " -n 600 --seed 5 --set grievance0=0.6 --per-run -j 2 -q --out " + cli.string()),
+      0);
+  api::RunFilesOptions o;
+  o.files = {kFlagship, kSecond};
+  o.sets = {"grievance0=0.6"};
+  o.replicates = 600;
+  o.seed = 5;
+  o.threads = 1;
+  o.per_run = true;
+  o.out = lib.string();
+  const api::BatchRunResult r = api::run_files(o);
+  ASSERT_TRUE(fs::exists(cli / "storylines.csv"));
+  for (const char* f : {"summary.csv", "trajectories.csv", "runs.csv", "storylines.csv"})
+    EXPECT_EQ(slurp(cli / f), slurp(lib / f)) << f;
+  EXPECT_EQ(r.written, lib.string());
+  EXPECT_TRUE(r.interrupted.empty());
+  EXPECT_FALSE(r.any_failed());
+  ASSERT_EQ(r.scenarios.size(), 2u);
+  EXPECT_EQ(r.scenarios[0].scenario, "kz-2022-discovery");
+  EXPECT_EQ(r.scenarios[1].scenario, "kz-2022-intervention");
+  EXPECT_EQ(r.scenarios[1].path, kSecond);
+  // Each entry is that scenario's RunResult: its rows are those of the batch's files.
+  const std::string summary = slurp(cli / "summary.csv");
+  for (const auto& e : r.scenarios) {
+    ASSERT_TRUE(e.ok);
+    EXPECT_EQ(e.result.replicates, 600);
+    EXPECT_EQ(e.result.seed, 5u);
+    EXPECT_FALSE(e.result.table().empty());
+    const std::string own = e.result.summary_csv();
+    const std::string rows = own.substr(own.find('\n') + 1);
+    EXPECT_NE(summary.find(rows), std::string::npos) << e.scenario;
+    EXPECT_TRUE(e.result.runs.empty());
+  }
+  // The manifest names the equivalent command.
+  const std::string manifest = slurp(lib / "manifest.json");
+  EXPECT_NE(manifest.find("\"--per-run\""), std::string::npos);
+  EXPECT_NE(manifest.find("\"grievance0=0.6\""), std::string::npos);
+  fs::remove_all(cli);
+  fs::remove_all(lib);
+}
+
+// Two shards written through run_files merge (geosim merge) into the files of one run.
+TEST(Api, RunFilesShardsMergeIntoTheCommandLinesFiles) {
+  const fs::path cli = fresh_dir("shard-cli"), merged = fresh_dir("shard-merged");
+  const fs::path s0 = fresh_dir("shard-0"), s1 = fresh_dir("shard-1");
+  ASSERT_EQ(
+      geosim_cli("run " + kFlagship + " " + kSecond + " -n 500 --seed 3 -q --out " + cli.string()),
+      0);
+  api::RunFilesOptions o;
+  o.files = {kFlagship, kSecond};
+  o.replicates = 500;
+  o.seed = 3;
+  o.shard_count = 2;
+  for (int i = 0; i < 2; ++i) {
+    o.shard_index = i;
+    o.out = (i == 0 ? s0 : s1).string();
+    const api::BatchRunResult r = api::run_files(o);
+    EXPECT_EQ(r.written, o.out);
+    EXPECT_TRUE(fs::exists(fs::path(o.out) / "shard.json"));
+    EXPECT_FALSE(fs::exists(fs::path(o.out) / "summary.csv"));
+  }
+  ASSERT_EQ(geosim_cli("merge " + s0.string() + " " + s1.string() + " -q --out " + merged.string()),
+            0);
+  for (const char* f : {"summary.csv", "trajectories.csv", "storylines.csv"})
+    EXPECT_EQ(slurp(cli / f), slurp(merged / f)) << f;
+  for (const auto& d : {cli, merged, s0, s1}) fs::remove_all(d);
+}
+
+// Refusals come before anything runs or is written; a stop keeps what finished.
+TEST(Api, RunFilesRefusalsAndStop) {
+  const fs::path out = fresh_dir("batch-refused");
+  api::RunFilesOptions o;
+  o.replicates = 100;
+  o.out = out.string();
+  EXPECT_THROW(api::run_files(o), UserError);  // no file
+  o.files = {kFlagship, kFlagship};            // one id twice
+  EXPECT_THROW(api::run_files(o), UserError);
+  o.files = {kFlagship};
+  o.sets = {"no_such_parameter=1"};
+  EXPECT_THROW(api::run_files(o), UserError);
+  o.sets.clear();
+  o.shard_count = 2;
+  o.shard_index = 2;
+  EXPECT_THROW(api::run_files(o), UserError);  // shard out of range
+  o.shard_index = 0;
+  o.report = true;
+  EXPECT_THROW(api::run_files(o), UserError);  // a shard's report
+  o.report = false;
+  o.shard_count = 0;
+  o.out.clear();
+  o.per_run = true;
+  EXPECT_THROW(api::run_files(o), UserError);  // per_run without out
+  EXPECT_FALSE(fs::exists(out));
+
+  std::atomic<bool> stop{true};
+  o.per_run = false;
+  o.out = out.string();
+  o.stop = &stop;
+  o.files = {kFlagship, kSecond};
+  const api::BatchRunResult r = api::run_files(o);
+  EXPECT_EQ(r.interrupted, "kz-2022-discovery");
+  EXPECT_TRUE(r.scenarios.empty());
+  EXPECT_TRUE(r.written.empty());
+  EXPECT_FALSE(fs::exists(out / "summary.csv"));
+  fs::remove_all(out);
+}

@@ -197,6 +197,70 @@ struct RunResult {
 // Runs the scenario's replicates with its current parameter values.
 RunResult run(const Scenario& scenario, const RunOptions& options = {});
 
+// ---- a batch of files (geosim run FILE...) -------------------------------------------
+
+// What `geosim run FILE...` takes (docs/cli.md), field by field.
+struct RunFilesOptions {
+  std::vector<std::string> files;  // scenario files, run in this order; their ids must differ
+  // "NAME=VALUE" each, as --set takes them: applied to every file that declares NAME; a
+  // name no file declares is refused.
+  std::vector<std::string> sets;
+  std::string given;                  // as RunOptions::given, for every file (--given)
+  std::string posterior;              // as RunOptions::posterior, for every file (--posterior)
+  std::optional<int64_t> replicates;  // default: each file's; 1 to 4294967295
+  std::optional<uint64_t> seed;       // default: each file's
+  int threads = 0;                    // worker threads; 0: all cores. Never changes a number.
+  // Also runs.csv in `out` (needs `out`). Its rows are streamed to the folder, not kept:
+  // the RunResults of a batch have no `runs`.
+  bool per_run = false;
+  // shard_count > 0: a shard, as --shard I/N with I = shard_index (0 <= I < N <= 100000;
+  // needs `out`, not with `report` nor under MPI): runs only its share of every scenario's
+  // replicates and writes shard.json and stats.bin (and its rows of runs.csv) into `out`,
+  // for `geosim merge`. 0: everything runs here (or is shared by the MPI ranks).
+  int64_t shard_index = 0, shard_count = 0;
+  // Non-empty: writes the result folder there as `geosim run --out DIR` does (claimed
+  // before anything runs; another result is replaced only with `overwrite`); with
+  // `report`, also report.html (needs `out`).
+  std::string out;
+  bool overwrite = false;
+  bool report = false;
+  // Set and becoming true: the scenario running stops (as RunOptions::stop), no later one
+  // starts, and run_files returns with BatchRunResult::interrupted set; the scenarios that
+  // finished are kept (written to `out` in a plain run).
+  const std::atomic<bool>* stop = nullptr;
+  bool progress = false;  // a progress bar per scenario on standard error (rank 0 only)
+};
+
+// One file of a batch that ran to its end.
+struct BatchEntry {
+  std::string path;      // the file, as given
+  std::string scenario;  // its id
+  bool ok = false;
+  std::string error;  // !ok: why its run failed (a NaN: the RunError's message)
+  // ok: its result (no `runs`: see RunFilesOptions::per_run). Under MPI, on ranks other
+  // than 0, only that rank's share of the replicates.
+  RunResult result;
+};
+
+struct BatchRunResult {
+  std::vector<BatchEntry> scenarios;  // in file order, those that ran to their end
+  // The id of the scenario a stop interrupted ("" if none); the files after it did not run.
+  std::string interrupted;
+  // The folder written (`out`), or "" : nothing written (no `out`, no scenario succeeded,
+  // an interrupted shard or MPI run, or an MPI rank other than 0). A shard's folder holds
+  // shard.json; an interrupted run's folder holds the finished scenarios without runs.csv.
+  std::string written;
+  bool any_failed() const;
+};
+
+// Runs each file's replicates in turn, as `geosim run FILE...` does, and writes its result
+// folder (or its shard) into `out`. Every refusal (a file's errors, two files with one
+// id, an undeclared --set, a posterior holding an overridden parameter, an `out` holding
+// what geosim did not write) comes before anything runs; a failed scenario (a NaN) does
+// not stop the others. Under MPI (mpirun), every rank calls it and the ranks share the
+// replicates; rank 0 writes. Prints nothing but the progress bar.
+BatchRunResult run_files(const RunFilesOptions& options);
+
 // ---- sweep -----------------------------------------------------------------------------
 
 // What `geosim sweep` takes (docs/experiments.md), field by field.

@@ -11,7 +11,7 @@
 #include "experiment/output.h"
 #include "sim/model.h"
 
-namespace geosim::cli {
+namespace geosim::api {
 
 struct ShardSpec {
   int64_t index = 0, count = 1;
@@ -44,4 +44,4 @@ void read_shard_stats(std::string_view bytes, const std::string& path, const std
 // 3: an outcome's statistics hold the count of replicates where its `given` held.
 inline constexpr int kShardStatsVersion = 4;
 
-}  // namespace geosim::cli
+}  // namespace geosim::api

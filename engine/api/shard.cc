@@ -1,4 +1,4 @@
-#include "cli/shard.h"
+#include "api/shard.h"
 
 #include <cstring>
 #include <filesystem>
@@ -11,7 +11,7 @@
 #include "io/sha256.h"
 #include "outdir/outdir.h"
 
-namespace geosim::cli {
+namespace geosim::api {
 
 ShardSpec parse_shard(const std::string& text) {
   const SourceLoc where{"--shard " + text};
@@ -126,4 +126,4 @@ void read_shard_stats(std::string_view bytes, const std::string& path, const std
   if (!in.empty()) refuse("more scenarios than the batch has");
 }
 
-}  // namespace geosim::cli
+}  // namespace geosim::api
