@@ -76,6 +76,10 @@ struct RunFilesCall {
   // Called once the batch is loaded and `out` claimed, just before the first scenario runs
   // (the command line installs its Ctrl-C handler there).
   std::function<void()> before_running;
+  // Called with each failed scenario's error once the batch has run, where the command
+  // line has always said so: before the result folder is written (on rank 0), after a
+  // shard's folder is.
+  std::function<void(const std::string&)> failed;
 };
 
 BatchRunResult run_files(const RunFilesOptions& options, const RunFilesCall& call);

@@ -193,6 +193,13 @@ void gather_ranks(std::vector<experiment::ScenarioRun>& runs, experiment::RunsWr
   }
 }
 
+void report_failures(const std::vector<experiment::ScenarioRun>& runs,
+                     const detail::RunFilesCall& call) {
+  if (!call.failed) return;
+  for (const auto& r : runs)
+    if (!r.ok) call.failed(r.error);
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -279,8 +286,10 @@ BatchRunResult detail::run_files(const RunFilesOptions& a, const RunFilesCall& c
         runs_writer ? runs_writer->parts() : std::vector<std::pair<size_t, std::string>>{});
     if (runs_writer) runs_writer->keep_parts();
     res.written = a.out;
+    report_failures(runs, call);
   } else {
     if (dist::active()) gather_ranks(runs, runs_writer.get(), root);
+    if (root) report_failures(runs, call);
     bool any_ok = false;
     for (const auto& r : runs) any_ok |= r.ok;
     info.wall_seconds = seconds_since(t0);

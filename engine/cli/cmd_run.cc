@@ -101,13 +101,11 @@ api::RunFilesOptions run_files_options(const RunCommandArgs& c) {
   throw Interrupted("scenario '" + r.interrupted + "' did not finish; " + kept);
 }
 
-// The failures (rank 0), where the results went and the table of each scenario that ran
-// (unless --quiet).
+// Where the results went and the table of each scenario that ran (unless --quiet); the
+// failures were said as the batch ended (RunFilesCall::failed).
 int print_results(const RunCommandArgs& c, const api::BatchRunResult& r) {
   const RunArgs& a = c.run;
   const bool root = dist::rank() == 0;
-  for (const auto& e : r.scenarios)
-    if (!e.ok && root) std::fprintf(stderr, "geosim: run failed: %s\n", e.error.c_str());
   const int code = r.any_failed() ? kExitRunFailed : kExitOk;
   if (c.shard) {
     if (!a.quiet)
@@ -139,6 +137,9 @@ int run_main(const std::vector<std::string>& args) {
   api::detail::RunFilesCall call;
   call.command_line = full_command_line(args);
   call.before_running = install_interrupt_handler;
+  call.failed = [](const std::string& error) {
+    std::fprintf(stderr, "geosim: run failed: %s\n", error.c_str());
+  };
   const api::BatchRunResult r = api::detail::run_files(run_files_options(c), call);
   if (!r.interrupted.empty()) stop_interrupted(r, c.run);
   const int code = print_results(c, r);
