@@ -281,10 +281,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
 
 namespace {
 const detail::RunState& state_of(const RunResult& r) {
-  if (!r.state)
-    throw UserError(SourceLoc{"geosim::api"},
-                    "this RunResult holds no run; expected one from run()");
-  return *r.state;
+  return detail::state_or_refuse(r, "RunResult", "run", "run");
 }
 }  // namespace
 

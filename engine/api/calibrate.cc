@@ -20,10 +20,7 @@ namespace fs = std::filesystem;
 namespace detail {
 namespace {
 
-std::optional<double> number(const std::string& field) {
-  if (field.empty()) return std::nullopt;
-  return io::try_parse_double(field);
-}
+std::optional<double> number(const std::string& field) { return field_number(field); }
 
 // `geosim calibrate FILE ...` with the options that give this fit.
 std::vector<std::string> equivalent_calibrate_command(const CalibrateCall& call,
@@ -235,21 +232,14 @@ CalibrateResult calibrate(const Scenario& scenario, const CalibrateOptions& opti
   detail::CalibrateCall call;
   call.model = &model;
   call.path = scenario.path();
-  for (const auto& [n, v] : scenario.overrides()) {
-    call.fixed.emplace_back(n, "override " + n + "=" + v);
-    call.fixed_locs.push_back(scenario.parameter(n).loc);
-  }
-  call.fixed_by = "overrides";
+  detail::fix_overrides(call, scenario);
   call.method = detail::method_of(options);
   return detail::calibrate_model(call, options);
 }
 
 namespace {
 const detail::CalibrateState& calibrate_state(const CalibrateResult& r) {
-  if (!r.state)
-    throw UserError(SourceLoc{"geosim::api"},
-                    "this CalibrateResult holds no fit; expected one from calibrate()");
-  return *r.state;
+  return detail::state_or_refuse(r, "CalibrateResult", "fit", "calibrate");
 }
 }  // namespace
 

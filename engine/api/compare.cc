@@ -159,10 +159,7 @@ void write_compare(const CompareOut& out, const CompareResult& r, bool overwrite
 
 namespace {
 const detail::CompareState& compare_state(const CompareResult& r) {
-  if (!r.state)
-    throw UserError(SourceLoc{"geosim::api"},
-                    "this CompareResult holds no comparison; expected one from compare()");
-  return *r.state;
+  return detail::state_or_refuse(r, "CompareResult", "comparison", "compare");
 }
 }  // namespace
 

@@ -24,10 +24,7 @@ namespace fs = std::filesystem;
 namespace detail {
 namespace {
 
-std::optional<double> number(const std::string& field) {
-  if (field.empty()) return std::nullopt;
-  return io::try_parse_double(field);
-}
+std::optional<double> number(const std::string& field) { return field_number(field); }
 double value(const std::string& field) { return number(field).value_or(NAN); }
 int64_t whole(const std::string& field) {
   return static_cast<int64_t>(io::try_parse_double(field).value_or(0));
@@ -332,10 +329,7 @@ void write_discover_folder(const DiscoverState& st, const std::string& dir, bool
 
 namespace {
 const detail::DiscoverState& discover_state(const DiscoverResult& r) {
-  if (!r.state)
-    throw UserError(SourceLoc{"geosim::api"},
-                    "this DiscoverResult holds no discovery; expected one from discover()");
-  return *r.state;
+  return detail::state_or_refuse(r, "DiscoverResult", "discovery", "discover");
 }
 }  // namespace
 

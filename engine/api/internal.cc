@@ -3,9 +3,15 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "io/number.h"
 #include "outdir/outdir.h"
 
 namespace geosim::api::detail {
+
+std::optional<double> field_number(const std::string& field) {
+  if (field.empty()) return std::nullopt;
+  return io::try_parse_double(field);
+}
 
 void write_folder(const RunState& st, const std::string& dir, bool overwrite) {
   namespace fs = std::filesystem;

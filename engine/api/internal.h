@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,31 @@ void check_run_options(const RunOptions& o);
 }  // namespace geosim::api
 
 namespace geosim::api::detail {
+
+// A CSV field as a number: nullopt when empty (or not a number).
+std::optional<double> field_number(const std::string& field);
+
+// The state a result object holds; a default-constructed result (no state) is refused with
+// "this TYPE holds no WHAT; expected one from FUNCTION()".
+template <class Result>
+const auto& state_or_refuse(const Result& r, const char* type, const char* what,
+                            const char* function) {
+  if (!r.state)
+    throw UserError(SourceLoc{"geosim::api"}, std::string("this ") + type + " holds no " + what +
+                                                  "; expected one from " + function + "()");
+  return *r.state;
+}
+
+// A sweep's or a fit's parameters fixed by the scenario's overrides (the experiment refuses
+// to vary or fit one of them, at its declaration).
+template <class Call>
+void fix_overrides(Call& call, const Scenario& scenario) {
+  for (const auto& [n, v] : scenario.overrides()) {
+    call.fixed.emplace_back(n, "override " + n + "=" + v);
+    call.fixed_locs.push_back(scenario.parameter(n).loc);
+  }
+  call.fixed_by = "overrides";
+}
 
 struct Loaded {
   std::string path;

@@ -310,20 +310,13 @@ SweepResult sweep(const Scenario& scenario, const SweepOptions& options) {
   detail::SweepCall call;
   call.model = &model;
   call.path = scenario.path();
-  for (const auto& [n, v] : scenario.overrides()) {
-    call.fixed.emplace_back(n, "override " + n + "=" + v);
-    call.fixed_locs.push_back(scenario.parameter(n).loc);
-  }
-  call.fixed_by = "overrides";
+  detail::fix_overrides(call, scenario);
   return detail::sweep_model(call, options);
 }
 
 namespace {
 const detail::SweepState& sweep_state(const SweepResult& r) {
-  if (!r.state)
-    throw UserError(SourceLoc{"geosim::api"},
-                    "this SweepResult holds no sweep; expected one from sweep()");
-  return *r.state;
+  return detail::state_or_refuse(r, "SweepResult", "sweep", "sweep");
 }
 }  // namespace
 
