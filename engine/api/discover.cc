@@ -311,15 +311,7 @@ void write_discover_folder(const DiscoverState& st, const std::string& dir, bool
   w.key("discover").begin_object();
   describe(w, st);
   w.end_object();
-  w.key("outputs").begin_array();
-  for (const auto& f : pub.finish()) {
-    w.begin_object();
-    w.member("path", f.name);
-    w.member("sha256", f.sha256);
-    w.member("bytes", static_cast<int64_t>(f.size));
-    w.end_object();
-  }
-  w.end_array();
+  experiment::write_outputs_json(w, pub);
   w.end_object();
   pub.write("manifest.json", w.str() + "\n");
   pub.publish(outdir::result_names());

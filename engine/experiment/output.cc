@@ -104,6 +104,18 @@ void write_scenario_json(io::JsonWriter& w, const sim::Model& m,
   w.end_object();
 }
 
+void write_outputs_json(io::JsonWriter& w, outdir::Publication& pub) {
+  w.key("outputs").begin_array();
+  for (const auto& o : pub.finish()) {
+    w.begin_object();
+    w.member("path", o.name);
+    w.member("sha256", o.sha256);
+    w.member("bytes", static_cast<int64_t>(o.size));
+    w.end_object();
+  }
+  w.end_array();
+}
+
 std::string manifest_text(const ManifestInfo& info, const std::vector<ScenarioRun>& runs,
                           outdir::Publication& pub) {
   io::JsonWriter w;
@@ -132,15 +144,7 @@ std::string manifest_text(const ManifestInfo& info, const std::vector<ScenarioRu
     }
   w.end_array();
   if (info.extra) info.extra(w);
-  w.key("outputs").begin_array();
-  for (const auto& o : pub.finish()) {
-    w.begin_object();
-    w.member("path", o.name);
-    w.member("sha256", o.sha256);
-    w.member("bytes", static_cast<int64_t>(o.size));
-    w.end_object();
-  }
-  w.end_array();
+  write_outputs_json(w, pub);
   w.end_object();
   return w.str() + "\n";
 }

@@ -50,6 +50,10 @@ struct ManifestInfo {
 
 std::string utc_now_iso8601();
 
+// Finishes the publication's staged files and writes the manifest member "outputs": each
+// file's path, sha256 and size (what outdir::verify_result_set checks).
+void write_outputs_json(io::JsonWriter& w, outdir::Publication& pub);
+
 // The manifest entry of one scenario: id, title, description, step label, steps, seed,
 // replicates, sources, file and every file read with its sha256, resolved parameters,
 // outcomes with their kinds (and labels), tracked expressions; with a posterior, its
