@@ -93,12 +93,15 @@ constexpr int kBatch = 64;
 }
 
 // The AVX2 path: 8 consecutive replicates per register, all ten rounds in registers (the
-// portable loop above keeps its 64-lane arrays in memory between rounds). Round 0 uses that
-// the counter's words 1-3 (step, site, k) are the same in every lane; the conversion to a
-// double is exact (c0 * 2^21 + (c1 >> 11) < 2^53), so the bits are those of uniform()
-// (tested against the scalar generator and the baseline path).
+// portable loop above keeps its 64-lane arrays in memory between rounds), and kGroups
+// independent registers advanced together: one group's rounds form a chain of dependent
+// multiplies, so a single group waits on latency while the multiply ports idle. Round 0
+// uses that the counter's words 1-3 (step, site, k) are the same in every lane; the
+// conversion to a double is exact (c0 * 2^21 + (c1 >> 11) < 2^53), so the bits are those
+// of uniform() (tested against the scalar generator and the baseline path).
 [[gnu::target("avx2")]] void unit_batch_avx2(uint64_t seed, uint32_t replicate0, uint32_t step,
                                              uint32_t site, uint32_t k, double* out, int n) {
+  constexpr int kGroups = 4;
   const __m256i m0 = _mm256_set1_epi64x(0xD2511F53u), m1 = _mm256_set1_epi64x(0xCD9E8D57u);
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   const uint32_t key0 = static_cast<uint32_t>(seed), key1 = static_cast<uint32_t>(seed >> 32);
@@ -109,46 +112,56 @@ constexpr int kBatch = 64;
   const __m256i magic = _mm256_set1_epi64x(0x4330000000000000LL);  // 2^52
   const __m256d two52 = _mm256_set1_pd(4503599627370496.0), two21 = _mm256_set1_pd(2097152.0);
   const __m256d half = _mm256_set1_pd(0.5), scale = _mm256_set1_pd(1.0 / 9007199254740992.0);
-  for (int base = 0; base < n; base += 8) {
-    const __m256i ctr = _mm256_add_epi32(_mm256_set1_epi32(int(replicate0 + uint32_t(base))), lane);
-    const __m256i pe = _mm256_mul_epu32(ctr, m0),
-                  po = _mm256_mul_epu32(_mm256_srli_epi64(ctr, 32), m0);
-    __m256i c0 = r0_c0, c1 = r0_c1;
-    __m256i c2 = _mm256_xor_si256(_mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA), kk1);
-    __m256i c3 = _mm256_blend_epi32(pe, _mm256_slli_epi64(po, 32), 0xAA);
+  for (int base = 0; base < n; base += 8 * kGroups) {
+    __m256i c0[kGroups], c1[kGroups], c2[kGroups], c3[kGroups];
+    for (int g = 0; g < kGroups; ++g) {
+      const __m256i ctr =
+          _mm256_add_epi32(_mm256_set1_epi32(int(replicate0 + uint32_t(base + 8 * g))), lane);
+      const __m256i pe = _mm256_mul_epu32(ctr, m0),
+                    po = _mm256_mul_epu32(_mm256_srli_epi64(ctr, 32), m0);
+      c0[g] = r0_c0;
+      c1[g] = r0_c1;
+      c2[g] = _mm256_xor_si256(_mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA), kk1);
+      c3[g] = _mm256_blend_epi32(pe, _mm256_slli_epi64(po, 32), 0xAA);
+    }
     uint32_t k0 = key0, k1 = key1;
     for (int round = 1; round < 10; ++round) {
       k0 += 0x9E3779B9u;
       k1 += 0xBB67AE85u;
-      const __m256i pe0 = _mm256_mul_epu32(c0, m0),
-                    po0 = _mm256_mul_epu32(_mm256_srli_epi64(c0, 32), m0);
-      const __m256i pe1 = _mm256_mul_epu32(c2, m1),
-                    po1 = _mm256_mul_epu32(_mm256_srli_epi64(c2, 32), m1);
-      const __m256i lo0 = _mm256_blend_epi32(pe0, _mm256_slli_epi64(po0, 32), 0xAA);
-      const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(pe0, 32), po0, 0xAA);
-      const __m256i lo1 = _mm256_blend_epi32(pe1, _mm256_slli_epi64(po1, 32), 0xAA);
-      const __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(pe1, 32), po1, 0xAA);
-      c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(int(k0)));
-      c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(int(k1)));
-      c1 = lo1;
-      c3 = lo0;
+      const __m256i kv0 = _mm256_set1_epi32(int(k0)), kv1 = _mm256_set1_epi32(int(k1));
+      for (int g = 0; g < kGroups; ++g) {
+        const __m256i pe0 = _mm256_mul_epu32(c0[g], m0),
+                      po0 = _mm256_mul_epu32(_mm256_srli_epi64(c0[g], 32), m0);
+        const __m256i pe1 = _mm256_mul_epu32(c2[g], m1),
+                      po1 = _mm256_mul_epu32(_mm256_srli_epi64(c2[g], 32), m1);
+        const __m256i lo0 = _mm256_blend_epi32(pe0, _mm256_slli_epi64(po0, 32), 0xAA);
+        const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(pe0, 32), po0, 0xAA);
+        const __m256i lo1 = _mm256_blend_epi32(pe1, _mm256_slli_epi64(po1, 32), 0xAA);
+        const __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(pe1, 32), po1, 0xAA);
+        c0[g] = _mm256_xor_si256(_mm256_xor_si256(hi1, c1[g]), kv0);
+        c2[g] = _mm256_xor_si256(_mm256_xor_si256(hi0, c3[g]), kv1);
+        c1[g] = lo1;
+        c3[g] = lo0;
+      }
     }
     // u = ((c0 * 2^32 + c1) >> 11 + 0.5) * 2^-53, formed exactly as c0 * 2^21 + (c1 >> 11).
-    const __m256i c1s = _mm256_srli_epi32(c1, 11);
-    alignas(32) double u[8];
-    for (int h = 0; h < 2; ++h) {
-      const __m128i a = h ? _mm256_extracti128_si256(c0, 1) : _mm256_castsi256_si128(c0);
-      const __m128i b = h ? _mm256_extracti128_si256(c1s, 1) : _mm256_castsi256_si128(c1s);
-      const __m256d da = _mm256_sub_pd(
-          _mm256_castsi256_pd(_mm256_or_si256(_mm256_cvtepu32_epi64(a), magic)), two52);
-      const __m256d db = _mm256_sub_pd(
-          _mm256_castsi256_pd(_mm256_or_si256(_mm256_cvtepu32_epi64(b), magic)), two52);
-      const __m256d v =
-          _mm256_mul_pd(_mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(da, two21), db), half), scale);
-      _mm256_store_pd(u + 4 * h, v);
+    alignas(32) double u[8 * kGroups];
+    for (int g = 0; g < kGroups; ++g) {
+      const __m256i c1s = _mm256_srli_epi32(c1[g], 11);
+      for (int h = 0; h < 2; ++h) {
+        const __m128i a = h ? _mm256_extracti128_si256(c0[g], 1) : _mm256_castsi256_si128(c0[g]);
+        const __m128i b = h ? _mm256_extracti128_si256(c1s, 1) : _mm256_castsi256_si128(c1s);
+        const __m256d da = _mm256_sub_pd(
+            _mm256_castsi256_pd(_mm256_or_si256(_mm256_cvtepu32_epi64(a), magic)), two52);
+        const __m256d db = _mm256_sub_pd(
+            _mm256_castsi256_pd(_mm256_or_si256(_mm256_cvtepu32_epi64(b), magic)), two52);
+        const __m256d v =
+            _mm256_mul_pd(_mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(da, two21), db), half), scale);
+        _mm256_store_pd(u + 8 * g + 4 * h, v);
+      }
     }
-    const int m = n - base < 8 ? n - base : 8;
-    if (m == 8)
+    const int m = n - base < 8 * kGroups ? n - base : 8 * kGroups;
+    if (m == 8 * kGroups)
       std::memcpy(out + base, u, sizeof u);
     else
       std::memcpy(out + base, u, sizeof(double) * m);

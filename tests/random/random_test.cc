@@ -170,7 +170,7 @@ TEST(Distributions, BatchedPhiloxEqualsTheScalarReference) {
 }
 
 TEST(Distributions, BatchedPhiloxEqualsTheScalarReferenceForAnyCounterAndLength) {
-  // Whichever path draws (AVX2: 8 lanes per register; baseline: 64-lane arrays), every
+  // Whichever path draws (AVX2: 4 registers of 8 lanes; baseline: 64-lane arrays), every
   // lane's uniform is uniform() of its counter: short and odd lengths, replicate numbers
   // that wrap past 2^32, the init step, large sites and seeds with both halves set.
   std::vector<double> out(256);
@@ -180,7 +180,7 @@ TEST(Distributions, BatchedPhiloxEqualsTheScalarReferenceForAnyCounterAndLength)
   for (uint64_t seed : seeds)
     for (uint32_t first : firsts)
       for (uint32_t step : steps)
-        for (int n : {1, 3, 8, 9, 63, 64, 65, 200, 256}) {
+        for (int n : {1, 3, 8, 9, 31, 32, 33, 63, 64, 65, 200, 256}) {
           const uint32_t site = static_cast<uint32_t>(n) * 2654435761u;
           DrawContext cx{seed, first, step};
           draw_unit(cx, site, out.data(), n);
