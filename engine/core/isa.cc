@@ -7,24 +7,42 @@ namespace geosim::core {
 
 namespace {
 
-bool choose() {
-  const char* forced = std::getenv("GEOSIM_ISA");
-  if (forced && std::strcmp(forced, "baseline") == 0) return false;
+Isa supported() {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2");
-#else
-  return false;
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw"))
+    return Isa::kAvx512;
+  if (__builtin_cpu_supports("avx2")) return Isa::kAvx2;
 #endif
+  return Isa::kBaseline;
+}
+
+Isa choose() {
+  const Isa best = supported();
+  const char* forced = std::getenv("GEOSIM_ISA");
+  if (forced && std::strcmp(forced, "baseline") == 0) return Isa::kBaseline;
+  if (forced && std::strcmp(forced, "avx2") == 0 && best >= Isa::kAvx2) return Isa::kAvx2;
+  return best;
 }
 
 }  // namespace
 
-bool use_avx2() {
-  static const bool avx2 = choose();
-  return avx2;
+Isa isa() {
+  static const Isa chosen = choose();
+  return chosen;
 }
 
-const char* isa_name() { return use_avx2() ? "avx2" : "baseline"; }
+const char* isa_name() {
+  switch (isa()) {
+    case Isa::kAvx512:
+      return "avx512";
+    case Isa::kAvx2:
+      return "avx2";
+    case Isa::kBaseline:
+      break;
+  }
+  return "baseline";
+}
 
 }  // namespace geosim::core

@@ -1,16 +1,46 @@
-// Which instruction-set path the hot loops take. The lane interpreter (expr/vm.cc) and the
-// Philox batch (random/distributions.cc) are compiled twice, for the x86-64 baseline and
-// for AVX2, from one source; both paths use only integer or exactly rounded operations
-// (no FMA, no contraction), so they give the same bits. The choice is made once per
-// process: AVX2 when the CPU has it, unless the environment variable GEOSIM_ISA is
-// "baseline" (which lets a test check that both paths agree on one machine).
+// Which instruction-set path the hot loops take. The lane interpreter (expr/vm.cc), the
+// Philox batch, the normal quantiles and lognormal transform (random/distributions.cc) and
+// the logit choice (sim/engine.cc) are compiled three times from one source: for the
+// x86-64 baseline, for AVX2 and for AVX-512. Every path uses only integer or exactly
+// rounded operations (no FMA, no contraction), so all give the same bits; the wider ones
+// only do more lanes per instruction. The choice is made once per process: the widest
+// path the CPU has, unless the environment variable GEOSIM_ISA names a narrower one
+// ("baseline", "avx2"; "avx512" is the default where the CPU has it), which lets a test
+// check on one machine that the paths agree.
 #pragma once
 
 namespace geosim::core {
 
-bool use_avx2();
+enum class Isa { kBaseline, kAvx2, kAvx512 };
 
-// "avx2" or "baseline": the path use_avx2() chose.
+// The path chosen for this process.
+Isa isa();
+inline bool use_avx2() { return isa() >= Isa::kAvx2; }
+
+// "avx512", "avx2" or "baseline": the path isa() chose.
 const char* isa_name();
 
+// One of three versions of a function, for the path chosen.
+template <typename F>
+F pick_path(F baseline, F avx2, F avx512) {
+  switch (isa()) {
+    case Isa::kAvx512:
+      return avx512;
+    case Isa::kAvx2:
+      return avx2;
+    case Isa::kBaseline:
+      break;
+  }
+  return baseline;
+}
+
 }  // namespace geosim::core
+
+// The attribute for a function compiled for AVX-512 (F, DQ, VL, BW: what the Philox and
+// conversion intrinsics need), with GCC asked to vectorise plain loops 512 bits wide (it
+// prefers 256 otherwise). Clang takes the ISA only.
+#if defined(__clang__)
+#define GEOSIM_AVX512 gnu::target("avx512f,avx512dq,avx512vl,avx512bw")
+#else
+#define GEOSIM_AVX512 gnu::target("avx512f,avx512dq,avx512vl,avx512bw,prefer-vector-width=512")
+#endif

@@ -208,6 +208,11 @@ namespace {
   return run_body(program, rows, draw, valid_lanes);
 }
 
+[[GEOSIM_AVX512]] Failure run_avx512(const Program& program, double* rows,
+                                     const rnd::DrawContext& draw, int valid_lanes) {
+  return run_body(program, rows, draw, valid_lanes);
+}
+
 Failure run_baseline(const Program& program, double* rows, const rnd::DrawContext& draw,
                      int valid_lanes) {
   return run_body(program, rows, draw, valid_lanes);
@@ -216,7 +221,7 @@ Failure run_baseline(const Program& program, double* rows, const rnd::DrawContex
 }  // namespace
 
 Failure run(const Program& program, double* rows, const rnd::DrawContext& draw, int valid_lanes) {
-  static const auto path = core::use_avx2() ? run_avx2 : run_baseline;
+  static const auto path = core::pick_path(run_baseline, run_avx2, run_avx512);
   return path(program, rows, draw, valid_lanes);
 }
 

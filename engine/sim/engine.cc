@@ -83,6 +83,12 @@ constexpr size_t kMaxFastOptions = 16;
   logit_choice_body(u, k, lambda, draw, act, target, choice);
 }
 
+[[GEOSIM_AVX512]] void logit_choice_avx512(double* const* u, size_t k, const double* lambda,
+                                           const double* draw, const double* act, double* target,
+                                           double* choice) {
+  logit_choice_body(u, k, lambda, draw, act, target, choice);
+}
+
 void logit_choice_baseline(double* const* u, size_t k, const double* lambda, const double* draw,
                            const double* act, double* target, double* choice) {
   logit_choice_body(u, k, lambda, draw, act, target, choice);
@@ -90,7 +96,8 @@ void logit_choice_baseline(double* const* u, size_t k, const double* lambda, con
 
 void logit_choice(double* const* u, size_t k, const double* lambda, const double* draw,
                   const double* act, double* target, double* choice) {
-  static const auto path = core::use_avx2() ? logit_choice_avx2 : logit_choice_baseline;
+  static const auto path =
+      core::pick_path(logit_choice_baseline, logit_choice_avx2, logit_choice_avx512);
   path(u, k, lambda, draw, act, target, choice);
 }
 }  // namespace
