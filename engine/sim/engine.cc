@@ -26,12 +26,12 @@ using Lane = Eigen::Map<LaneArray, Eigen::Aligned64>;
 // Lane loops written out (rather than Eigen boolean expressions, which Eigen 3.4 does not
 // vectorise) so that GCC turns them into packed compares and blends.
 template <typename F>
-inline void for_lanes(F f) {
+[[gnu::always_inline]] inline void for_lanes(F f) {
   for (int i = 0; i < kLanes; ++i) f(i);
 }
-inline double flag(bool b) { return b ? 1.0 : 0.0; }
+[[gnu::always_inline]] inline double flag(bool b) { return b ? 1.0 : 0.0; }
 
-bool any_set(const double* mask) {
+[[gnu::always_inline]] inline bool any_set(const double* mask) {
   return expr::any_lane(kLanes, [&](int i) { return mask[i] != 0; });
 }
 
@@ -127,7 +127,7 @@ void Block::exec(const expr::Program& p) {
   }
 }
 
-void Block::run_events() {
+[[gnu::always_inline]] inline void Block::run_events() {
   const double* alive = row(model_.alive_row);
   double* mask = row(model_.mask_row);
   for (const EventModel& ev : model_.events) {
@@ -175,7 +175,7 @@ void Block::run_events() {
   }
 }
 
-void Block::run_decisions() {
+[[gnu::always_inline]] inline void Block::run_decisions() {
   const double* alive = row(model_.alive_row);
   // Every decision chooses on the same state ...
   for (const DecisionModel& d : model_.decisions) {
@@ -307,7 +307,7 @@ void Block::run_decisions() {
 }
 
 // A storyline item: the step and option of the decision's first choice of a counted option.
-void Block::record_first_choice(const DecisionModel& d) {
+[[gnu::always_inline]] inline void Block::record_first_choice(const DecisionModel& d) {
   const double* choice = row(d.choice_row);
   double* first = row(d.story_row);
   double* label = row(d.story_label_row);
@@ -388,7 +388,7 @@ void Block::run_bargaining() {
   }
 }
 
-void Block::record_outcome_accumulators() {
+[[gnu::always_inline]] inline void Block::record_outcome_accumulators() {
   const double* al = row(model_.alive_row);
   for (const OutcomeModel& o : model_.outcomes) {
     if (o.kind == OutcomeKind::kFinal || o.kind == OutcomeKind::kCases) continue;
@@ -418,6 +418,28 @@ void Block::record_outcome_accumulators() {
         break;
     }
   }
+}
+
+[[gnu::always_inline]] inline void Block::step_body() {
+  run_events();
+  run_decisions();
+  for (const auto& s : model_.dynamics) exec(s);
+  if (!model_.bargaining.empty()) run_bargaining();
+  for (const Bound& b : model_.bounds) {
+    Lane r(row(b.row));
+    r = r.max(b.lo).min(b.hi);
+  }
+  record_outcome_accumulators();
+}
+
+void Block::step_baseline() { step_body(); }
+[[gnu::target("avx2")]] void Block::step_avx2() { step_body(); }
+[[GEOSIM_AVX512]] void Block::step_avx512() { step_body(); }
+
+void Block::step() {
+  static const auto path =
+      core::pick_path(&Block::step_baseline, &Block::step_avx2, &Block::step_avx512);
+  (this->*path)();
 }
 
 bool Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t first_replicate, int n,
@@ -460,17 +482,7 @@ bool Block::run(const std::vector<double>& uniforms, uint64_t seed, uint64_t fir
     t_ = t;
     draw_.step = static_cast<uint32_t>(t);
     Lane(row(model_.t_row)).setConstant(static_cast<double>(t));
-    if (any_alive) {
-      run_events();
-      run_decisions();
-      for (const auto& s : model_.dynamics) exec(s);
-      if (!model_.bargaining.empty()) run_bargaining();
-      for (const Bound& b : model_.bounds) {
-        Lane r(row(b.row));
-        r = r.max(b.lo).min(b.hi);
-      }
-      record_outcome_accumulators();
-    }
+    if (any_alive) step();
     for (size_t k = 0; k < model_.track.size(); ++k) {
       exec(model_.track[k].expr);
       sink.track(static_cast<int>(k), t, row(model_.track[k].expr.result), n);

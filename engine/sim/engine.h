@@ -69,6 +69,15 @@ class Block {
   double* row(int32_t r) { return rows_.get() + static_cast<size_t>(r) * expr::kLanes; }
   void exec(const expr::Program& p);
   [[noreturn]] void fail_at(int lane, const std::string& what, const std::string& where);
+  // One step's phases after the clock (format: "One step"): events, decisions, dynamics,
+  // bargaining, bounds, outcome accumulators. step() takes the instruction-set path of
+  // core/isa.h; the three versions are one body compiled three ways, so that the lane
+  // loops of the phases run as wide as the interpreter's.
+  void step();
+  void step_body();
+  void step_baseline();
+  void step_avx2();
+  void step_avx512();
   void run_events();
   void run_decisions();
   void run_bargaining();
