@@ -86,6 +86,25 @@ void QuantileSketch::Store::add(int32_t key, int64_t n) {
   total_ += n;
 }
 
+void QuantileSketch::Store::add_keys(const int32_t* keys, size_t n) {
+  if (n == 0) return;
+  int32_t lo = keys[0], hi = keys[0];
+  for (size_t i = 1; i < n; ++i) {
+    lo = std::min(lo, keys[i]);
+    hi = std::max(hi, keys[i]);
+  }
+  if (total_ > 0) {
+    lo = std::min(lo, min_key_);
+    hi = std::max(hi, max_key_);
+  }
+  reserve_keys(lo, hi);
+  int64_t* c = counts_.data() - offset_;
+  for (size_t i = 0; i < n; ++i) ++c[keys[i]];
+  min_key_ = lo;
+  max_key_ = hi;
+  total_ += static_cast<int64_t>(n);
+}
+
 void QuantileSketch::Store::merge(const Store& other) {
   if (other.total_ == 0) return;
   for (int32_t k = other.max_key_; k >= other.min_key_; --k) add(k, other.at(k));
@@ -180,8 +199,13 @@ void QuantileSketch::add(const double* x, size_t n) {
   // Once the list is longer than kInsertLimit, inserting one value at a time moves up to 512
   // entries each; the rest of the batch is then sorted and merged in one pass instead.
   constexpr size_t kInsertLimit = 16;
+  if (n == 0) return;
+  if (!exact_) {
+    add_batch_to_bins(x, n);
+    return;
+  }
   size_t i = 0;
-  while (i < n && (count_ == 0 || !exact_)) add(x[i++]);  // first value, or sketch mode
+  if (count_ == 0) add(x[i++]);  // the first value sets min and max
   if (i == n) return;
   double last = std::numeric_limits<double>::quiet_NaN();
   size_t last_at = 0;
@@ -215,6 +239,20 @@ void QuantileSketch::add_exact_sorted(const double* x, size_t n) {
   // Exact mode: sort the batch, then merge its runs into the sorted list. When the result has
   // more than kMaxExactValues distinct values, the sketch of the same multiset follows (the
   // state does not depend on when the switch happened).
+  if (values_.size() == kMaxExactValues) {
+    // A full list: the first value of the batch not in it ends exact mode, so the batch goes
+    // to the bins unsorted (a continuous variable's values are all new).
+    for (size_t j = 0; j < n; ++j) {
+      const double v = x[j] + 0.0;
+      const auto at = std::lower_bound(values_.begin(), values_.end(), v,
+                                       [](const auto& e, double y) { return e.first < y; });
+      if (at == values_.end() || at->first != v) {
+        switch_to_sketch();
+        add_batch_to_bins(x, n);
+        return;
+      }
+    }
+  }
   thread_local std::vector<double> batch;
   thread_local std::vector<std::pair<double, int64_t>> merged;
   batch.assign(x, x + n);
@@ -252,6 +290,44 @@ void QuantileSketch::add_to_bins(double x, int64_t n) {
     positive_.add(key_of(magnitude), n);
   } else {
     negative_.add(key_of(magnitude), n);
+  }
+}
+
+void QuantileSketch::add_batch_to_bins(const double* x, size_t n) {
+  constexpr size_t kChunk = 256;
+  int32_t pos[kChunk], neg[kChunk];
+  for (size_t base = 0; base < n; base += kChunk) {
+    const size_t m = std::min(kChunk, n - base);
+    const double* v = x + base;
+    double lo = min_, hi = max_;
+    bool finite = true;
+    for (size_t i = 0; i < m; ++i) {
+      const double y = v[i] + 0.0;  // -0 becomes +0
+      finite &= std::isfinite(y);
+      lo = y < lo ? y : lo;
+      hi = hi < y ? y : hi;
+    }
+    if (!finite)
+      for (size_t i = 0; i < m; ++i)
+        GEOSIM_ASSERT(std::isfinite(v[i]), "non-finite observation " + std::to_string(v[i]));
+    min_ = lo;
+    max_ = hi;
+    count_ += static_cast<int64_t>(m);
+    size_t np = 0, nn = 0;
+    for (size_t i = 0; i < m; ++i) {
+      const double magnitude = std::fabs(v[i]);
+      if (magnitude == 0) {
+        ++zero_count_;
+        continue;
+      }
+      const int32_t key = key_of(magnitude);
+      if (v[i] > 0)
+        pos[np++] = key;
+      else
+        neg[nn++] = key;
+    }
+    positive_.add_keys(pos, np);
+    negative_.add_keys(neg, nn);
   }
 }
 

@@ -68,6 +68,8 @@ class QuantileSketch {
   class Store {
    public:
     void add(int32_t key, int64_t n);
+    // add(keys[i], 1) for i < n, with one range check for the whole batch.
+    void add_keys(const int32_t* keys, size_t n);
     void merge(const Store& other);
     int64_t total() const { return total_; }
     int32_t min_key() const { return min_key_; }
@@ -93,6 +95,9 @@ class QuantileSketch {
   void add_exact_sorted(const double* x, size_t n);
   void switch_to_sketch();
   void add_to_bins(double x, int64_t n);
+  // Sketch mode: add(x[i]) for i < n (finite values asserted), keys computed in one pass
+  // and counted per store with one range check.
+  void add_batch_to_bins(const double* x, size_t n);
   double exact_quantile(double q) const;
   double sketch_quantile(double q) const;
 

@@ -338,25 +338,52 @@ TEST(QuantileSketch, CorruptedBytesNeverCrash) {
 // of adding one value at a time, in exact mode, across the switch to sketch mode, and with
 // -0 beside +0.
 TEST(QuantileSketch, BatchAddEqualsOneAtATime) {
+  // Exactly 512 distinct values fill the exact list, after which batches of values already
+  // in it keep it exact and a batch with one new value ends it; batches longer than 256
+  // and shorter ones go through the sketch mode's chunks.
   std::mt19937_64 rng(11);
-  for (int distinct : {1, 2, 7, 300, 600, 5000}) {
-    std::vector<double> xs;
-    for (int i = 0; i < 4096; ++i) {
-      double v = static_cast<double>(rng() % static_cast<uint64_t>(distinct)) - distinct / 2;
-      if (v == 0 && rng() % 2) v = -0.0;
-      xs.push_back(v * 0.37);
-      if (rng() % 3 == 0) xs.push_back(xs.back());  // runs of repeats
+  for (size_t batch_size : {size_t{256}, size_t{100}, size_t{700}})
+    for (int distinct : {1, 2, 7, 300, 512, 513, 600, 5000}) {
+      std::vector<double> xs;
+      for (int i = 0; i < 4096; ++i) {
+        double v = static_cast<double>(rng() % static_cast<uint64_t>(distinct)) - distinct / 2;
+        if (v == 0 && rng() % 2) v = -0.0;
+        xs.push_back(v * 0.37);
+        if (rng() % 3 == 0) xs.push_back(xs.back());  // runs of repeats
+      }
+      QuantileSketch one, batch;
+      for (double x : xs) one.add(x);
+      for (size_t at = 0; at < xs.size(); at += batch_size)
+        batch.add(xs.data() + at, std::min(batch_size, xs.size() - at));
+      EXPECT_EQ(bytes_of(one), bytes_of(batch))
+          << distinct << " distinct, batches of " << batch_size;
+      EXPECT_EQ(one.exact(), batch.exact());
+      EXPECT_EQ(one.min(), batch.min());
+      EXPECT_EQ(one.max(), batch.max());
+      EXPECT_EQ(one.count(), batch.count());
     }
-    QuantileSketch one, batch;
-    for (double x : xs) one.add(x);
-    for (size_t at = 0; at < xs.size(); at += 256)
-      batch.add(xs.data() + at, std::min<size_t>(256, xs.size() - at));
-    EXPECT_EQ(bytes_of(one), bytes_of(batch)) << distinct << " distinct values";
-    EXPECT_EQ(one.exact(), batch.exact());
-    EXPECT_EQ(one.min(), batch.min());
-    EXPECT_EQ(one.max(), batch.max());
-    EXPECT_EQ(one.count(), batch.count());
-  }
+}
+
+TEST(QuantileSketch, AFullExactListStaysExactUntilANewValueArrives) {
+  std::vector<double> first(512);
+  for (int i = 0; i < 512; ++i) first[static_cast<size_t>(i)] = i - 200.5;
+  QuantileSketch s;
+  s.add(first.data(), first.size());
+  ASSERT_TRUE(s.exact());
+  std::vector<double> again(first.rbegin(), first.rend());  // every value already present
+  s.add(again.data(), again.size());
+  EXPECT_TRUE(s.exact());
+  EXPECT_EQ(s.count(), 1024);
+  std::vector<double> one_new = again;
+  one_new[300] = 1e6;
+  s.add(one_new.data(), one_new.size());
+  EXPECT_FALSE(s.exact());
+  EXPECT_EQ(s.count(), 1536);
+  EXPECT_EQ(s.max(), 1e6);
+  QuantileSketch reference;
+  for (const auto* v : {&first, &again, &one_new})
+    for (double x : *v) reference.add(x);
+  EXPECT_EQ(bytes_of(reference), bytes_of(s));
 }
 
 TEST(QuantileSketchDeathTest, NonFiniteObservationIsABug) {
@@ -365,6 +392,12 @@ TEST(QuantileSketchDeathTest, NonFiniteObservationIsABug) {
   const double xs[] = {1, 1, NAN};
   QuantileSketch t;
   EXPECT_DEATH(t.add(xs, 3), "non-finite observation");
+  std::vector<double> many(600);  // sketch mode: the batch of bins checks too
+  for (size_t i = 0; i < many.size(); ++i) many[i] = static_cast<double>(i);
+  QuantileSketch u;
+  u.add(many.data(), many.size());
+  many[7] = INFINITY;
+  EXPECT_DEATH(u.add(many.data(), many.size()), "non-finite observation");
 }
 
 }  // namespace
