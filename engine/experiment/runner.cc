@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "expr/program.h"
 #include "sim/engine.h"
+#include "stats/wire.h"
 
 namespace geosim::experiment {
 
@@ -187,6 +188,30 @@ SeriesStats SeriesStats::deserialize(std::string_view& in) {
   return s;
 }
 
+void TrackStats::add(const double* v, int n) {
+  if (n <= 0) return;
+  mean.add(v, static_cast<size_t>(n));
+  sketch.add(v, static_cast<size_t>(n));
+}
+
+void TrackStats::merge(const TrackStats& o) {
+  mean.merge(o.mean);
+  sketch.merge(o.sketch);
+}
+
+void TrackStats::serialize(std::string& out) const {
+  mean.serialize(out);
+  sketch.serialize(out);
+}
+
+TrackStats TrackStats::deserialize(std::string_view& in) {
+  TrackStats s;
+  s.mean = stats::ExactMean::deserialize(in);
+  s.sketch = stats::QuantileSketch::deserialize(in);
+  if (s.mean.count() != s.sketch.count()) stats::wire::damaged("track counts disagree");
+  return s;
+}
+
 void OutcomeStats::reached_of(const double* v, const uint8_t* keep, int n, bool count_reached) {
   double kept[expr::kLanes];
   int m = 0;
@@ -256,8 +281,8 @@ RunStats RunStats::deserialize(std::string_view& in) {
   int64_t k = get_i64(in);
   for (int64_t i = 0; i < k; ++i) {
     int64_t steps = get_i64(in);
-    std::vector<SeriesStats> tr;
-    for (int64_t t = 0; t < steps; ++t) tr.push_back(SeriesStats::deserialize(in));
+    std::vector<TrackStats> tr;
+    for (int64_t t = 0; t < steps; ++t) tr.push_back(TrackStats::deserialize(in));
     r.track.push_back(std::move(tr));
   }
   r.paths = story::PathTable::deserialize(in);

@@ -50,6 +50,17 @@ struct SeriesStats {
   static SeriesStats deserialize(std::string_view& in);
 };
 
+// A tracked variable at one step: trajectories.csv reports its mean and quantiles, so the
+// exact sum and the sketch are all it keeps (no squares, min or max: see ExactMean).
+struct TrackStats {
+  stats::ExactMean mean;
+  stats::QuantileSketch sketch;
+  void add(const double* v, int n);
+  void merge(const TrackStats& o);
+  void serialize(std::string& out) const;
+  static TrackStats deserialize(std::string_view& in);
+};
+
 struct OutcomeStats {
   SeriesStats values;                // over replicates that have a value
   int64_t total = 0;                 // replicates seen
@@ -65,8 +76,8 @@ struct OutcomeStats {
 
 struct RunStats {
   int64_t replicates = 0;
-  std::vector<OutcomeStats> outcomes;           // per model outcome
-  std::vector<std::vector<SeriesStats>> track;  // [track][step]
+  std::vector<OutcomeStats> outcomes;          // per model outcome
+  std::vector<std::vector<TrackStats>> track;  // [track][step]
   story::PathTable paths;  // storylines (RunOptions::storylines); empty otherwise
   void merge(const RunStats& o);
   void serialize(std::string& out) const;

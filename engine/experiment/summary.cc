@@ -84,13 +84,13 @@ std::vector<TrajectoryRow> trajectory_rows(const sim::Model& model, const RunSta
   std::vector<TrajectoryRow> rows;
   for (size_t k = 0; k < model.track.size(); ++k) {
     for (size_t t = 0; t < stats.track[k].size(); ++t) {
-      const SeriesStats& s = stats.track[k][t];
+      const TrackStats& s = stats.track[k][t];
       TrajectoryRow r;
       r.scenario = model.id;
       r.variable = model.track[k].name;
       r.step = static_cast<int64_t>(t);
-      if (s.moments.count() > 0) {
-        r.mean = s.moments.mean();
+      if (s.mean.count() > 0) {
+        r.mean = s.mean.mean();
         r.p05 = s.sketch.quantile(0.05);
         r.p25 = s.sketch.quantile(0.25);
         r.p50 = s.sketch.quantile(0.5);

@@ -74,7 +74,9 @@ void ExactMoments::merge(const ExactMoments& other) {
 double ExactMoments::min() const { return count_ ? min_ : kNaN; }
 double ExactMoments::max() const { return count_ ? max_ : kNaN; }
 
-double ExactMoments::mean() const {
+double ExactMoments::mean() const { return exact_mean(s1_, count_); }
+
+double exact_mean(const ExactSum& s1_, int64_t count_) {
   if (count_ == 0) return kNaN;
   const double n = static_cast<double>(count_);
   // A first guess within an ulp or two; scaled when the sum itself would overflow.
@@ -112,7 +114,7 @@ double ExactMoments::mean() const {
     }
     return q;
   }
-  GEOSIM_ASSERT(false, "ExactMoments::mean did not settle");
+  GEOSIM_ASSERT(false, "exact_mean did not settle");
   return q;
 }
 
@@ -136,6 +138,8 @@ double ExactMoments::sd() const {
 namespace {
 constexpr uint8_t kMomentsTag = 'M';
 constexpr uint8_t kMomentsVersion = 1;
+constexpr uint8_t kMeanTag = 'A';
+constexpr uint8_t kMeanVersion = 1;
 }  // namespace
 
 void ExactMoments::serialize(std::string& out) const {
@@ -192,6 +196,53 @@ bool ExactMoments::operator==(const ExactMoments& other) const {
   return std::bit_cast<uint64_t>(min_) == std::bit_cast<uint64_t>(other.min_) &&
          std::bit_cast<uint64_t>(max_) == std::bit_cast<uint64_t>(other.max_) && s1_ == other.s1_ &&
          s2_ == other.s2_;
+}
+
+// ------------------------------------------------------------------ ExactMean
+
+void ExactMean::add(const double* x, size_t n) {
+  bool finite = true;
+  for (size_t i = 0; i < n; ++i) finite &= std::fabs(x[i]) <= std::numeric_limits<double>::max();
+  if (!finite)
+    for (size_t i = 0; i < n; ++i)
+      GEOSIM_ASSERT(std::isfinite(x[i]), "non-finite observation " + std::to_string(x[i]));
+  count_ += static_cast<int64_t>(n);
+  s1_.add(x, n);
+}
+
+void ExactMean::merge(const ExactMean& other) {
+  if (&other == this) {
+    const ExactMean copy = other;
+    merge(copy);
+    return;
+  }
+  count_ += other.count_;
+  s1_.merge(other.s1_);
+}
+
+void ExactMean::serialize(std::string& out) const {
+  wire::put_u8(out, kMeanTag);
+  wire::put_u8(out, kMeanVersion);
+  wire::put_i64(out, count_);
+  s1_.serialize(out);
+}
+
+ExactMean ExactMean::deserialize(std::string_view& in) {
+  if (wire::get_u8(in) != kMeanTag) wire::damaged("not a mean state");
+  if (wire::get_u8(in) != kMeanVersion) wire::damaged("unknown mean version");
+  ExactMean m;
+  m.count_ = wire::get_i64(in);
+  m.s1_ = ExactSum::deserialize(in);
+  if (m.count_ < 0) wire::damaged("negative count");
+  if (m.count_ == 0 && m.s1_.sign() != 0) wire::damaged("empty mean with a nonzero sum");
+  // A sum of at most 2^63 doubles lies in this range; exact_mean relies on it.
+  if (m.s1_.low_exponent() < -1074 || (m.s1_.sign() != 0 && m.s1_.top_exponent() > 1087))
+    wire::damaged("sum out of range");
+  return m;
+}
+
+bool ExactMean::operator==(const ExactMean& other) const {
+  return count_ == other.count_ && s1_ == other.s1_;
 }
 
 }  // namespace geosim::stats

@@ -63,4 +63,28 @@ class ExactMoments {
   ExactSum s2_;
 };
 
+// The double nearest to S1 / count (ties to even), S1 exact; NaN when count is 0. What
+// ExactMoments::mean and ExactMean::mean return.
+double exact_mean(const ExactSum& s1, int64_t count);
+
+// Count and mean only (no squares, min or max): for the per-step statistics of tracked
+// variables, whose rows report a mean beside quantiles. The same mean as ExactMoments over
+// the same observations, bit for bit, for half the state and less work per observation.
+class ExactMean {
+ public:
+  // Finite observations only (asserted).
+  void add(const double* x, size_t n);
+  void merge(const ExactMean& other);
+  int64_t count() const { return count_; }
+  double mean() const { return exact_mean(s1_, count_); }
+  void serialize(std::string& out) const;
+  // Damaged input throws UserError without a position, as ExactMoments::deserialize.
+  static ExactMean deserialize(std::string_view& in);
+  bool operator==(const ExactMean& other) const;
+
+ private:
+  int64_t count_ = 0;
+  ExactSum s1_;
+};
+
 }  // namespace geosim::stats

@@ -201,5 +201,75 @@ TEST(ExactMomentsDeathTest, NonFiniteObservationIsABug) {
   EXPECT_DEATH(m.add(INFINITY), "non-finite observation");
 }
 
+TEST(ExactMean, TheSameMeanAsExactMomentsBitForBit) {
+  // Ties, cancellation, extreme magnitudes, subnormals and ordinary random data.
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> normal(0, 1);
+  std::vector<std::vector<double>> cases = {
+      {1, 2},
+      {1, 1, 1, 2},
+      {1e308, 1e308, -1e308},
+      {1e16, 1, -1e16},
+      {4.9e-324, 4.9e-324, 1e-320},
+      {-0.0, 0.0},
+      {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7},
+  };
+  std::vector<double> noisy;
+  for (int i = 0; i < 10000; ++i) noisy.push_back(1e9 + normal(rng) * 1e-6);
+  cases.push_back(noisy);
+  for (const auto& xs : cases) {
+    ExactMean m;
+    m.add(xs.data(), xs.size());
+    EXPECT_EQ(m.count(), static_cast<int64_t>(xs.size()));
+    EXPECT_EQ(bits(m.mean()), bits(moments_of(xs).mean())) << xs.size() << " values";
+  }
+  EXPECT_TRUE(std::isnan(ExactMean().mean()));
+}
+
+TEST(ExactMean, MergeIsIndependentOfGroupingAndSerializationRoundTrips) {
+  std::mt19937_64 rng(8);
+  std::uniform_real_distribution<double> u(-1e6, 1e6);
+  std::vector<double> xs(3000);
+  for (double& x : xs) x = u(rng);
+  ExactMean whole, a, b, c;
+  whole.add(xs.data(), xs.size());
+  a.add(xs.data(), 1000);
+  b.add(xs.data() + 1000, 1500);
+  c.add(xs.data() + 2500, 500);
+  ExactMean left = a, right = c;
+  left.merge(b);
+  left.merge(c);  // (a + b) + c
+  right.merge(b);
+  right.merge(a);  // (c + b) + a
+  EXPECT_TRUE(left == whole);
+  EXPECT_TRUE(right == whole);
+  ExactMean twice = a;
+  twice.merge(twice);
+  EXPECT_EQ(twice.count(), 2000);
+  std::string bytes;
+  whole.serialize(bytes);
+  std::string_view in = bytes;
+  EXPECT_TRUE(ExactMean::deserialize(in) == whole);
+  EXPECT_TRUE(in.empty());
+  for (size_t cut = 0; cut < bytes.size(); cut += 3) {
+    std::string_view part(bytes.data(), cut);
+    EXPECT_THROW(ExactMean::deserialize(part), UserError) << cut;
+  }
+  std::string wrong_tag = bytes;
+  wrong_tag[0] = 'M';
+  in = wrong_tag;
+  EXPECT_THROW(ExactMean::deserialize(in), UserError);
+  std::string negative = bytes;
+  negative[9] = static_cast<char>(0x80);  // the count's top byte: a negative count
+  in = negative;
+  EXPECT_THROW(ExactMean::deserialize(in), UserError);
+}
+
+TEST(ExactMeanDeathTest, NonFiniteObservationIsABug) {
+  const double xs[] = {1, NAN};
+  ExactMean m;
+  EXPECT_DEATH(m.add(xs, 2), "non-finite observation");
+}
+
 }  // namespace
 }  // namespace geosim::stats
