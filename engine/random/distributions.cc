@@ -173,70 +173,61 @@ constexpr int kBatch = 64;
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
-// The AVX-512 path: the AVX2 path's rounds on 16 lanes per register, with one
-// three-way XOR per word (vpternlogd) and mask blends; the same bits.
+// The AVX-512 path: one replicate per 64-bit slot, 8 per register, its four counter words in
+// the low halves of four registers. A 64-bit slot holds the whole product of vpmuludq, so a
+// round is two multiplies, two shifts (the high words) and two three-way XORs (vpternlogq)
+// per 8 lanes, with no blends: the low word of a product is the product itself, whose high
+// half is garbage that only ever reaches the high halves of words 0 and 2, which the next
+// multiply ignores and the conversion masks off. The same bits as the scalar generator.
 [[GEOSIM_AVX512]] void unit_batch_avx512(uint64_t seed, uint32_t replicate0, uint32_t step,
                                          uint32_t site, uint32_t k, double* out, int n) {
   constexpr int kGroups = 4;
-  constexpr __mmask16 kOdd = 0xAAAA;
   const __m512i m0 = _mm512_set1_epi64(0xD2511F53u), m1 = _mm512_set1_epi64(0xCD9E8D57u);
-  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i lane = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFFu);
   const uint32_t key0 = static_cast<uint32_t>(seed), key1 = static_cast<uint32_t>(seed >> 32);
   const uint64_t p1 = uint64_t{0xCD9E8D57u} * site;  // round 0, the same in every lane
-  const __m512i r0_c0 = _mm512_set1_epi32(int(uint32_t(p1 >> 32) ^ step ^ key0));
-  const __m512i r0_c1 = _mm512_set1_epi32(int(uint32_t(p1)));
-  const __m512i kk1 = _mm512_set1_epi32(int(k ^ key1));
-  const __m512d two21 = _mm512_set1_pd(2097152.0), half = _mm512_set1_pd(0.5),
-                scale = _mm512_set1_pd(1.0 / 9007199254740992.0);
-  for (int base = 0; base < n; base += 16 * kGroups) {
+  const __m512i r0_c0 = _mm512_set1_epi64(uint32_t(p1 >> 32) ^ step ^ key0);
+  const __m512i r0_c1 = _mm512_set1_epi64(uint32_t(p1));
+  const __m512i kk1 = _mm512_set1_epi64(k ^ key1);
+  const __m512d half = _mm512_set1_pd(0.5), scale = _mm512_set1_pd(1.0 / 9007199254740992.0);
+  for (int base = 0; base < n; base += 8 * kGroups) {
     __m512i c0[kGroups], c1[kGroups], c2[kGroups], c3[kGroups];
     for (int g = 0; g < kGroups; ++g) {
+      // The counter's word 0 wraps at 2^32; vpmuludq reads the low half only.
       const __m512i ctr =
-          _mm512_add_epi32(_mm512_set1_epi32(int(replicate0 + uint32_t(base + 16 * g))), lane);
-      const __m512i pe = _mm512_mul_epu32(ctr, m0),
-                    po = _mm512_mul_epu32(_mm512_srli_epi64(ctr, 32), m0);
+          _mm512_add_epi64(_mm512_set1_epi64(uint64_t{replicate0} + uint32_t(base + 8 * g)), lane);
+      const __m512i p = _mm512_mul_epu32(ctr, m0);
       c0[g] = r0_c0;
       c1[g] = r0_c1;
-      c2[g] = _mm512_xor_si512(_mm512_mask_blend_epi32(kOdd, _mm512_srli_epi64(pe, 32), po), kk1);
-      c3[g] = _mm512_mask_blend_epi32(kOdd, pe, _mm512_slli_epi64(po, 32));
+      c2[g] = _mm512_xor_si512(_mm512_srli_epi64(p, 32), kk1);
+      c3[g] = p;
     }
     uint32_t k0 = key0, k1 = key1;
     for (int round = 1; round < 10; ++round) {
       k0 += 0x9E3779B9u;
       k1 += 0xBB67AE85u;
-      const __m512i kv0 = _mm512_set1_epi32(int(k0)), kv1 = _mm512_set1_epi32(int(k1));
+      const __m512i kv0 = _mm512_set1_epi64(k0), kv1 = _mm512_set1_epi64(k1);
       for (int g = 0; g < kGroups; ++g) {
-        const __m512i pe0 = _mm512_mul_epu32(c0[g], m0),
-                      po0 = _mm512_mul_epu32(_mm512_srli_epi64(c0[g], 32), m0);
-        const __m512i pe1 = _mm512_mul_epu32(c2[g], m1),
-                      po1 = _mm512_mul_epu32(_mm512_srli_epi64(c2[g], 32), m1);
-        const __m512i lo0 = _mm512_mask_blend_epi32(kOdd, pe0, _mm512_slli_epi64(po0, 32));
-        const __m512i hi0 = _mm512_mask_blend_epi32(kOdd, _mm512_srli_epi64(pe0, 32), po0);
-        const __m512i lo1 = _mm512_mask_blend_epi32(kOdd, pe1, _mm512_slli_epi64(po1, 32));
-        const __m512i hi1 = _mm512_mask_blend_epi32(kOdd, _mm512_srli_epi64(pe1, 32), po1);
-        c0[g] = _mm512_ternarylogic_epi32(hi1, c1[g], kv0, 0x96);  // hi1 ^ c1 ^ k0
-        c2[g] = _mm512_ternarylogic_epi32(hi0, c3[g], kv1, 0x96);
-        c1[g] = lo1;
-        c3[g] = lo0;
+        const __m512i pa = _mm512_mul_epu32(c0[g], m0), pb = _mm512_mul_epu32(c2[g], m1);
+        c0[g] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(pb, 32), c1[g], kv0, 0x96);
+        c2[g] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(pa, 32), c3[g], kv1, 0x96);
+        c1[g] = pb;
+        c3[g] = pa;
       }
     }
-    // As the AVX2 path: c0 * 2^21 + (c1 >> 11), exact, then + 0.5 and * 2^-53.
-    alignas(64) double u[16 * kGroups];
+    // u = ((c0 * 2^32 + c1) >> 11 + 0.5) * 2^-53; the shifted value is below 2^53, so its
+    // conversion is exact.
+    alignas(64) double u[8 * kGroups];
     for (int g = 0; g < kGroups; ++g) {
-      const __m512i c1s = _mm512_srli_epi32(c1[g], 11);
-      for (int h = 0; h < 2; ++h) {
-        const __m256i a = h ? _mm512_extracti64x4_epi64(c0[g], 1) : _mm512_castsi512_si256(c0[g]);
-        const __m256i b = h ? _mm512_extracti64x4_epi64(c1s, 1) : _mm512_castsi512_si256(c1s);
-        const __m512d v = _mm512_mul_pd(
-            _mm512_add_pd(
-                _mm512_add_pd(_mm512_mul_pd(_mm512_cvtepu32_pd(a), two21), _mm512_cvtepu32_pd(b)),
-                half),
-            scale);
-        _mm512_store_pd(u + 16 * g + 8 * h, v);
-      }
+      const __m512i a =
+          _mm512_or_si512(_mm512_slli_epi64(c0[g], 32), _mm512_and_si512(c1[g], low32));
+      const __m512d v =
+          _mm512_mul_pd(_mm512_add_pd(_mm512_cvtepu64_pd(_mm512_srli_epi64(a, 11)), half), scale);
+      _mm512_store_pd(u + 8 * g, v);
     }
-    const int m = n - base < 16 * kGroups ? n - base : 16 * kGroups;
-    if (m == 16 * kGroups)
+    const int m = n - base < 8 * kGroups ? n - base : 8 * kGroups;
+    if (m == 8 * kGroups)
       std::memcpy(out + base, u, sizeof u);
     else
       std::memcpy(out + base, u, sizeof(double) * m);
