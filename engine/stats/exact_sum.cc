@@ -48,10 +48,42 @@ constexpr size_t kChunk = size_t{1} << 20;
 }
 
 void ExactSum::add(const double* x, size_t n) {
-  for (size_t start = 0; start < n; start += kChunk) {
-    size_t end = std::min(n, start + kChunk);
-    for (size_t i = start; i < end; ++i) add_unchecked(x[i]);
-    count_pending(static_cast<int>(end - start));
+  // Batches of kWindowBatch terms: every term within kWindow binades of the batch's largest
+  // exponent is shifted into one of two 128-bit integers (positive and negative terms), at
+  // most 2^(53 + kWindow) each, so a batch sums without overflow and without rounding; two
+  // digit updates per batch then replace three per term. Smaller terms (rare: a batch
+  // spanning more than kWindow binades) are added one by one. The exact value, hence the
+  // normalised digits and the serialized bytes, are those of adding term by term.
+  constexpr size_t kWindowBatch = 256;
+  constexpr int kWindow = 60;  // 256 * 2^(53 + 60) < 2^121
+  for (size_t start = 0; start < n; start += kWindowBatch) {
+    const size_t m = std::min(kWindowBatch, n - start);
+    const double* v = x + start;
+    uint64_t top_biased = 0;
+    for (size_t i = 0; i < m; ++i)
+      top_biased = std::max(top_biased, (std::bit_cast<uint64_t>(v[i]) >> 52) & 0x7ff);
+    // The lowest exponent in the window (subnormals share the exponent of biased 1).
+    const int low = std::max(static_cast<int>(top_biased), 1) - 1075 - kWindow;
+    unsigned __int128 pos = 0, neg = 0;
+    int stragglers = 0;
+    for (size_t i = 0; i < m; ++i) {
+      const DecomposedDouble d = decompose_inline(v[i]);
+      if (d.exp < low) {
+        add_unchecked(v[i]);
+        ++stragglers;
+        continue;
+      }
+      const unsigned __int128 t = static_cast<unsigned __int128>(d.mant) << (d.exp - low);
+      const unsigned __int128 keep = d.negative ? 0 : ~static_cast<unsigned __int128>(0);
+      pos += t & keep;
+      neg += t & ~keep;
+    }
+    const int at = low - kMinExp;
+    add_u64_at(static_cast<uint64_t>(pos), at, false);
+    add_u64_at(static_cast<uint64_t>(pos >> 64), at + 64, false);
+    add_u64_at(static_cast<uint64_t>(neg), at, true);
+    add_u64_at(static_cast<uint64_t>(neg >> 64), at + 64, true);
+    count_pending(4 + stragglers);
   }
 }
 

@@ -163,6 +163,40 @@ TEST(ExactSum, StateIsIndependentOfOrderAndGrouping) {
   }
 }
 
+TEST(ExactSum, ArrayAddEqualsTermByTerm) {
+  // The array form sums each batch of 256 in two 128-bit integers: batches narrower than 60
+  // binades, wider ones (terms below the window go one by one), subnormals, the largest
+  // doubles, both signs, cancellation, and lengths around the batch size.
+  std::mt19937_64 rng(17);
+  std::normal_distribution<double> normal(0, 1);
+  std::vector<std::vector<double>> cases;
+  std::vector<double> narrow(1000), near_zero(1000), mixed(777);
+  for (double& x : narrow) x = 1 + normal(rng);
+  for (double& x : near_zero) x = normal(rng) * std::ldexp(1.0, static_cast<int>(rng() % 80) - 70);
+  for (double& x : mixed) x = (rng() % 2 ? 1e300 : 1e-300) * normal(rng);
+  cases.push_back(narrow);
+  cases.push_back(near_zero);
+  cases.push_back(mixed);
+  cases.push_back(wild_doubles(3000, 7));
+  cases.push_back({DBL_MAX, DBL_MAX, -DBL_MAX, 4.9e-324, -4.9e-324, 2.2250738585072014e-308});
+  cases.push_back({1e16, 1, -1e16, -1, 0.0, -0.0});
+  std::vector<double> subnormal(300);
+  for (double& x : subnormal) x = std::ldexp(normal(rng), -1060);
+  cases.push_back(subnormal);
+  for (const auto& xs : cases)
+    for (size_t len :
+         {xs.size(), std::min<size_t>(xs.size(), 255), std::min<size_t>(xs.size(), 257)}) {
+      ExactSum one, array;
+      for (size_t i = 0; i < len; ++i) one.add(xs[i]);
+      array.add(xs.data(), len);
+      std::string a, b;
+      one.serialize(a);
+      array.serialize(b);
+      EXPECT_EQ(a, b) << len << " terms starting " << xs[0];
+      EXPECT_EQ(one.to_double(), array.to_double());
+    }
+}
+
 TEST(ExactSum, SerializationRoundTrips) {
   for (double v : {0.0, 1.0, -1.0, -1e-300, 1e300, 5e-324}) {
     ExactSum s;
