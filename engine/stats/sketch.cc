@@ -1,6 +1,7 @@
 #include "stats/sketch.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -27,6 +28,47 @@ double representative(int32_t key) {
   // ordinary values stay bit for bit what they were.
   if (!std::isfinite(r)) r = std::exp(key * kLogGamma + std::log(2 / (kGamma + 1)));
   return r;
+}
+
+// Sorts finite doubles without -0 ascending, as std::sort would: an LSD radix sort on keys
+// that order as the doubles do (the sign bit flipped for positives, every bit for
+// negatives), 8 bits a pass, skipping the passes where every key has the same byte (the
+// sign and exponent bytes of values of one magnitude). Faster than std::sort on a block's
+// 256 values, whose comparisons mispredict.
+void sort_finite(std::vector<double>& v) {
+  const size_t n = v.size();
+  if (n < 64) {
+    std::sort(v.begin(), v.end());
+    return;
+  }
+  thread_local std::vector<uint64_t> keys, spare;
+  keys.resize(n);
+  spare.resize(n);
+  uint32_t count[8][256] = {};
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t b = std::bit_cast<uint64_t>(v[i]);
+    const uint64_t k = (b >> 63) ? ~b : b | (uint64_t{1} << 63);
+    keys[i] = k;
+    for (int d = 0; d < 8; ++d) ++count[d][(k >> (8 * d)) & 0xff];
+  }
+  uint64_t* from = keys.data();
+  uint64_t* to = spare.data();
+  for (int d = 0; d < 8; ++d) {
+    uint32_t* c = count[d];
+    if (c[(from[0] >> (8 * d)) & 0xff] == n) continue;  // one byte value: order unchanged
+    uint32_t at = 0;
+    for (int b = 0; b < 256; ++b) {
+      const uint32_t here = c[b];
+      c[b] = at;
+      at += here;
+    }
+    for (size_t i = 0; i < n; ++i) to[c[(from[i] >> (8 * d)) & 0xff]++] = from[i];
+    std::swap(from, to);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t k = from[i];
+    v[i] = std::bit_cast<double>((k >> 63) ? k & ~(uint64_t{1} << 63) : ~k);
+  }
 }
 
 }  // namespace
@@ -260,7 +302,7 @@ void QuantileSketch::add_exact_sorted(const double* x, size_t n) {
     GEOSIM_ASSERT(std::isfinite(v), "non-finite observation " + std::to_string(v));
     v += 0.0;  // -0 becomes +0
   }
-  std::sort(batch.begin(), batch.end());
+  sort_finite(batch);
   min_ = std::min(min_, batch.front());
   max_ = std::max(max_, batch.back());
   count_ += static_cast<int64_t>(n);
