@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -362,6 +363,43 @@ TEST(QuantileSketch, BatchAddEqualsOneAtATime) {
       EXPECT_EQ(one.max(), batch.max());
       EXPECT_EQ(one.count(), batch.count());
     }
+}
+
+TEST(QuantileSketch, BatchKeysAreTheScalarKeysAtEveryBinEdge) {
+  // A block's keys come from a vectorised logarithm, with key_of deciding near bin edges:
+  // values on and next to the edges gamma^k over the whole double range (subnormals and the
+  // largest doubles included), both signs, must land where one-at-a-time adds put them.
+  const double gamma = (1 + QuantileSketch::kAlpha) / (1 - QuantileSketch::kAlpha);
+  std::vector<double> xs;
+  for (int k = QuantileSketch::kMinKey; k <= QuantileSketch::kMaxKey; k += 37) {
+    const double edge = std::exp(k * std::log(gamma));
+    if (!std::isfinite(edge) || edge == 0) continue;
+    // 40 ulps either side: where the two logarithms round differently, a key flips at a
+    // different ulp, so a missing edge check would show here.
+    const uint64_t b = std::bit_cast<uint64_t>(edge);
+    for (uint64_t d = 0; d <= 80; ++d) {
+      const double x = std::bit_cast<double>(b - 40 + d);
+      if (!std::isfinite(x) || x <= 0) continue;
+      xs.push_back(x);
+      xs.push_back(-x);
+    }
+  }
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 5000; ++i) {
+    double x = std::bit_cast<double>(rng() & ~(uint64_t{1} << 63 | uint64_t{1} << 62));
+    x = std::ldexp(x, static_cast<int>(rng() % 2000) - 1000);
+    if (std::isfinite(x) && x != 0) xs.push_back(rng() % 2 ? x : -x);
+  }
+  std::vector<double> warm(600);  // past exact mode
+  for (size_t i = 0; i < warm.size(); ++i) warm[i] = static_cast<double>(i) + 0.5;
+  QuantileSketch one, batch;
+  for (double x : warm) one.add(x);
+  batch.add(warm.data(), warm.size());
+  ASSERT_FALSE(batch.exact());
+  for (double x : xs) one.add(x);
+  for (size_t at = 0; at < xs.size(); at += 256)
+    batch.add(xs.data() + at, std::min<size_t>(256, xs.size() - at));
+  EXPECT_EQ(bytes_of(one), bytes_of(batch)) << xs.size() << " values";
 }
 
 TEST(QuantileSketch, AFullExactListStaysExactUntilANewValueArrives) {
