@@ -444,7 +444,22 @@ void QuantileSketch::add_batch_to_bins(const double* x, size_t n) {
 
 void QuantileSketch::switch_to_sketch() {
   exact_ = false;
-  for (const auto& [value, n] : values_) add_to_bins(value, n);
+  // The keys of the list's nonzero values together (keys_of), then their counts.
+  std::vector<double> magnitude;
+  magnitude.reserve(values_.size());
+  for (const auto& [value, n] : values_)
+    if (value != 0) magnitude.push_back(std::fabs(value));
+  std::vector<int32_t> key(magnitude.size());
+  keys_of(magnitude.data(), magnitude.size(), key.data());
+  size_t j = 0;
+  for (const auto& [value, n] : values_) {
+    if (value == 0)
+      zero_count_ += n;
+    else if (value > 0)
+      positive_.add(key[j++], n);
+    else
+      negative_.add(key[j++], n);
+  }
   values_.clear();
   values_.shrink_to_fit();
 }
