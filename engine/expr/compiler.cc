@@ -218,6 +218,13 @@ int32_t Compiler::op3(Ctx& cx, Op op, int32_t a, int32_t b, int32_t c, uint32_t 
   return d;
 }
 
+namespace {
+bool fusable_with_store(Op op) {
+  return op == Op::kAdd || op == Op::kSub || op == Op::kMul || op == Op::kDiv || op == Op::kMin ||
+         op == Op::kMax;
+}
+}  // namespace
+
 int32_t Compiler::op1(Ctx& cx, Op op, int32_t a) { return op3(cx, op, a, -1, -1); }
 int32_t Compiler::op2(Ctx& cx, Op op, int32_t a, int32_t b) { return op3(cx, op, a, b, -1); }
 
@@ -521,6 +528,18 @@ Program Compiler::statement(const Statement& st, std::string_view text, const So
   in.a = v;
   in.b = mask;
   in.check = static_cast<int32_t>(p.checks.size()) - 1;
+  // When the value is the temporary that the last instruction just computed with one of the
+  // fusable operations, the store takes its place (kStoreOp): the same values, stored and
+  // checked on the same lanes, in one pass over the lanes instead of two.
+  if (!p.code.empty() && p.code.back().dst == v && fusable_with_store(p.code.back().op)) {
+    const Instr last = p.code.back();
+    p.code.pop_back();
+    in.op = Op::kStoreOp;
+    in.a = last.a;
+    in.b = last.b;
+    in.c = mask;
+    in.site = static_cast<uint32_t>(last.op);
+  }
   p.code.push_back(in);
   return p;
 }

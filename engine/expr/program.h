@@ -49,6 +49,9 @@ enum class Op : uint8_t {
   kTriangular,   // draws, `site`
   kStoreMasked,  // row a -> row dst where row b != 0; checks finiteness (`check`)
   kCheckFinite,  // fails if row a is not finite where row b != 0 (`check`)
+  kStoreOp,      // row dst = (row a OP row b) where row c != 0, OP = Op(site) (kAdd, kSub,
+                 // kMul, kDiv, kMin or kMax); checks finiteness (`check`). A statement's
+                 // last operation fused with its kStoreMasked: one pass instead of two.
 };
 
 struct Instr {

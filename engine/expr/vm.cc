@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/error.h"
 #include "core/isa.h"
 #include "expr/lane_exp.h"
 #include "random/detmath.h"
@@ -34,6 +35,43 @@ inline void map2(double* d, const double* a, const double* b, F f) {
 template <typename F>
 inline void map3(double* d, const double* a, const double* b, const double* c, F f) {
   for (int i = 0; i < kLanes; ++i) d[i] = f(a[i], b[i], c[i]);
+}
+
+// The arithmetic of kAdd ... kMax, shared by their own instructions and kStoreOp.
+struct AddF {
+  double operator()(double x, double y) const { return x + y; }
+};
+struct SubF {
+  double operator()(double x, double y) const { return x - y; }
+};
+struct MulF {
+  double operator()(double x, double y) const { return x * y; }
+};
+struct DivF {
+  double operator()(double x, double y) const { return x / y; }
+};
+struct MinF {
+  double operator()(double x, double y) const { return y < x ? y : x; }
+};
+struct MaxF {
+  double operator()(double x, double y) const { return x < y ? y : x; }
+};
+
+// d = m != 0 ? f(a, b) : d, lane by lane; returns whether a stored value is not finite.
+// a or b may be d itself (x = x * 0.95): each lane reads before it writes, so there is no
+// dependence between lanes (ivdep), and the loop vectorises without an overlap check.
+template <typename F>
+[[gnu::always_inline]] inline bool store_op(double* d, const double* a, const double* b,
+                                            const double* m, F f) {
+  double any = 0;
+#pragma GCC ivdep
+  for (int i = 0; i < kLanes; ++i) {
+    const double v = f(a[i], b[i]);
+    const bool on = m[i] != 0;
+    any = (on & !(std::fabs(v) <= std::numeric_limits<double>::max())) ? 1.0 : any;
+    d[i] = on ? v : d[i];
+  }
+  return any != 0;
 }
 
 // x^y without libm: integral exponents by repeated squaring, otherwise exp(y log x).
@@ -106,25 +144,25 @@ namespace {
         map1(d, a, [](double x) { return 1.0 / (1.0 + exp_as_eigen(-x)); });
         break;
       case Op::kAdd:
-        map2(d, a, b, [](double x, double y) { return x + y; });
+        map2(d, a, b, AddF{});
         break;
       case Op::kSub:
-        map2(d, a, b, [](double x, double y) { return x - y; });
+        map2(d, a, b, SubF{});
         break;
       case Op::kMul:
-        map2(d, a, b, [](double x, double y) { return x * y; });
+        map2(d, a, b, MulF{});
         break;
       case Op::kDiv:
-        map2(d, a, b, [](double x, double y) { return x / y; });
+        map2(d, a, b, DivF{});
         break;
       case Op::kPow:
         map2(d, a, b, det_pow);
         break;
       case Op::kMin:
-        map2(d, a, b, [](double x, double y) { return y < x ? y : x; });
+        map2(d, a, b, MinF{});
         break;
       case Op::kMax:
-        map2(d, a, b, [](double x, double y) { return x < y ? y : x; });
+        map2(d, a, b, MaxF{});
         break;
       case Op::kLt:
         map2(d, a, b, [](double x, double y) { return x < y ? 1.0 : 0.0; });
@@ -189,6 +227,39 @@ namespace {
         }
         if (any != 0) {
           const int bad = first_bad_lane(a, b, valid_lanes);
+          if (bad >= 0) return Failure{in.check, bad};
+        }
+        break;
+      }
+      case Op::kStoreOp: {
+        // As the operation into a temporary and kStoreMasked of it, in one pass. On a failure
+        // the stored values of the masked lanes are the computed ones, so the first bad lane
+        // is found in d.
+        bool bad_value = false;
+        switch (static_cast<Op>(in.site)) {
+          case Op::kAdd:
+            bad_value = store_op(d, a, b, c, AddF{});
+            break;
+          case Op::kSub:
+            bad_value = store_op(d, a, b, c, SubF{});
+            break;
+          case Op::kMul:
+            bad_value = store_op(d, a, b, c, MulF{});
+            break;
+          case Op::kDiv:
+            bad_value = store_op(d, a, b, c, DivF{});
+            break;
+          case Op::kMin:
+            bad_value = store_op(d, a, b, c, MinF{});
+            break;
+          case Op::kMax:
+            bad_value = store_op(d, a, b, c, MaxF{});
+            break;
+          default:
+            GEOSIM_ASSERT(false, "kStoreOp with a non-fusable operation");
+        }
+        if (bad_value) {
+          const int bad = first_bad_lane(d, c, valid_lanes);
           if (bad >= 0) return Failure{in.check, bad};
         }
         break;
