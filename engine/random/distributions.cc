@@ -494,7 +494,7 @@ void for_each_draw(const DrawContext& cx, uint32_t site, int n, F f) {
 }  // namespace
 
 void draw_unit(const DrawContext& cx, uint32_t site, double* out, int n) {
-  for_each_draw<false>(cx, site, n, [&](int i, double u) { out[i] = u; });
+  unit_batch(cx.seed, cx.replicate0, cx.step, site, 0, out, n);  // no parameter to alias
 }
 
 void draw_uniform(const DrawContext& cx, uint32_t site, const double* lo, const double* hi,

@@ -31,6 +31,9 @@ template <typename F>
 }
 [[gnu::always_inline]] inline double flag(bool b) { return b ? 1.0 : 0.0; }
 
+// A row of zeros: "fired" for an event that may fire again.
+alignas(64) constexpr double kNoLanes[kLanes] = {};
+
 [[gnu::always_inline]] inline bool any_set(const double* mask) {
   return expr::any_lane(kLanes, [&](int i) { return mask[i] != 0; });
 }
@@ -132,35 +135,40 @@ void Block::exec(const expr::Program& p) {
   double* mask = row(model_.mask_row);
   for (const EventModel& ev : model_.events) {
     if (!ev.at.empty() && !ev.at[static_cast<size_t>(t_)]) continue;
-    Lane m(mask);
-    m = Lane(const_cast<double*>(alive));
+    // The lanes where it may fire, in one pass: alive, its `when` holds, not fired if once.
+    const double* w = alive;
     if (ev.when.result >= 0) {
       exec(ev.when);
-      const double* w = row(ev.when.result);
-      for_lanes([&](int i) { mask[i] = flag((mask[i] != 0) & (w[i] != 0)); });
+      w = row(ev.when.result);
     }
-    if (ev.once) {
-      const double* fired = row(ev.fired_row);
-      for_lanes([&](int i) { mask[i] = flag((mask[i] != 0) & (fired[i] == 0)); });
-    }
+    const double* fired = ev.once ? row(ev.fired_row) : kNoLanes;
+    for_lanes([&](int i) { mask[i] = flag((alive[i] != 0) & (w[i] != 0) & (fired[i] == 0)); });
     if (ev.probability.result >= 0) {
       if (!any_set(mask)) continue;
       exec(ev.probability);
       const double* p = row(ev.probability.result);
-      // One vectorised pass finds whether any lane is out of range; the lane loop only then.
-      bool bad = expr::any_lane(
-          kLanes, [&](int i) { return (mask[i] != 0) & !((p[i] >= 0) & (p[i] <= 1)); });
-      for (int i = 0; bad && i < valid_; ++i)
-        if (mask[i] != 0 && !(p[i] >= 0 && p[i] <= 1))
+      double* u = row(model_.scratch_row);
+      rnd::draw_unit(draw_, ev.site, u, kLanes);
+      // One vectorised pass: whether a lane's probability is out of range (the lane loop
+      // below only then, before anything changes), the lanes it fires on, and whether any.
+      double bad = 0, any = 0;
+      for (int i = 0; i < kLanes; ++i) {
+        const bool on = mask[i] != 0;
+        bad = (on & !((p[i] >= 0) & (p[i] <= 1))) ? 1.0 : bad;
+        const bool hit = on & (u[i] < p[i]);
+        any = hit ? 1.0 : any;
+        mask[i] = flag(hit);
+      }
+      for (int i = 0; bad != 0 && i < valid_; ++i)
+        if (alive[i] != 0 && w[i] != 0 && fired[i] == 0 && !(p[i] >= 0 && p[i] <= 1))
           fail_at(i,
                   "probability of event '" + ev.name + "' is " + std::to_string(p[i]) +
                       "; expected a value within [0, 1]",
                   ev.loc.str());
-      double* u = row(model_.scratch_row);
-      rnd::draw_unit(draw_, ev.site, u, kLanes);
-      for_lanes([&](int i) { mask[i] = flag((mask[i] != 0) & (u[i] < p[i])); });
+      if (any == 0) continue;
+    } else if (!any_set(mask)) {
+      continue;
     }
-    if (!any_set(mask)) continue;
     for (const auto& s : ev.effects) exec(s);
     if (ev.story_row >= 0) {  // a storyline item: the step it first fired
       double* first = row(ev.story_row);
@@ -168,9 +176,8 @@ void Block::exec(const expr::Program& p) {
       for_lanes([&](int i) { first[i] = (mask[i] != 0) & (first[i] == 0) ? step : first[i]; });
     }
     if (ev.once) {
-      Lane f(row(ev.fired_row));
-      double* fired = row(ev.fired_row);
-      for_lanes([&](int i) { fired[i] = flag((fired[i] != 0) | (mask[i] != 0)); });
+      double* f = row(ev.fired_row);
+      for_lanes([&](int i) { f[i] = flag((f[i] != 0) | (mask[i] != 0)); });
     }
   }
 }

@@ -477,5 +477,32 @@ outcomes:
   }
 }
 
+TEST(Errors, AnEventProbabilityOutsideTheUnitIntervalFailsOnlyWhereItCouldFire) {
+  // On each replicate, `half` may fire only where x < 0.5, where 2x is a probability; on the
+  // other lanes 2x is not, and must not matter. `spent` (once) makes its own probability
+  // x + 3 on the lanes where it fired, which may not fire again; the others keep x. world.p
+  // grows by 0.1 a step from 0.7 and leaves [0, 1] at step 4: `live` fails there, at
+  // replicate 0, and nothing fails before.
+  sim::Model m = compile(R"Y(geosim: 1
+scenario: {id: badp, steps: 6}
+world: {x: "uniform(0, 1)", y: 0, p: 0.7, hits: 0}
+events:
+  half: {when: "world.x < 0.5", probability: "world.x * 2", effects: ["world.hits += 1"]}
+  spent: {probability: "world.x + world.y", once: true, effects: ["world.y += 3"]}
+  live: {probability: "world.p", effects: ["world.hits += 1"]}
+dynamics: ["world.p += 0.1"]
+outcomes:
+  hits: "world.hits"
+)Y");
+  try {
+    run(m, 700, 1, 2);
+    FAIL() << "expected a RunError";
+  } catch (const RunError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("probability of event 'live' is 1.1"), std::string::npos) << what;
+    EXPECT_NE(what.find("step 4, replicate 0"), std::string::npos) << what;
+  }
+}
+
 }  // namespace
 }  // namespace geosim
