@@ -416,6 +416,9 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
                       std::to_string(end_block - first_block) + " blocks");
   RunStats result = std::move(partial[0]);
   for (size_t w = 1; w < partial.size(); ++w) result.merge(partial[w]);
+  for (auto& o : result.outcomes) o.values.sketch.settle();
+  for (auto& tr : result.track)
+    for (auto& t : tr) t.sketch.settle();
   return result;
 }
 

@@ -136,6 +136,30 @@ void sort_finite(std::vector<double>& v) {
   }
 }
 
+// Whether x[0, n) (finite, no -0) holds more than `limit` distinct values (limit < 1024):
+// an open-addressing set of bit patterns, stopping as soon as the answer is yes.
+bool more_distinct_than(const double* x, size_t n, size_t limit) {
+  constexpr size_t kSlots = 2048;
+  thread_local std::vector<uint64_t> slot(kSlots);
+  thread_local std::vector<uint32_t> stamp(kSlots, 0);
+  thread_local uint32_t generation = 0;
+  if (++generation == 0) {  // wrapped: forget every old stamp
+    std::fill(stamp.begin(), stamp.end(), 0u);
+    generation = 1;
+  }
+  size_t distinct = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t key = std::bit_cast<uint64_t>(x[i]);
+    size_t h = static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 53);  // 11 bits
+    while (stamp[h] == generation && slot[h] != key) h = (h + 1) & (kSlots - 1);
+    if (stamp[h] == generation) continue;
+    stamp[h] = generation;
+    slot[h] = key;
+    if (++distinct > limit) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 const int32_t QuantileSketch::kMinKey = key_of(std::numeric_limits<double>::denorm_min());
@@ -272,6 +296,7 @@ void QuantileSketch::add(double x) {
     add_to_bins(x, 1);
     return;
   }
+  if (!raw_.empty()) sort_raw();
   size_t at;
   if (add_exact(x, at)) return;
   switch_to_sketch();
@@ -309,6 +334,37 @@ void QuantileSketch::add(const double* x, size_t n) {
   if (n == 0) return;
   if (!exact_) {
     add_batch_to_bins(x, n);
+    return;
+  }
+  if (values_.empty()) {
+    // Raw phase: append while at most kMaxExactValues values in all; beyond, count the
+    // distinct values (a hash set, stopping past the limit): too many, and everything goes
+    // to the bins unsorted; otherwise sort them into the list and go on as below.
+    thread_local std::vector<double> batch;
+    batch.resize(n);
+    double lo = count_ ? min_ : x[0] + 0.0, hi = count_ ? max_ : x[0] + 0.0;
+    bool finite = true;
+    for (size_t i = 0; i < n; ++i) {
+      const double v = x[i] + 0.0;  // -0 becomes +0
+      finite &= std::isfinite(v);
+      lo = v < lo ? v : lo;
+      hi = hi < v ? v : hi;
+      batch[i] = v;
+    }
+    if (!finite)
+      for (size_t i = 0; i < n; ++i)
+        GEOSIM_ASSERT(std::isfinite(x[i]), "non-finite observation " + std::to_string(x[i]));
+    min_ = lo;
+    max_ = hi;
+    count_ += static_cast<int64_t>(n);
+    const bool fits = raw_.size() + n <= kMaxExactValues;
+    raw_.insert(raw_.end(), batch.begin(), batch.end());
+    if (fits) return;
+    if (more_distinct_than(raw_.data(), raw_.size(), kMaxExactValues)) {
+      switch_to_sketch();
+    } else {
+      sort_raw();
+    }
     return;
   }
   size_t i = 0;
@@ -389,6 +445,38 @@ void QuantileSketch::add_exact_sorted(const double* x, size_t n) {
   if (values_.size() > kMaxExactValues) switch_to_sketch();
 }
 
+void QuantileSketch::settle() {
+  if (!raw_.empty()) sort_raw();
+}
+
+void QuantileSketch::sort_raw() {
+  std::vector<double> v = std::move(raw_);
+  raw_.clear();
+  sort_finite(v);
+  values_.clear();
+  for (size_t i = 0; i < v.size();) {
+    size_t j = i;
+    while (j < v.size() && v[j] == v[i]) ++j;
+    values_.emplace_back(v[i], static_cast<int64_t>(j - i));
+    i = j;
+  }
+}
+
+const std::vector<std::pair<double, int64_t>>& QuantileSketch::exact_list(
+    std::vector<std::pair<double, int64_t>>& scratch) const {
+  if (raw_.empty()) return values_;
+  std::vector<double> v = raw_;
+  sort_finite(v);
+  scratch.clear();
+  for (size_t i = 0; i < v.size();) {
+    size_t j = i;
+    while (j < v.size() && v[j] == v[i]) ++j;
+    scratch.emplace_back(v[i], static_cast<int64_t>(j - i));
+    i = j;
+  }
+  return scratch;
+}
+
 void QuantileSketch::add_to_bins(double x, int64_t n) {
   double magnitude = std::fabs(x);
   if (magnitude == 0) {
@@ -401,25 +489,29 @@ void QuantileSketch::add_to_bins(double x, int64_t n) {
 }
 
 void QuantileSketch::add_batch_to_bins(const double* x, size_t n) {
+  double lo = min_, hi = max_;
+  bool finite = true;
+  for (size_t i = 0; i < n; ++i) {
+    const double y = x[i] + 0.0;  // -0 becomes +0
+    finite &= std::isfinite(y);
+    lo = y < lo ? y : lo;
+    hi = hi < y ? y : hi;
+  }
+  if (!finite)
+    for (size_t i = 0; i < n; ++i)
+      GEOSIM_ASSERT(std::isfinite(x[i]), "non-finite observation " + std::to_string(x[i]));
+  min_ = lo;
+  max_ = hi;
+  count_ += static_cast<int64_t>(n);
+  bin_counted(x, n);
+}
+
+void QuantileSketch::bin_counted(const double* x, size_t n) {
   constexpr size_t kChunk = 256;
   int32_t pos[kChunk], neg[kChunk];
   for (size_t base = 0; base < n; base += kChunk) {
     const size_t m = std::min(kChunk, n - base);
     const double* v = x + base;
-    double lo = min_, hi = max_;
-    bool finite = true;
-    for (size_t i = 0; i < m; ++i) {
-      const double y = v[i] + 0.0;  // -0 becomes +0
-      finite &= std::isfinite(y);
-      lo = y < lo ? y : lo;
-      hi = hi < y ? y : hi;
-    }
-    if (!finite)
-      for (size_t i = 0; i < m; ++i)
-        GEOSIM_ASSERT(std::isfinite(v[i]), "non-finite observation " + std::to_string(v[i]));
-    min_ = lo;
-    max_ = hi;
-    count_ += static_cast<int64_t>(m);
     alignas(64) double magnitude[kChunk];
     alignas(64) int32_t key[kChunk];
     size_t nz = 0;  // the nonzero values, their magnitudes first
@@ -462,6 +554,9 @@ void QuantileSketch::switch_to_sketch() {
   }
   values_.clear();
   values_.shrink_to_fit();
+  bin_counted(raw_.data(), raw_.size());
+  raw_.clear();
+  raw_.shrink_to_fit();
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {
@@ -478,18 +573,20 @@ void QuantileSketch::merge(const QuantileSketch& other) {
   count_ += other.count_;
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
+  std::vector<std::pair<double, int64_t>> scratch;
   if (exact_ && other.exact_) {
+    if (!raw_.empty()) sort_raw();
+    const auto& theirs = other.exact_list(scratch);
     std::vector<std::pair<double, int64_t>> merged;
-    merged.reserve(values_.size() + other.values_.size());
+    merged.reserve(values_.size() + theirs.size());
     size_t i = 0, j = 0;
-    while (i < values_.size() || j < other.values_.size()) {
-      if (j == other.values_.size() ||
-          (i < values_.size() && values_[i].first < other.values_[j].first)) {
+    while (i < values_.size() || j < theirs.size()) {
+      if (j == theirs.size() || (i < values_.size() && values_[i].first < theirs[j].first)) {
         merged.push_back(values_[i++]);
-      } else if (i == values_.size() || other.values_[j].first < values_[i].first) {
-        merged.push_back(other.values_[j++]);
+      } else if (i == values_.size() || theirs[j].first < values_[i].first) {
+        merged.push_back(theirs[j++]);
       } else {
-        merged.emplace_back(values_[i].first, values_[i].second + other.values_[j].second);
+        merged.emplace_back(values_[i].first, values_[i].second + theirs[j].second);
         ++i, ++j;
       }
     }
@@ -499,7 +596,7 @@ void QuantileSketch::merge(const QuantileSketch& other) {
   }
   if (exact_) switch_to_sketch();
   if (other.exact_) {
-    for (const auto& [value, n] : other.values_) add_to_bins(value, n);
+    for (const auto& [value, n] : other.exact_list(scratch)) add_to_bins(value, n);
   } else {
     positive_.merge(other.positive_);
     negative_.merge(other.negative_);
@@ -524,6 +621,8 @@ double QuantileSketch::quantile(double q) const {
 }
 
 double QuantileSketch::exact_quantile(double q) const {
+  std::vector<std::pair<double, int64_t>> scratch;
+  const auto& list = exact_list(scratch);
   // NumPy's "linear" method: virtual index h = (n - 1) q, then interpolate between the
   // order statistics floor(h) and floor(h) + 1 with its lerp (the form taken for t >= 0.5
   // keeps the result exact at the upper end).
@@ -532,11 +631,11 @@ double QuantileSketch::exact_quantile(double q) const {
   double t = h - below;
   auto rank = static_cast<int64_t>(below);
   size_t i = 0;
-  int64_t seen = values_[0].second;
-  while (seen <= rank) seen += values_[++i].second;
-  double a = values_[i].first;
+  int64_t seen = list[0].second;
+  while (seen <= rank) seen += list[++i].second;
+  double a = list[i].first;
   double b = a;
-  if (rank + 1 < count_ && seen <= rank + 1) b = values_[i + 1].first;
+  if (rank + 1 < count_ && seen <= rank + 1) b = list[i + 1].first;
   if (a == b || t == 0) return a;
   double diff = b - a;
   if (!std::isfinite(diff)) {  // a and b of opposite signs near the ends of the double range
@@ -591,8 +690,10 @@ void QuantileSketch::serialize(std::string& out) const {
   wire::put_f64(out, count_ ? max_ : 0.0);
   wire::put_u8(out, exact_ ? 1 : 0);
   if (exact_) {
-    wire::put_u16(out, static_cast<uint16_t>(values_.size()));
-    for (const auto& [value, n] : values_) {
+    std::vector<std::pair<double, int64_t>> scratch;
+    const auto& list = exact_list(scratch);
+    wire::put_u16(out, static_cast<uint16_t>(list.size()));
+    for (const auto& [value, n] : list) {
       wire::put_f64(out, value);
       wire::put_varint(out, static_cast<uint64_t>(n));
     }

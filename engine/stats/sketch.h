@@ -5,6 +5,9 @@
 //
 // Two modes:
 //  - Exact, while there are at most 512 distinct values: a sorted list of (value, count).
+//    Until the first time more than 512 values arrive, they are only appended (at most 512
+//    values cannot hold more distinct ones); past that, a hash set counts the distinct
+//    values, and a continuous variable goes to the bins without ever being sorted.
 //    quantile(q) interpolates linearly between order statistics at rank q (n - 1), as R's
 //    type 7 and NumPy's default do. Outcomes that are counts, flags or categories never
 //    leave this mode.
@@ -48,6 +51,10 @@ class QuantileSketch {
   void add(double x);
   void add(const double* x, size_t n);
   void merge(const QuantileSketch& other);
+  // Sorts what exact mode holds unsorted (see raw_), so that quantile() and serialize() do
+  // not sort a copy each time. The state, and everything it gives, is the same before and
+  // after.
+  void settle();
 
   int64_t count() const { return count_; }
   // q in [0, 1]; quantile(0) is min() and quantile(1) is max(). NaN when empty.
@@ -93,8 +100,15 @@ class QuantileSketch {
   bool add_exact(double x, size_t& at);
   // Exact mode: adds x[0, n) by sorting them and merging (n >= 1).
   void add_exact_sorted(const double* x, size_t n);
+  // Exact mode, before any value repeated: sorts raw_ into values_.
+  void sort_raw();
+  // The exact list, sorted: values_, or raw_ sorted into `scratch`.
+  const std::vector<std::pair<double, int64_t>>& exact_list(
+      std::vector<std::pair<double, int64_t>>& scratch) const;
   void switch_to_sketch();
   void add_to_bins(double x, int64_t n);
+  // Bins values already counted (min, max and count_ set): keys together, then counts.
+  void bin_counted(const double* x, size_t n);
   // Sketch mode: add(x[i]) for i < n (finite values asserted), keys computed in one pass
   // and counted per store with one range check.
   void add_batch_to_bins(const double* x, size_t n);
@@ -106,6 +120,11 @@ class QuantileSketch {
   double max_ = 0;
   bool exact_ = true;
   std::vector<std::pair<double, int64_t>> values_;  // exact mode, ascending values
+  // Exact mode, while values_ is empty: the values in arrival order (normalised, finite),
+  // at most kMaxExactValues, so at most that many distinct. A continuous variable's first
+  // blocks are kept here unsorted and go to the bins when they would overflow the list,
+  // never sorted; everything that reads the list sorts a copy (exact_list).
+  std::vector<double> raw_;
   Store positive_;
   Store negative_;  // keyed by |x|
   int64_t zero_count_ = 0;

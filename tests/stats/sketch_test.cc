@@ -402,6 +402,59 @@ TEST(QuantileSketch, BatchKeysAreTheScalarKeysAtEveryBinEdge) {
   EXPECT_EQ(bytes_of(one), bytes_of(batch)) << xs.size() << " values";
 }
 
+TEST(QuantileSketch, UnsortedFirstBlocksReadAndMergeAsTheSortedList) {
+  // Blocks added to an empty sketch stay unsorted until they would exceed 512 values. Every
+  // way of reading or combining such a sketch must see the sorted list: quantiles, bytes,
+  // merges in both directions and with a sketch in bin mode, scalar adds after it, settle().
+  std::mt19937_64 rng(21);
+  std::normal_distribution<double> normal(0, 1);
+  auto block = [&](size_t n) {
+    std::vector<double> v(n);
+    for (double& x : v) x = normal(rng);
+    v[n / 2] = -0.0;
+    return v;
+  };
+  auto one_at_a_time = [](std::initializer_list<const std::vector<double>*> parts) {
+    QuantileSketch s;
+    for (const auto* p : parts)
+      for (double x : *p) s.add(x);
+    return s;
+  };
+  const std::vector<double> a = block(200), b = block(150), c = block(700);
+  QuantileSketch ra, rb;
+  ra.add(a.data(), a.size());  // unsorted
+  rb.add(b.data(), b.size());
+  const QuantileSketch sa = one_at_a_time({&a}), sb = one_at_a_time({&b});
+  EXPECT_EQ(bytes_of(ra), bytes_of(sa));
+  for (double q : {0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0})
+    EXPECT_EQ(ra.quantile(q), sa.quantile(q));
+  QuantileSketch both = ra;
+  both.merge(rb);  // unsorted into unsorted
+  EXPECT_EQ(bytes_of(both), bytes_of(one_at_a_time({&a, &b})));
+  QuantileSketch sorted_first = sa;
+  sorted_first.merge(rb);  // unsorted into sorted
+  EXPECT_EQ(bytes_of(sorted_first), bytes_of(one_at_a_time({&a, &b})));
+  QuantileSketch binned;
+  binned.add(c.data(), c.size());
+  ASSERT_FALSE(binned.exact());
+  QuantileSketch into_bins = binned;
+  into_bins.merge(ra);  // unsorted into bins
+  QuantileSketch bins_into = ra;
+  bins_into.merge(binned);  // bins into unsorted
+  const QuantileSketch all = one_at_a_time({&c, &a});
+  EXPECT_EQ(bytes_of(into_bins), bytes_of(all));
+  EXPECT_EQ(bytes_of(bins_into), bytes_of(all));
+  QuantileSketch scalar_after = ra;
+  scalar_after.add(0.125);
+  QuantileSketch reference = sa;
+  reference.add(0.125);
+  EXPECT_EQ(bytes_of(scalar_after), bytes_of(reference));
+  QuantileSketch settled = ra;
+  settled.settle();
+  EXPECT_EQ(bytes_of(settled), bytes_of(ra));
+  EXPECT_TRUE(settled == sa);
+}
+
 TEST(QuantileSketch, AFullExactListStaysExactUntilANewValueArrives) {
   std::vector<double> first(512);
   for (int i = 0; i < 512; ++i) first[static_cast<size_t>(i)] = i - 200.5;
