@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "core/error.h"
 #include "core/isa.h"
@@ -168,18 +169,28 @@ const int32_t QuantileSketch::kMaxKey = key_of(std::numeric_limits<double>::max(
 // ------------------------------------------------------------------ Store
 
 int64_t QuantileSketch::Store::at(int32_t key) const {
-  int64_t i = int64_t{key} - offset_;
-  return i >= 0 && i < static_cast<int64_t>(counts_.size()) ? counts_[i] : 0;
+  const int64_t i = int64_t{key} - offset_;
+  if (i < 0 || i >= static_cast<int64_t>(slots())) return 0;
+  return wide_ ? wide_counts_[static_cast<size_t>(i)] : counts_[static_cast<size_t>(i)];
+}
+
+void QuantileSketch::Store::make_room(int64_t n) {
+  if (wide_ || total_ + n <= int64_t{std::numeric_limits<uint32_t>::max()}) return;
+  wide_counts_.assign(counts_.begin(), counts_.end());
+  counts_.clear();
+  counts_.shrink_to_fit();
+  wide_ = true;
 }
 
 void QuantileSketch::Store::reserve_keys(int32_t low, int32_t high) {
-  int64_t have_low = offset_, have_high = int64_t{offset_} + counts_.size() - 1;
-  if (!counts_.empty() && low >= have_low && high <= have_high) return;
+  const size_t size = slots();
+  int64_t have_low = offset_, have_high = int64_t{offset_} + static_cast<int64_t>(size) - 1;
+  if (size > 0 && low >= have_low && high <= have_high) return;
   // Grow by at least half the current size on the side that needs it, so a range widening
   // step by step (a random walk) costs amortised constant time per new bin.
-  const int32_t grow = std::max<int32_t>(kSlack, static_cast<int32_t>(counts_.size() / 2));
+  const int32_t grow = std::max<int32_t>(kSlack, static_cast<int32_t>(size / 2));
   int32_t new_low = low, new_high = high;
-  if (!counts_.empty()) {
+  if (size > 0) {
     new_low = low < have_low ? low - grow : static_cast<int32_t>(have_low);
     new_high = high > have_high ? high + grow : static_cast<int32_t>(have_high);
   } else {
@@ -188,32 +199,37 @@ void QuantileSketch::Store::reserve_keys(int32_t low, int32_t high) {
   }
   new_low = std::max(new_low, kMinKey);
   new_high = std::min(new_high, kMaxKey);
-  std::vector<int64_t> grown(static_cast<size_t>(new_high - new_low) + 1, 0);
-  if (total_ > 0) {
-    for (int32_t k = min_key_; k <= max_key_; ++k) grown[k - new_low] = at(k);
-  }
-  counts_ = std::move(grown);
+  auto regrow = [&](auto& counts) {
+    std::remove_reference_t<decltype(counts)> grown(static_cast<size_t>(new_high - new_low) + 1, 0);
+    if (total_ > 0)
+      for (int32_t k = min_key_; k <= max_key_; ++k)
+        grown[static_cast<size_t>(k - new_low)] = counts[static_cast<size_t>(k - offset_)];
+    counts = std::move(grown);
+  };
+  if (wide_)
+    regrow(wide_counts_);
+  else
+    regrow(counts_);
   offset_ = new_low;
 }
 
 void QuantileSketch::Store::add(int32_t key, int64_t n) {
   if (n == 0) return;
+  make_room(n);
   if (total_ > 0 && key >= min_key_ && key <= max_key_) {  // the common case: a known bin
-    counts_[key - offset_] += n;
+    bump(key - offset_, n);
     total_ += n;
     return;
   }
   if (total_ == 0) {
     reserve_keys(key, key);
     min_key_ = max_key_ = key;
-    counts_[key - offset_] = n;
-    total_ = n;
-    return;
+  } else {
+    reserve_keys(std::min(key, min_key_), std::max(key, max_key_));
+    min_key_ = std::min(min_key_, key);
+    max_key_ = std::max(max_key_, key);
   }
-  reserve_keys(std::min(key, min_key_), std::max(key, max_key_));
-  counts_[key - offset_] += n;
-  min_key_ = std::min(min_key_, key);
-  max_key_ = std::max(max_key_, key);
+  bump(key - offset_, n);
   total_ += n;
 }
 
@@ -228,9 +244,15 @@ void QuantileSketch::Store::add_keys(const int32_t* keys, size_t n) {
     lo = std::min(lo, min_key_);
     hi = std::max(hi, max_key_);
   }
+  make_room(static_cast<int64_t>(n));
   reserve_keys(lo, hi);
-  int64_t* c = counts_.data() - offset_;
-  for (size_t i = 0; i < n; ++i) ++c[keys[i]];
+  if (wide_) {
+    int64_t* c = wide_counts_.data() - offset_;
+    for (size_t i = 0; i < n; ++i) ++c[keys[i]];
+  } else {
+    uint32_t* c = counts_.data() - offset_;
+    for (size_t i = 0; i < n; ++i) ++c[keys[i]];
+  }
   min_key_ = lo;
   max_key_ = hi;
   total_ += static_cast<int64_t>(n);
@@ -238,7 +260,16 @@ void QuantileSketch::Store::add_keys(const int32_t* keys, size_t n) {
 
 void QuantileSketch::Store::merge(const Store& other) {
   if (other.total_ == 0) return;
-  for (int32_t k = other.max_key_; k >= other.min_key_; --k) add(k, other.at(k));
+  GEOSIM_ASSERT(other.total_ <= std::numeric_limits<int64_t>::max() - total_,
+                "sketch count overflow in merge");
+  const int32_t lo = total_ > 0 ? std::min(min_key_, other.min_key_) : other.min_key_;
+  const int32_t hi = total_ > 0 ? std::max(max_key_, other.max_key_) : other.max_key_;
+  make_room(other.total_);
+  reserve_keys(lo, hi);
+  for (int32_t k = other.min_key_; k <= other.max_key_; ++k) bump(k - offset_, other.at(k));
+  min_key_ = lo;
+  max_key_ = hi;
+  total_ += other.total_;
 }
 
 void QuantileSketch::Store::serialize(std::string& out) const {
@@ -265,15 +296,20 @@ QuantileSketch::Store QuantileSketch::Store::deserialize(std::string_view& in) {
     wire::damaged("sketch store out of range");
   }
   int32_t high = low + static_cast<int32_t>(span) - 1;
-  s.reserve_keys(low, high);
+  std::vector<int64_t> counts;
+  int64_t total = 0;
   for (int32_t k = low; k <= high; ++k) {
     uint64_t c = wire::get_varint(in);
-    if (c > static_cast<uint64_t>(std::numeric_limits<int64_t>::max() - s.total_)) {
+    if (c > static_cast<uint64_t>(std::numeric_limits<int64_t>::max() - total)) {
       wire::damaged("sketch count overflow");
     }
-    s.counts_[k - s.offset_] = static_cast<int64_t>(c);
-    s.total_ += static_cast<int64_t>(c);
+    counts.push_back(static_cast<int64_t>(c));
+    total += static_cast<int64_t>(c);
   }
+  s.make_room(total);
+  s.reserve_keys(low, high);
+  for (int32_t k = low; k <= high; ++k) s.bump(k - s.offset_, counts[static_cast<size_t>(k - low)]);
+  s.total_ = total;
   s.min_key_ = low;
   s.max_key_ = high;
   if (s.at(low) == 0 || s.at(high) == 0) wire::damaged("sketch store not in canonical form");

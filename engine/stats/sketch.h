@@ -24,10 +24,11 @@
 //    another libm may round a value lying within an ulp of a bin edge differently.
 //
 // Memory: a store keeps one count per bin between its smallest and largest key, so it
-// grows with the range of magnitudes, not with the count: 8 bytes per bin, a bin per
-// factor gamma (about 230 bins per decade). Values within 10^3 of each other take about
-// 6 KB per sign; the whole double range (10^-324 to 10^308, 146,149 bins) at most 1.2 MB
-// per sign. Nothing is ever folded, so the guarantee holds over any range.
+// grows with the range of magnitudes, not with the count: 4 bytes per bin while a store
+// holds fewer than 2^32 values (8 beyond), a bin per factor gamma (about 230 bins per
+// decade). Values within 10^3 of each other take about 3 KB per sign; the whole double
+// range (10^-324 to 10^308, 146,149 bins) at most 0.6 MB per sign (1.2 MB past 2^32
+// values). Nothing is ever folded, so the guarantee holds over any range.
 #pragma once
 
 #include <cstddef>
@@ -87,8 +88,20 @@ class QuantileSketch {
 
    private:
     void reserve_keys(int32_t low, int32_t high);
+    // Before the total grows by n: 32-bit counts while the total fits (then every count
+    // does), 64-bit ones from the first total that would not.
+    void make_room(int64_t n);
+    size_t slots() const { return wide_ ? wide_counts_.size() : counts_.size(); }
+    void bump(int64_t slot, int64_t n) {
+      if (wide_)
+        wide_counts_[static_cast<size_t>(slot)] += n;
+      else
+        counts_[static_cast<size_t>(slot)] += static_cast<uint32_t>(n);
+    }
 
-    std::vector<int64_t> counts_;  // counts_[k - offset_] for key k
+    std::vector<uint32_t> counts_;      // counts_[k - offset_] for key k, while !wide_
+    std::vector<int64_t> wide_counts_;  // the same, once wide_
+    bool wide_ = false;
     int32_t offset_ = 0;
     int32_t min_key_ = 0;  // lowest and highest nonzero keys, when total_ > 0
     int32_t max_key_ = 0;

@@ -455,6 +455,38 @@ TEST(QuantileSketch, UnsortedFirstBlocksReadAndMergeAsTheSortedList) {
   EXPECT_TRUE(settled == sa);
 }
 
+TEST(QuantileSketch, CountsPastTwoToTheThirtyTwoWidenTheStores) {
+  // Bins hold 32-bit counts until a store's total would pass 2^32 - 1. 1,520 values (520
+  // distinct in (0, 1), then 1.0 a thousand times), doubled by merging with itself 23 times:
+  // 1.3e10 values, 8.4e9 of them in the bin of 1.0. Merging that with the original in either
+  // direction (a narrow store into a wide one, a wide one into a narrow one, which widens on
+  // the way) must give the same state, which must read back from its bytes with every count
+  // exact.
+  std::vector<double> xs;
+  for (int i = 0; i < 520; ++i) xs.push_back(0.001 + i * 0.0019);
+  xs.insert(xs.end(), 1000, 1.0);
+  QuantileSketch small;
+  small.add(xs.data(), xs.size());
+  ASSERT_FALSE(small.exact());
+  QuantileSketch big = small;
+  for (int i = 0; i < 23; ++i) big.merge(big);
+  const int64_t n = int64_t{1520} << 23;
+  EXPECT_EQ(big.count(), n);
+  QuantileSketch big_then_small = big, small_then_big = small;
+  big_then_small.merge(small);
+  small_then_big.merge(big);
+  EXPECT_EQ(bytes_of(big_then_small), bytes_of(small_then_big));
+  EXPECT_EQ(big_then_small.count(), n + 1520);
+  std::string bytes = bytes_of(big);
+  std::string_view in = bytes;
+  QuantileSketch back = QuantileSketch::deserialize(in);  // checks the counts add up
+  EXPECT_EQ(bytes_of(back), bytes);
+  EXPECT_NEAR(big.quantile(0.9), 1.0, QuantileSketch::kAlpha);  // the bin of 1.0
+  EXPECT_LT(big.quantile(0.2), 0.98);
+  back.add(xs.data(), xs.size());  // single increments on wide stores
+  EXPECT_EQ(bytes_of(back), bytes_of(big_then_small));
+}
+
 TEST(QuantileSketch, AFullExactListStaysExactUntilANewValueArrives) {
   std::vector<double> first(512);
   for (int i = 0; i < 512; ++i) first[static_cast<size_t>(i)] = i - 200.5;
