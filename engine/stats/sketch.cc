@@ -394,6 +394,7 @@ void QuantileSketch::add(const double* x, size_t n) {
     max_ = hi;
     count_ += static_cast<int64_t>(n);
     const bool fits = raw_.size() + n <= kMaxExactValues;
+    if (raw_.empty()) raw_.reserve(std::max(n, kMaxExactValues));  // no regrowth on the way
     raw_.insert(raw_.end(), batch.begin(), batch.end());
     if (fits) return;
     if (more_distinct_than(raw_.data(), raw_.size(), kMaxExactValues)) {
