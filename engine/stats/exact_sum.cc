@@ -47,7 +47,8 @@ namespace {
 constexpr size_t kChunk = size_t{1} << 20;
 }
 
-void ExactSum::add(const double* x, size_t n) {
+bool ExactSum::add(const double* x, size_t n) {
+  bool finite = true;
   // Batches of kWindowBatch terms: every term within kWindow binades of the batch's largest
   // exponent is shifted into one of two 128-bit integers (positive and negative terms), at
   // most 2^(53 + kWindow) each, so a batch sums without overflow and without rounding; two
@@ -62,6 +63,7 @@ void ExactSum::add(const double* x, size_t n) {
     uint64_t top_biased = 0;
     for (size_t i = 0; i < m; ++i)
       top_biased = std::max(top_biased, (std::bit_cast<uint64_t>(v[i]) >> 52) & 0x7ff);
+    finite &= top_biased != 0x7ff;  // the exponent of infinities and NaN
     // The lowest exponent in the window (subnormals share the exponent of biased 1).
     const int low = std::max(static_cast<int>(top_biased), 1) - 1075 - kWindow;
     unsigned __int128 pos = 0, neg = 0;
@@ -85,6 +87,7 @@ void ExactSum::add(const double* x, size_t n) {
     add_u64_at(static_cast<uint64_t>(neg >> 64), at + 64, true);
     count_pending(4 + stragglers);
   }
+  return finite;
 }
 
 void ExactSum::add_squares(const double* x, size_t n) {

@@ -32,8 +32,10 @@ class ExactSum {
   void add(double x);
   // Adds x * x exactly.
   void add_square(double x);
-  // The same over an array: one carry check per chunk instead of one per term.
-  void add(const double* x, size_t n);
+  // The same over an array: one carry check per chunk instead of one per term. Returns
+  // whether every term was finite (a non-finite one leaves the sum meaningless: callers
+  // that cannot rule them out assert on it).
+  bool add(const double* x, size_t n);
   void add_squares(const double* x, size_t n);
   // Adds a * b exactly.
   void add_product(double a, double b);

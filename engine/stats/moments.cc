@@ -201,13 +201,10 @@ bool ExactMoments::operator==(const ExactMoments& other) const {
 // ------------------------------------------------------------------ ExactMean
 
 void ExactMean::add(const double* x, size_t n) {
-  bool finite = true;
-  for (size_t i = 0; i < n; ++i) finite &= std::fabs(x[i]) <= std::numeric_limits<double>::max();
-  if (!finite)
+  if (!s1_.add(x, n))
     for (size_t i = 0; i < n; ++i)
       GEOSIM_ASSERT(std::isfinite(x[i]), "non-finite observation " + std::to_string(x[i]));
   count_ += static_cast<int64_t>(n);
-  s1_.add(x, n);
 }
 
 void ExactMean::merge(const ExactMean& other) {

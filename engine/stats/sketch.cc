@@ -376,16 +376,19 @@ void QuantileSketch::add(const double* x, size_t n) {
     // Raw phase: append while at most kMaxExactValues values in all; beyond, count the
     // distinct values (a hash set, stopping past the limit): too many, and everything goes
     // to the bins unsorted; otherwise sort them into the list and go on as below.
-    thread_local std::vector<double> batch;
-    batch.resize(n);
+    const bool fits = raw_.size() + n <= kMaxExactValues;
+    if (raw_.empty()) raw_.reserve(std::max(n, kMaxExactValues));  // no regrowth on the way
+    const size_t at = raw_.size();
+    raw_.resize(at + n);
+    double* out = raw_.data() + at;
     double lo = count_ ? min_ : x[0] + 0.0, hi = count_ ? max_ : x[0] + 0.0;
     bool finite = true;
     for (size_t i = 0; i < n; ++i) {
       const double v = x[i] + 0.0;  // -0 becomes +0
-      finite &= std::isfinite(v);
+      finite &= std::fabs(v) <= std::numeric_limits<double>::max();
       lo = v < lo ? v : lo;
       hi = hi < v ? v : hi;
-      batch[i] = v;
+      out[i] = v;
     }
     if (!finite)
       for (size_t i = 0; i < n; ++i)
@@ -393,9 +396,6 @@ void QuantileSketch::add(const double* x, size_t n) {
     min_ = lo;
     max_ = hi;
     count_ += static_cast<int64_t>(n);
-    const bool fits = raw_.size() + n <= kMaxExactValues;
-    if (raw_.empty()) raw_.reserve(std::max(n, kMaxExactValues));  // no regrowth on the way
-    raw_.insert(raw_.end(), batch.begin(), batch.end());
     if (fits) return;
     if (more_distinct_than(raw_.data(), raw_.size(), kMaxExactValues)) {
       switch_to_sketch();
