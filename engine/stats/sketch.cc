@@ -63,7 +63,7 @@ int32_t key_of(double magnitude) {
       const double kr = lg * inv;
       const double r = (kr + 6755399441055744.0) - 6755399441055744.0;  // nearest integer
       const double c = r < kr ? r + 1 : r;                              // ceil
-      near[i] = (std::fabs(kr - r) < 1e-7) | (x[i] < 2.2250738585072014e-308) ? 1.0 : 0.0;
+      near[i] = ((std::fabs(kr - r) < 1e-7) | (x[i] < 2.2250738585072014e-308)) ? 1.0 : 0.0;
       k[i] = static_cast<int32_t>(c);
     }
     for (size_t i = 0; i < m; ++i)
