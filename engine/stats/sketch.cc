@@ -137,28 +137,41 @@ void sort_finite(std::vector<double>& v) {
   }
 }
 
-// Whether x[0, n) (finite, no -0) holds more than `limit` distinct values (limit < 1024):
-// an open-addressing set of bit patterns, stopping as soon as the answer is yes.
-bool more_distinct_than(const double* x, size_t n, size_t limit) {
+// The distinct values of x[0, n) (finite, no -0) with their counts, ascending, into `out`;
+// false (out unspecified) as soon as there are more than `limit` (limit < 1024) of them.
+// An open-addressing table of bit patterns, so only the distinct values are sorted: a
+// flag or a count with a few values costs a pass over the data, not a sort of it.
+bool distinct_counts(const double* x, size_t n, size_t limit,
+                     std::vector<std::pair<double, int64_t>>& out) {
   constexpr size_t kSlots = 2048;
   thread_local std::vector<uint64_t> slot(kSlots);
+  thread_local std::vector<int64_t> count(kSlots);
   thread_local std::vector<uint32_t> stamp(kSlots, 0);
+  thread_local std::vector<uint32_t> used;
   thread_local uint32_t generation = 0;
   if (++generation == 0) {  // wrapped: forget every old stamp
     std::fill(stamp.begin(), stamp.end(), 0u);
     generation = 1;
   }
-  size_t distinct = 0;
+  used.clear();
   for (size_t i = 0; i < n; ++i) {
     const uint64_t key = std::bit_cast<uint64_t>(x[i]);
     size_t h = static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 53);  // 11 bits
     while (stamp[h] == generation && slot[h] != key) h = (h + 1) & (kSlots - 1);
-    if (stamp[h] == generation) continue;
+    if (stamp[h] == generation) {
+      ++count[h];
+      continue;
+    }
+    if (used.size() == limit) return false;
     stamp[h] = generation;
     slot[h] = key;
-    if (++distinct > limit) return true;
+    count[h] = 1;
+    used.push_back(static_cast<uint32_t>(h));
   }
-  return false;
+  out.clear();
+  for (uint32_t h : used) out.emplace_back(std::bit_cast<double>(slot[h]), count[h]);
+  std::sort(out.begin(), out.end(), [](const auto& l, const auto& r) { return l.first < r.first; });
+  return true;
 }
 
 }  // namespace
@@ -397,10 +410,11 @@ void QuantileSketch::add(const double* x, size_t n) {
     max_ = hi;
     count_ += static_cast<int64_t>(n);
     if (fits) return;
-    if (more_distinct_than(raw_.data(), raw_.size(), kMaxExactValues)) {
-      switch_to_sketch();
+    if (distinct_counts(raw_.data(), raw_.size(), kMaxExactValues, values_)) {
+      raw_.clear();  // the list now holds them, sorted
     } else {
-      sort_raw();
+      values_.clear();
+      switch_to_sketch();
     }
     return;
   }
@@ -487,30 +501,17 @@ void QuantileSketch::settle() {
 }
 
 void QuantileSketch::sort_raw() {
-  std::vector<double> v = std::move(raw_);
+  // At most kMaxExactValues values, so at most that many distinct ones.
+  const bool fit = distinct_counts(raw_.data(), raw_.size(), kMaxExactValues, values_);
+  GEOSIM_ASSERT(fit, "more unsorted values than the exact list holds");
   raw_.clear();
-  sort_finite(v);
-  values_.clear();
-  for (size_t i = 0; i < v.size();) {
-    size_t j = i;
-    while (j < v.size() && v[j] == v[i]) ++j;
-    values_.emplace_back(v[i], static_cast<int64_t>(j - i));
-    i = j;
-  }
 }
 
 const std::vector<std::pair<double, int64_t>>& QuantileSketch::exact_list(
     std::vector<std::pair<double, int64_t>>& scratch) const {
   if (raw_.empty()) return values_;
-  std::vector<double> v = raw_;
-  sort_finite(v);
-  scratch.clear();
-  for (size_t i = 0; i < v.size();) {
-    size_t j = i;
-    while (j < v.size() && v[j] == v[i]) ++j;
-    scratch.emplace_back(v[i], static_cast<int64_t>(j - i));
-    i = j;
-  }
+  const bool fit = distinct_counts(raw_.data(), raw_.size(), kMaxExactValues, scratch);
+  GEOSIM_ASSERT(fit, "more unsorted values than the exact list holds");
   return scratch;
 }
 
