@@ -315,14 +315,20 @@ void run_point(const sim::Model& model, const Design& design, const SweepOptions
 }
 
 // Runs the planned points: side by side, one thread each, when a point has few blocks of
-// replicates, else one at a time with every thread. A stop leaves unfinished points
-// unwritten and throws Interrupted; any other failure is rethrown.
+// replicates, or a moderate number (up to kSideBySideBlocks) and there are enough points to
+// keep every thread busy (each point's summary, files and checksum are serial work that
+// would idle the other threads); else one at a time with every thread. A stop leaves
+// unfinished points unwritten and throws Interrupted; any other failure is rethrown.
 void run_points(const sim::Model& model, const Design& design, const SweepOptions& o,
                 const std::string& dir, const PointPlan& plan, size_t resumed) {
   std::vector<int32_t> rows;
   for (const auto& name : design.names) rows.push_back(model.find_parameter(name)->row);
   const int64_t blocks = (o.replicates + expr::kLanes - 1) / expr::kLanes;
-  const bool side_by_side = blocks < 2 * o.threads;
+  constexpr int64_t kSideBySideBlocks = 64;  // 16,384 replicates
+  const bool side_by_side =
+      blocks < 2 * o.threads ||
+      (blocks <= kSideBySideBlocks &&
+       design.points.size() >= 4 * static_cast<size_t>(std::max(o.threads, 1)));
   const int point_workers = side_by_side ? o.threads : 1;
   const int threads_per_point = side_by_side ? 1 : o.threads;
 
