@@ -92,6 +92,15 @@ constexpr int kBatch = 64;
   }
 }
 
+// The first min(left, W) of a batch of W uniforms to out (a whole batch: a fixed-size copy).
+template <int W>
+[[gnu::always_inline]] inline void store_batch(const double* u, double* out, int left) {
+  if (left >= W)
+    std::memcpy(out, u, sizeof(double) * W);
+  else
+    std::memcpy(out, u, sizeof(double) * left);
+}
+
 // The AVX2 path: 8 consecutive replicates per register, all ten rounds in registers (the
 // portable loop above keeps its 64-lane arrays in memory between rounds), and kGroups
 // independent registers advanced together: one group's rounds form a chain of dependent
@@ -160,11 +169,7 @@ constexpr int kBatch = 64;
         _mm256_store_pd(u + 8 * g + 4 * h, v);
       }
     }
-    const int m = n - base < 8 * kGroups ? n - base : 8 * kGroups;
-    if (m == 8 * kGroups)
-      std::memcpy(out + base, u, sizeof u);
-    else
-      std::memcpy(out + base, u, sizeof(double) * m);
+    store_batch<8 * kGroups>(u, out + base, n - base);
   }
 }
 // GCC 12's AVX-512 headers pass an undefined vector as the unused merge source of the
@@ -226,11 +231,7 @@ constexpr int kBatch = 64;
           _mm512_mul_pd(_mm512_add_pd(_mm512_cvtepu64_pd(_mm512_srli_epi64(a, 11)), half), scale);
       _mm512_store_pd(u + 8 * g, v);
     }
-    const int m = n - base < 8 * kGroups ? n - base : 8 * kGroups;
-    if (m == 8 * kGroups)
-      std::memcpy(out + base, u, sizeof u);
-    else
-      std::memcpy(out + base, u, sizeof(double) * m);
+    store_batch<8 * kGroups>(u, out + base, n - base);
   }
 }
 #if !defined(__clang__)
@@ -257,38 +258,8 @@ inline void units(const DrawContext& cx, uint32_t site, double* out, int n) {
 // library calls, so that the loop over the tail lanes vectorises and gives the same bits.
 inline double as241_tail(double p) {
   const double q = p - 0.5;
-  const double pr = q < 0 ? p : 1 - p;  // in [2^-54, 0.075]: a normal double
-  // det_log(pr): frexp from the bits (pr = m 2^e, m in [0.5, 1)), then the same series.
-  uint64_t bits;
-  std::memcpy(&bits, &pr, sizeof bits);
-  double e;
-  {
-    const uint64_t eb = (bits >> 52) | 0x4330000000000000ull;  // 2^52 + biased exponent
-    std::memcpy(&e, &eb, sizeof e);
-    e = (e - 4503599627370496.0) - 1022;
-  }
-  const uint64_t mb = (bits & 0x000FFFFFFFFFFFFFull) | 0x3FE0000000000000ull;
-  double m;
-  std::memcpy(&m, &mb, sizeof m);
-  const bool low = m < 0.70710678118654752440;
-  m = low ? m * 2 : m;
-  e = low ? e - 1 : e;
-  const double f = (m - 1) / (m + 1);
-  const double f2 = f * f;
-  double s = 1.0 / 23;
-  s = s * f2 + 1.0 / 21;
-  s = s * f2 + 1.0 / 19;
-  s = s * f2 + 1.0 / 17;
-  s = s * f2 + 1.0 / 15;
-  s = s * f2 + 1.0 / 13;
-  s = s * f2 + 1.0 / 11;
-  s = s * f2 + 1.0 / 9;
-  s = s * f2 + 1.0 / 7;
-  s = s * f2 + 1.0 / 5;
-  s = s * f2 + 1.0 / 3;
-  s = s * f2;
-  const double lm = 2 * f + 2 * f * s;
-  const double log_pr = e * 6.93147180369123816490e-01 + (lm + e * 1.90821492927058770002e-10);
+  const double pr = q < 0 ? p : 1 - p;            // in [2^-54, 0.075]: a normal double
+  const double log_pr = log_normal_positive(pr);  // det_log(pr), as a lane function
   const double r = std::sqrt(-log_pr);
   const double a = r - 1.6;
   const double xa = (((((((a * 7.7454501427834140764e-4 + 0.0227238449892691845833) * a +

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/isa.h"
+#include "random/detmath.h"
 #include "stats/wire.h"
 
 namespace geosim::stats {
@@ -24,8 +25,8 @@ int32_t key_of(double magnitude) {
 }
 
 // key_of for many magnitudes (finite, > 0) at once, in lane loops the compiler vectorises:
-// the logarithm from the exponent bits and the series log m = 2 atanh((m - 1) / (m + 1))
-// (as in random/detmath), which differs from std::log by a few ulps at most, so the key
+// the logarithm by rnd::log_normal_positive (the exponent bits and the atanh series of
+// det_log), which differs from std::log by a few ulps at most, so the key
 // scaled by 1 / log gamma is within 1e-10 of key_of's. Where that value lies within 1e-7 of
 // an integer (a bin edge), or the magnitude is subnormal, key_of itself decides: every key
 // is key_of's.
@@ -37,29 +38,7 @@ int32_t key_of(double magnitude) {
     const double* x = magnitude + base;
     int32_t* k = key + base;
     for (size_t i = 0; i < m; ++i) {
-      const uint64_t bits = std::bit_cast<uint64_t>(x[i]);
-      double e = std::bit_cast<double>((bits >> 52) | 0x4330000000000000ull);  // 2^52 + exponent
-      e = (e - 4503599627370496.0) - 1022;
-      double f = std::bit_cast<double>((bits & 0x000FFFFFFFFFFFFFull) | 0x3FE0000000000000ull);
-      const bool low = f < 0.70710678118654752440;
-      f = low ? f * 2 : f;
-      e = low ? e - 1 : e;
-      const double t = (f - 1) / (f + 1);
-      const double t2 = t * t;
-      double s = 1.0 / 23;
-      s = s * t2 + 1.0 / 21;
-      s = s * t2 + 1.0 / 19;
-      s = s * t2 + 1.0 / 17;
-      s = s * t2 + 1.0 / 15;
-      s = s * t2 + 1.0 / 13;
-      s = s * t2 + 1.0 / 11;
-      s = s * t2 + 1.0 / 9;
-      s = s * t2 + 1.0 / 7;
-      s = s * t2 + 1.0 / 5;
-      s = s * t2 + 1.0 / 3;
-      s = s * t2;
-      const double lm = 2 * t + 2 * t * s;
-      const double lg = e * 6.93147180369123816490e-01 + (lm + e * 1.90821492927058770002e-10);
+      const double lg = rnd::log_normal_positive(x[i]);
       const double kr = lg * inv;
       const double r = (kr + 6755399441055744.0) - 6755399441055744.0;  // nearest integer
       const double c = r < kr ? r + 1 : r;                              // ceil
@@ -393,22 +372,7 @@ void QuantileSketch::add(const double* x, size_t n) {
     if (raw_.empty()) raw_.reserve(std::max(n, kMaxExactValues));  // no regrowth on the way
     const size_t at = raw_.size();
     raw_.resize(at + n);
-    double* out = raw_.data() + at;
-    double lo = count_ ? min_ : x[0] + 0.0, hi = count_ ? max_ : x[0] + 0.0;
-    bool finite = true;
-    for (size_t i = 0; i < n; ++i) {
-      const double v = x[i] + 0.0;  // -0 becomes +0
-      finite &= std::fabs(v) <= std::numeric_limits<double>::max();
-      lo = v < lo ? v : lo;
-      hi = hi < v ? v : hi;
-      out[i] = v;
-    }
-    if (!finite)
-      for (size_t i = 0; i < n; ++i)
-        GEOSIM_ASSERT(std::isfinite(x[i]), "non-finite observation " + std::to_string(x[i]));
-    min_ = lo;
-    max_ = hi;
-    count_ += static_cast<int64_t>(n);
+    count_batch(x, n, raw_.data() + at);
     if (fits) return;
     if (distinct_counts(raw_.data(), raw_.size(), kMaxExactValues, values_)) {
       raw_.clear();  // the list now holds them, sorted
@@ -527,13 +491,20 @@ void QuantileSketch::add_to_bins(double x, int64_t n) {
 }
 
 void QuantileSketch::add_batch_to_bins(const double* x, size_t n) {
-  double lo = min_, hi = max_;
+  count_batch(x, n, nullptr);
+  bin_counted(x, n);
+}
+
+void QuantileSketch::count_batch(const double* x, size_t n, double* normalized) {
+  if (n == 0) return;
+  double lo = count_ ? min_ : x[0] + 0.0, hi = count_ ? max_ : x[0] + 0.0;
   bool finite = true;
   for (size_t i = 0; i < n; ++i) {
-    const double y = x[i] + 0.0;  // -0 becomes +0
-    finite &= std::isfinite(y);
-    lo = y < lo ? y : lo;
-    hi = hi < y ? y : hi;
+    const double v = x[i] + 0.0;  // -0 becomes +0
+    finite &= std::fabs(v) <= std::numeric_limits<double>::max();
+    lo = v < lo ? v : lo;
+    hi = hi < v ? v : hi;
+    if (normalized) normalized[i] = v;
   }
   if (!finite)
     for (size_t i = 0; i < n; ++i)
@@ -541,7 +512,6 @@ void QuantileSketch::add_batch_to_bins(const double* x, size_t n) {
   min_ = lo;
   max_ = hi;
   count_ += static_cast<int64_t>(n);
-  bin_counted(x, n);
 }
 
 void QuantileSketch::bin_counted(const double* x, size_t n) {

@@ -120,6 +120,9 @@ class QuantileSketch {
       std::vector<std::pair<double, int64_t>>& scratch) const;
   void switch_to_sketch();
   void add_to_bins(double x, int64_t n);
+  // Counts x[0, n) in count_, min_ and max_ (asserting that they are finite) and, when
+  // `normalized` is given, writes them there with -0 as +0.
+  void count_batch(const double* x, size_t n, double* normalized);
   // Bins values already counted (min, max and count_ set): keys together, then counts.
   void bin_counted(const double* x, size_t n);
   // Sketch mode: add(x[i]) for i < n (finite values asserted), keys computed in one pass
