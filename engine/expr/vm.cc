@@ -64,7 +64,9 @@ template <typename F>
 [[gnu::always_inline]] inline bool store_op(double* d, const double* a, const double* b,
                                             const double* m, F f) {
   double any = 0;
+#if !defined(__clang__)
 #pragma GCC ivdep
+#endif
   for (int i = 0; i < kLanes; ++i) {
     const double v = f(a[i], b[i]);
     const bool on = m[i] != 0;

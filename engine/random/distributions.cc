@@ -248,10 +248,6 @@ void unit_batch(uint64_t seed, uint32_t replicate0, uint32_t step, uint32_t site
   path(seed, replicate0, step, site, k, out, n);
 }
 
-inline void units(const DrawContext& cx, uint32_t site, double* out, int n) {
-  unit_batch(cx.seed, cx.replicate0, cx.step, site, 0, out, n);
-}
-
 // AS 241's tails, |q| > 0.425, for p = 0, 1 or a normal double (every uniform of stream.h
 // is in [2^-54, 1]: 1 itself when 2^53 - 0.5 rounds up):
 // normal_quantile's arithmetic step for step (det_log's included), without branches or

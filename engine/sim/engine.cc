@@ -173,7 +173,7 @@ void Block::exec(const expr::Program& p) {
     if (ev.story_row >= 0) {  // a storyline item: the step it first fired
       double* first = row(ev.story_row);
       const double step = static_cast<double>(t_ + 1);
-      for_lanes([&](int i) { first[i] = (mask[i] != 0) & (first[i] == 0) ? step : first[i]; });
+      for_lanes([&](int i) { first[i] = ((mask[i] != 0) & (first[i] == 0)) ? step : first[i]; });
     }
     if (ev.once) {
       double* f = row(ev.fired_row);
@@ -404,10 +404,10 @@ void Block::run_bargaining() {
     double* a = row(o.acc_row);
     switch (o.kind) {
       case OutcomeKind::kMax:
-        for_lanes([&](int i) { a[i] = (al[i] != 0) & (a[i] < x[i]) ? x[i] : a[i]; });
+        for_lanes([&](int i) { a[i] = ((al[i] != 0) & (a[i] < x[i])) ? x[i] : a[i]; });
         break;
       case OutcomeKind::kMin:
-        for_lanes([&](int i) { a[i] = (al[i] != 0) & (x[i] < a[i]) ? x[i] : a[i]; });
+        for_lanes([&](int i) { a[i] = ((al[i] != 0) & (x[i] < a[i])) ? x[i] : a[i]; });
         break;
       case OutcomeKind::kMean: {
         double* cnt = row(o.count_row);
@@ -419,7 +419,7 @@ void Block::run_bargaining() {
       }
       case OutcomeKind::kFirst: {
         const double td = static_cast<double>(t_);
-        for_lanes([&](int i) { a[i] = (al[i] != 0) & (a[i] < 0) & (x[i] != 0) ? td : a[i]; });
+        for_lanes([&](int i) { a[i] = ((al[i] != 0) & (a[i] < 0) & (x[i] != 0)) ? td : a[i]; });
       } break;
       default:
         break;
