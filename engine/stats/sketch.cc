@@ -354,10 +354,11 @@ bool QuantileSketch::add_exact(double x, size_t& at) {
 
 void QuantileSketch::add(const double* x, size_t n) {
   // The same result as add(x[i]) for each i (the sketch does not depend on the order of its
-  // observations), faster on the lanes of a block, which often repeat a value (0/1 outcomes,
-  // stopped replicates, clamped variables): a repeat of the previous value skips the search.
-  // Once the list is longer than kInsertLimit, inserting one value at a time moves up to 512
-  // entries each; the rest of the batch is then sorted and merged in one pass instead.
+  // observations). A new sketch's values are appended unsorted (raw_) until more than 512
+  // arrive. After that, with a sorted list: a repeat of the previous value skips the search
+  // (0/1 outcomes, stopped replicates, clamped variables), and once the list is longer than
+  // kInsertLimit, the rest of the batch is sorted and merged in one pass instead of
+  // inserted value by value (each insertion moves up to 512 entries).
   constexpr size_t kInsertLimit = 16;
   if (n == 0) return;
   if (!exact_) {
@@ -382,9 +383,8 @@ void QuantileSketch::add(const double* x, size_t n) {
     }
     return;
   }
+  // A sorted list with values (an empty one means the raw phase above).
   size_t i = 0;
-  if (count_ == 0) add(x[i++]);  // the first value sets min and max
-  if (i == n) return;
   double last = std::numeric_limits<double>::quiet_NaN();
   size_t last_at = 0;
   for (; i < n; ++i) {
