@@ -130,6 +130,32 @@ void Block::exec(const expr::Program& p) {
   }
 }
 
+// An event's probability is out of range on a lane where it could fire: finds the first
+// such lane and fails there. The `when` and probability programs run again (they only
+// write temporaries, and their draws are functions of their counters, so they give the
+// same values), because the probability's temporaries may have overwritten the `when`
+// value, and the lanes that fired have replaced the lanes that could fire.
+void Block::fail_on_probability(const EventModel& ev) {
+  const double* alive = row(model_.alive_row);
+  double* mask = row(model_.mask_row);
+  const double* w = alive;
+  if (ev.when.result >= 0) {
+    exec(ev.when);
+    w = row(ev.when.result);
+  }
+  const double* fired = ev.once ? row(ev.fired_row) : kNoLanes;
+  for_lanes([&](int i) { mask[i] = flag((alive[i] != 0) & (w[i] != 0) & (fired[i] == 0)); });
+  exec(ev.probability);
+  const double* p = row(ev.probability.result);
+  for (int i = 0; i < valid_; ++i)
+    if (mask[i] != 0 && !(p[i] >= 0 && p[i] <= 1))
+      fail_at(i,
+              "probability of event '" + ev.name + "' is " + std::to_string(p[i]) +
+                  "; expected a value within [0, 1]",
+              ev.loc.str());
+  GEOSIM_ASSERT(false, "event '" + ev.name + "': an out-of-range probability went missing");
+}
+
 [[gnu::always_inline]] inline void Block::run_events() {
   const double* alive = row(model_.alive_row);
   double* mask = row(model_.mask_row);
@@ -159,12 +185,7 @@ void Block::exec(const expr::Program& p) {
         any = hit ? 1.0 : any;
         mask[i] = flag(hit);
       }
-      for (int i = 0; bad != 0 && i < valid_; ++i)
-        if (alive[i] != 0 && w[i] != 0 && fired[i] == 0 && !(p[i] >= 0 && p[i] <= 1))
-          fail_at(i,
-                  "probability of event '" + ev.name + "' is " + std::to_string(p[i]) +
-                      "; expected a value within [0, 1]",
-                  ev.loc.str());
+      if (bad != 0) fail_on_probability(ev);  // a valid lane could fire with it: never returns
       if (any == 0) continue;
     } else if (!any_set(mask)) {
       continue;

@@ -504,5 +504,51 @@ outcomes:
   }
 }
 
+TEST(Errors, AnOutOfRangeProbabilityNamesTheFirstReplicateWhereTheEventCouldFire) {
+  // x ~ uniform(0, 1) per replicate. The event may fire only where x > 0.5, and there its
+  // probability 3x exceeds 1; where x is in (1/3, 0.5], 3x exceeds 1 too, but the event
+  // could not fire. The message must name the first replicate with x > 0.5, whatever the
+  // rows that held the `when` value held after the probability was computed.
+  const std::string yaml = R"Y(geosim: 1
+scenario: {id: firstbad, steps: 2, seed: 9}
+world: {x: "uniform(0, 1)", hits: 0}
+events:
+  e: {when: "world.x > 0.5", probability: "PROBABILITY", effects: ["world.hits += 1"]}
+outcomes:
+  hits: "world.hits"
+)Y";
+  auto with = [&](const std::string& probability) {
+    std::string text = yaml;
+    text.replace(text.find("PROBABILITY"), 11, probability);
+    return compile(text);
+  };
+  // The same draws of x from a model whose probability is always in range.
+  sim::Model fine = with("min(world.x * 3, 1)");
+  ASSERT_EQ(fine.init_draws.size(), 1u);
+  std::vector<double> x;
+  experiment::RunOptions o;
+  o.replicates = 256;
+  o.seed = 9;
+  experiment::run_replicates(fine, fine.uniforms, o, [&](const experiment::BlockRows& rows) {
+    x.insert(x.end(), rows.inputs[0].begin(), rows.inputs[0].end());
+  });
+  ASSERT_EQ(x.size(), 256u);
+  size_t first = 0;
+  while (first < x.size() && !(x[first] > 0.5)) ++first;
+  ASSERT_LT(first, x.size());
+  bool masked_before = false;  // a replicate before it where 3x > 1 but the event may not fire
+  for (size_t i = 0; i < first; ++i) masked_before |= x[i] * 3 > 1;
+  sim::Model bad = with("world.x * 3");
+  try {
+    run(bad, 256, 9, 1);
+    FAIL() << "expected a RunError";
+  } catch (const RunError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("step 0, replicate " + std::to_string(first) + " "), std::string::npos)
+        << what << " (first x > 0.5 at replicate " << first
+        << "; a masked lane before it: " << masked_before << ")";
+  }
+}
+
 }  // namespace
 }  // namespace geosim
