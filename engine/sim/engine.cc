@@ -130,12 +130,9 @@ void Block::exec(const expr::Program& p) {
   }
 }
 
-// An event's probability is out of range on a lane where it could fire: finds the first
-// such lane and fails there. The `when` and probability programs run again (they only
-// write temporaries, and their draws are functions of their counters, so they give the
-// same values), because the probability's temporaries may have overwritten the `when`
-// value, and the lanes that fired have replaced the lanes that could fire.
-void Block::fail_on_probability(const EventModel& ev) {
+// The mask row: the lanes where an event may fire (alive, its `when` holds, not yet fired if
+// once), in one pass after its `when` program.
+[[gnu::always_inline]] inline void Block::may_fire(const EventModel& ev) {
   const double* alive = row(model_.alive_row);
   double* mask = row(model_.mask_row);
   const double* w = alive;
@@ -145,6 +142,16 @@ void Block::fail_on_probability(const EventModel& ev) {
   }
   const double* fired = ev.once ? row(ev.fired_row) : kNoLanes;
   for_lanes([&](int i) { mask[i] = flag((alive[i] != 0) & (w[i] != 0) & (fired[i] == 0)); });
+}
+
+// An event's probability is out of range on a lane where it could fire: finds the first
+// such lane and fails there. The `when` and probability programs run again (they only
+// write temporaries, and their draws are functions of their counters, so they give the
+// same values), because the probability's temporaries may have overwritten the `when`
+// value, and the lanes that fired have replaced the lanes that could fire.
+void Block::fail_on_probability(const EventModel& ev) {
+  const double* mask = row(model_.mask_row);
+  may_fire(ev);
   exec(ev.probability);
   const double* p = row(ev.probability.result);
   for (int i = 0; i < valid_; ++i)
@@ -157,18 +164,10 @@ void Block::fail_on_probability(const EventModel& ev) {
 }
 
 [[gnu::always_inline]] inline void Block::run_events() {
-  const double* alive = row(model_.alive_row);
   double* mask = row(model_.mask_row);
   for (const EventModel& ev : model_.events) {
     if (!ev.at.empty() && !ev.at[static_cast<size_t>(t_)]) continue;
-    // The lanes where it may fire, in one pass: alive, its `when` holds, not fired if once.
-    const double* w = alive;
-    if (ev.when.result >= 0) {
-      exec(ev.when);
-      w = row(ev.when.result);
-    }
-    const double* fired = ev.once ? row(ev.fired_row) : kNoLanes;
-    for_lanes([&](int i) { mask[i] = flag((alive[i] != 0) & (w[i] != 0) & (fired[i] == 0)); });
+    may_fire(ev);
     if (ev.probability.result >= 0) {
       if (!any_set(mask)) continue;
       exec(ev.probability);

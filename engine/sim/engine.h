@@ -79,6 +79,7 @@ class Block {
   void step_avx2();
   void step_avx512();
   void run_events();
+  void may_fire(const EventModel& ev);
   [[noreturn]] void fail_on_probability(const EventModel& ev);
   void run_decisions();
   void run_bargaining();
