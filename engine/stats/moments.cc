@@ -76,16 +76,15 @@ double ExactMoments::max() const { return count_ ? max_ : kNaN; }
 
 double ExactMoments::mean() const { return exact_mean(s1_, count_); }
 
-double exact_mean(const ExactSum& s1_, int64_t count_) {
-  if (count_ == 0) return kNaN;
-  const double n = static_cast<double>(count_);
+double exact_mean(const ExactSum& s1, int64_t count) {
+  if (count == 0) return kNaN;
+  const double n = static_cast<double>(count);
   // A first guess within an ulp or two; scaled when the sum itself would overflow.
-  double q =
-      s1_.top_exponent() > 1000 ? std::ldexp(s1_.to_double(-64) / n, 64) : s1_.to_double() / n;
+  double q = s1.top_exponent() > 1000 ? std::ldexp(s1.to_double(-64) / n, 64) : s1.to_double() / n;
   // Then settle on the double nearest to S1 / n by comparing S1 exactly with n times the
   // midpoints between q and its neighbours.
   auto side_of_midpoint = [&](double a, double b) {  // sign of S1 - n (a + b) / 2
-    ExactSum d = s1_;
+    ExactSum d = s1;
     d.add_product(a, -n);
     DecomposedDouble gap = decompose(b - a);  // exact: a and b are neighbours
     d.add_scaled_integer(static_cast<unsigned __int128>(gap.mant) * as_count(n), gap.exp - 1,
