@@ -219,6 +219,24 @@ int32_t Compiler::op3(Ctx& cx, Op op, int32_t a, int32_t b, int32_t c, uint32_t 
 }
 
 namespace {
+// Whether an operation's every lane is 0 or 1: a finiteness check of its result cannot fail.
+bool always_boolean(Op op) {
+  switch (op) {
+    case Op::kNot:
+    case Op::kLt:
+    case Op::kLe:
+    case Op::kGt:
+    case Op::kGe:
+    case Op::kEq:
+    case Op::kNe:
+    case Op::kAnd:
+    case Op::kOr:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool fusable_with_store(Op op) {
   return op == Op::kAdd || op == Op::kSub || op == Op::kMul || op == Op::kDiv || op == Op::kMin ||
          op == Op::kMax;
@@ -546,6 +564,13 @@ Program Compiler::statement(const Statement& st, std::string_view text, const So
 
 void Compiler::add_check(Program& p, int32_t row, int32_t mask, const std::string& what,
                          const SourceLoc& loc) {
+  // A row last written by a comparison or a logical operation (a `when` condition, mostly)
+  // holds 0 or 1 in every lane: nothing to check.
+  for (auto it = p.code.rbegin(); it != p.code.rend(); ++it)
+    if (it->dst == row) {
+      if (always_boolean(it->op)) return;
+      break;
+    }
   p.checks.push_back(CheckInfo{what, loc.str()});
   Instr in;
   in.op = Op::kCheckFinite;

@@ -53,7 +53,8 @@ class Compiler {
                      int32_t dest = -1);
   // A statement, applied where row `mask` != 0; the stored value is checked to be finite.
   Program statement(const Statement& st, std::string_view text, const SourceLoc& loc, int32_t mask);
-  // Appends a finiteness check of `row` where `mask` != 0 (conditions, utilities...).
+  // Appends a finiteness check of `row` where `mask` != 0 (conditions, utilities...), unless
+  // the row's last writer in `p` is a comparison or logical operation (always 0 or 1).
   void add_check(Program& p, int32_t row, int32_t mask, const std::string& what,
                  const SourceLoc& loc);
 

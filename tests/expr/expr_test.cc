@@ -195,6 +195,57 @@ TEST(Statements, StoreOnlyWhereTheMaskHoldsAndCheckFiniteness) {
   EXPECT_EQ(p.checks[static_cast<size_t>(f.check)].where, "s.yaml:2:5");
 }
 
+TEST(Checks, AConditionThatIsAlwaysZeroOrOneGetsNoFinitenessCheck) {
+  // Comparisons and logical operations give 0 or 1 in every lane, NaN operands included, so
+  // add_check leaves them out (one pass over the lanes less per `when`); any other last
+  // writer of the row keeps its check, which fails on a non-finite lane.
+  struct Checked {
+    int n = 0;  // kCheckFinite instructions
+    Program p;
+    std::map<int32_t, double> constants;
+  };
+  const auto checks = [](const std::string& text) {
+    ToySymbols sym;
+    Compiler c(sym, kTempBase);
+    Checked r;
+    r.p = c.expression(*parse_expression(text, SourceLoc{"t.yaml", 1, 1}), text,
+                       SourceLoc{"t.yaml", 1, 1});
+    c.add_check(r.p, r.p.result, /*mask=*/5, "condition", SourceLoc{"t.yaml", 1, 1});
+    for (const Instr& in : r.p.code) r.n += in.op == Op::kCheckFinite ? 1 : 0;
+    r.constants = sym.values_;
+    return r;
+  };
+  for (const char* text :
+       {"world.x < 2", "world.x <= 2", "world.x > world.y", "world.x >= 1", "world.x == 1",
+        "world.x != 1", "world.x > 1 and world.y < 0", "world.x > 1 or world.y < 0", "not world.x"})
+    EXPECT_EQ(checks(text).n, 0) << text;
+  for (const char* text : {"world.x", "world.x + 1", "1 / world.y",
+                           "if(world.x > 2, 1 / world.y, 0)", "bernoulli(world.x)"}) {
+    const Checked k = checks(text);
+    const Program& p = k.p;
+    EXPECT_EQ(k.n, 1) << text;
+    // world.x = 3 (NaN in lane 2 for the bare read; out of range for the bernoulli) and
+    // world.y = 0: each of these fails but world.x + 1.
+    Rows rows;
+    for (auto& [r, v] : k.constants) rows.fill(r, v);
+    rows.fill(0, 3);
+    rows.fill(5, 1);
+    if (std::string(text) == "world.x") rows.data[2] = std::nan("");
+    EXPECT_EQ(run(p, rows.data, rnd::DrawContext{1, 0, 0}, kLanes).failed(),
+              std::string(text) != "world.x + 1")
+        << text;
+  }
+  // A NaN operand: the comparison is 0, the condition false, nothing to report.
+  const Checked k = checks("world.x < 2");
+  const Program& p = k.p;
+  Rows rows;
+  for (auto& [r, v] : k.constants) rows.fill(r, v);
+  rows.fill(0, std::nan(""));
+  rows.fill(5, 1);
+  EXPECT_FALSE(run(p, rows.data, rnd::DrawContext{1, 0, 0}, kLanes).failed());
+  EXPECT_EQ(rows.at(p.result), 0.0);
+}
+
 TEST(Statements, TheLastOperationIsFusedWithTheStoreToTheSameEffect) {
   // `x OP= e` and `x = a OP b` end in one kStoreOp; each must store what the operation into
   // a temporary followed by a masked store would: only on masked lanes, the target itself
