@@ -17,7 +17,7 @@ struct Rng {
   uint64_t seed;
   uint32_t rep;
   uint32_t step;
-  double u(uint32_t site) { return rnd::uniform(seed, rnd::Counter{rep, step, site, 0}); }
+  double u(uint32_t site) { return rnd::lane_uniform(seed, rnd::Counter{rep, step, site, 0}); }
   double normal(uint32_t site, double mu, double sd) {
     return mu + sd * rnd::normal_quantile(u(site));
   }

@@ -20,6 +20,15 @@ inline bool use_avx2() { return isa() >= Isa::kAvx2; }
 // "avx512", "avx2" or "baseline": the path isa() chose.
 const char* isa_name();
 
+// The widest path this CPU has, whatever GEOSIM_ISA says.
+Isa cpu_isa();
+
+// Whether the CPU has AES-NI (the AES round on 16 bytes), and VAES with AVX-512 (on 64
+// bytes). The lane generator (random/ars.h) uses them on the AVX2 and AVX-512 paths; the
+// baseline path, and CPUs without them, compute the same rounds in software.
+bool cpu_has_aes();
+bool cpu_has_vaes512();
+
 // One of three versions of a function, for the path chosen.
 template <typename F>
 F pick_path(F baseline, F avx2, F avx512) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The baseline, AVX2 and AVX-512 code paths of the lane interpreter, the Philox batch, the
-normal quantiles and the logit choice (core/isa.h) give the same bytes: every bundled
+"""The baseline, AVX2 and AVX-512 code paths of the lane interpreter, the lane generator
+(ARS-7 in software, with AES-NI, with VAES), the normal quantiles and the logit choice
+(core/isa.h) give the same bytes: every bundled
 scenario, and the benchmark's dozen actors with logit decisions, run as chosen for this CPU
 (the widest path it has), with GEOSIM_ISA=avx2 and with GEOSIM_ISA=baseline, and
 summary.csv, trajectories.csv and runs.csv must be identical. On a CPU without AVX-512 the

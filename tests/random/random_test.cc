@@ -159,23 +159,23 @@ TEST(Distributions, DrawDependsOnReplicateNotOnLanePosition) {
 namespace geosim::rnd {
 namespace {
 
-TEST(Distributions, BatchedPhiloxEqualsTheScalarReference) {
-  // draw_unit runs Philox over lanes in batches; it must equal uniform() bit for bit.
+TEST(Distributions, BatchedLaneUniformsEqualTheScalarReference) {
+  // draw_unit runs ARS-7 over lanes in batches; it must equal lane_uniform() bit for bit.
   std::vector<double> out(300);
   DrawContext cx{0x123456789abcdefULL, 1000, 17};
   draw_unit(cx, 5, out.data(), 300);
   for (int i = 0; i < 300; ++i)
     ASSERT_EQ(out[static_cast<size_t>(i)],
-              uniform(cx.seed, Counter{1000u + static_cast<uint32_t>(i), 17, 5, 0}));
+              lane_uniform(cx.seed, Counter{1000u + static_cast<uint32_t>(i), 17, 5, 0}));
 }
 
-TEST(Distributions, BatchedPhiloxEqualsTheScalarReferenceForAnyCounterAndLength) {
-  // Whichever path draws (AVX2: 4 registers of 8 lanes; baseline: 64-lane arrays), every
-  // lane's uniform is uniform() of its counter: short and odd lengths, replicate numbers
+TEST(Distributions, BatchedLaneUniformsEqualTheScalarReferenceForAnyCounterAndLength) {
+  // Whichever path draws (VAES: 4 blocks per register; AES-NI; software rounds), every
+  // lane's uniform is lane_uniform() of its counter: short and odd lengths, replicate numbers
   // that wrap past 2^32, the init step, large sites and seeds with both halves set.
   std::vector<double> out(256);
   const uint64_t seeds[] = {0, 1, 0xFFFFFFFFull, 0xFFFFFFFF00000000ull, 0x9E3779B97F4A7C15ull};
-  const uint32_t firsts[] = {0, 7, 0xFFFFFFF0u, 123456789u};
+  const uint32_t firsts[] = {0, 7, 0xFFFFFFF0u, 0xFFFFFFF1u, 123456789u, 1000u};
   const uint32_t steps[] = {0, 59, kInitStep};
   for (uint64_t seed : seeds)
     for (uint32_t first : firsts)
@@ -186,7 +186,7 @@ TEST(Distributions, BatchedPhiloxEqualsTheScalarReferenceForAnyCounterAndLength)
           draw_unit(cx, site, out.data(), n);
           for (int i = 0; i < n; ++i)
             ASSERT_EQ(out[static_cast<size_t>(i)],
-                      uniform(seed, Counter{first + static_cast<uint32_t>(i), step, site, 0}))
+                      lane_uniform(seed, Counter{first + static_cast<uint32_t>(i), step, site, 0}))
                 << "seed " << seed << " first " << first << " step " << step << " n " << n;
         }
 }
@@ -230,7 +230,7 @@ TEST(Distributions, LognormalDrawsEqualTheScalarDetExpOverItsWholeRange) {
     draw_lognormal(cx, 6, mu.data(), sigma.data(), out.data(), 256);
     for (int i = 0; i < 256; ++i) {
       const double z = normal_quantile(
-          uniform(cx.seed, Counter{cx.replicate0 + static_cast<uint32_t>(i), 4, 6, 0}));
+          lane_uniform(cx.seed, Counter{cx.replicate0 + static_cast<uint32_t>(i), 4, 6, 0}));
       const double want = det_exp(mu[static_cast<size_t>(i)] + sigma[static_cast<size_t>(i)] * z);
       const double got = out[static_cast<size_t>(i)];
       if (std::isnan(want)) {
@@ -249,7 +249,7 @@ TEST(Distributions, BatchedNormalsEqualTheScalarQuantile) {
   draw_normal(cx, 8, mu.data(), sd.data(), out.data(), 256);
   for (int i = 0; i < 256; ++i)
     ASSERT_EQ(out[static_cast<size_t>(i)],
-              normal_quantile(uniform(99, Counter{static_cast<uint32_t>(i), 3, 8, 0})));
+              normal_quantile(lane_uniform(99, Counter{static_cast<uint32_t>(i), 3, 8, 0})));
 }
 
 TEST(Distributions, OutputMayAliasParameters) {
