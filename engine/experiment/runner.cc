@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <barrier>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/threads.h"
 #include "expr/program.h"
 #include "sim/engine.h"
 #include "stats/wire.h"
@@ -328,6 +330,27 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
 
   std::vector<RunStats> partial(static_cast<size_t>(threads));
   auto stopped = [&] { return options.stop && options.stop->load(); };
+  // Once every thread has run its last block, the threads merge the tracked series
+  // together, each a contiguous share of them into partial[0] (then settles them and frees
+  // the other partials' copies): a scenario that tracks a few variables over many steps has
+  // thousands of series, and merging them on one thread after the join was serial work.
+  // Merging is exact and commutative, so the result does not depend on who merges what.
+  std::barrier<> all_blocks_done(threads);
+  const size_t series = model.track.size() * static_cast<size_t>(model.steps);
+  auto merge_tracks = [&](int w) {
+    const size_t steps = static_cast<size_t>(model.steps);
+    const size_t lo = series * static_cast<size_t>(w) / static_cast<size_t>(threads);
+    const size_t hi = series * static_cast<size_t>(w + 1) / static_cast<size_t>(threads);
+    for (size_t i = lo; i < hi; ++i) {
+      TrackStats& into = partial[0].track[i / steps][i % steps];
+      for (size_t p = 1; p < partial.size(); ++p) {
+        TrackStats& from = partial[p].track[i / steps][i % steps];
+        into.merge(from);
+        from = TrackStats{};
+      }
+      into.sketch.settle();
+    }
+  };
   auto worker = [&](int w) {
     Collector collector(model, static_cast<bool>(on_rows));
     if (options.storylines && !model.story.empty()) collector.count_paths(model);
@@ -383,10 +406,18 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
       ++done;
     }
     partial[static_cast<size_t>(w)] = std::move(collector.stats());
+    all_blocks_done.arrive_and_wait();
+    if (failed_block.load() == INT64_MAX) merge_tracks(w);
   };
 
   std::vector<std::thread> pool;
-  for (int w = 1; w < threads; ++w) pool.emplace_back(worker, w);
+  // A new thread may start on this one's CPU and stay there for milliseconds (core/threads.h).
+  const int creator_cpu = core::current_cpu();
+  for (int w = 1; w < threads; ++w)
+    pool.emplace_back([&, w] {
+      core::move_off_cpu(creator_cpu, w);
+      worker(w);
+    });
   std::thread progress;
   std::atomic<bool> finished{false};
   if (options.progress && isatty(STDERR_FILENO)) {
@@ -414,11 +445,15 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
   if (options.stop && options.stop->load() && done.load() < end_block - first_block)
     throw Interrupted("stopped after " + std::to_string(done.load()) + " of " +
                       std::to_string(end_block - first_block) + " blocks");
+  // The tracked series are merged and settled (merge_tracks); the rest is merged here.
   RunStats result = std::move(partial[0]);
-  for (size_t w = 1; w < partial.size(); ++w) result.merge(partial[w]);
+  for (size_t w = 1; w < partial.size(); ++w) {
+    result.replicates += partial[w].replicates;
+    for (size_t i = 0; i < result.outcomes.size(); ++i)
+      result.outcomes[i].merge(partial[w].outcomes[i]);
+    result.paths.merge(partial[w].paths);
+  }
   for (auto& o : result.outcomes) o.values.sketch.settle();
-  for (auto& tr : result.track)
-    for (auto& t : tr) t.sketch.settle();
   return result;
 }
 

@@ -258,7 +258,19 @@ void QuantileSketch::Store::merge(const Store& other) {
   const int32_t hi = total_ > 0 ? std::max(max_key_, other.max_key_) : other.max_key_;
   make_room(other.total_);
   reserve_keys(lo, hi);
-  for (int32_t k = other.min_key_; k <= other.max_key_; ++k) bump(k - offset_, other.at(k));
+  // Both ranges are covered now: one plain loop per combination of widths (it vectorises).
+  const size_t n = static_cast<size_t>(other.max_key_ - other.min_key_) + 1;
+  const size_t from = static_cast<size_t>(other.min_key_ - other.offset_);
+  const size_t to = static_cast<size_t>(other.min_key_ - offset_);
+  const auto add = [n](auto* into, const auto* counts) {
+    for (size_t i = 0; i < n; ++i) into[i] += counts[i];
+  };
+  if (wide_ && other.wide_)
+    add(wide_counts_.data() + to, other.wide_counts_.data() + from);
+  else if (wide_)
+    add(wide_counts_.data() + to, other.counts_.data() + from);
+  else  // narrow: the total fits in 32 bits (make_room), so every count does
+    add(counts_.data() + to, other.counts_.data() + from);
   min_key_ = lo;
   max_key_ = hi;
   total_ += other.total_;

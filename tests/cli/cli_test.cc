@@ -72,6 +72,37 @@ TEST(Run, OneAndTwoThreadsWriteIdenticalFiles) {
   EXPECT_TRUE(fs::exists(dir / "one/manifest.json"));
 }
 
+TEST(Run, TrackedSeriesMergedByEveryThreadGiveTheSameFiles) {
+  // At the end of a run the threads merge the tracked series in shares (3 tracks x 37
+  // steps = 111 series: shares of 37, 27/28 and 111/1), each share from every thread's
+  // partial statistics; 1, 3 and 4 threads must write the same bytes, and so must a run of
+  // more threads than blocks.
+  Dir dir("track-merge");
+  std::string file = dir.write("t.yaml", R"Y(geosim: 1
+scenario: {id: tm, steps: 37, replicates: 2100, seed: 3}
+world:
+  a: {init: "normal(0, 1)", min: -9, max: 9}
+  b: 0
+dynamics:
+  - "world.a = 0.9 * world.a + normal(0, 0.3)"
+  - "world.b = world.b + uniform(0, 1)"
+track: [world.a, world.b, "world.a * world.b"]
+outcomes:
+  final_a: "world.a"
+)Y");
+  for (const char* j : {"1", "3", "4"})
+    ASSERT_EQ(dispatch({"run", file, "-j", j, "--out", dir / (std::string("j") + j), "-q"}), 0);
+  ASSERT_EQ(dispatch({"run", file, "-n", "300", "-j", "4", "--out", dir / "few", "-q"}), 0);
+  ASSERT_EQ(dispatch({"run", file, "-n", "300", "-j", "1", "--out", dir / "few1", "-q"}), 0);
+  for (const std::string f : {"/summary.csv", "/trajectories.csv"}) {
+    const std::string one = slurp(dir / "j1" + f);
+    EXPECT_GT(std::count(one.begin(), one.end(), '\n'), f == "/summary.csv" ? 5 : 111) << f;
+    EXPECT_EQ(one, slurp(dir / "j3" + f)) << f;
+    EXPECT_EQ(one, slurp(dir / "j4" + f)) << f;
+    EXPECT_EQ(slurp(dir / "few1" + f), slurp(dir / "few" + f)) << f;
+  }
+}
+
 TEST(Run, ReplicateValuesDoNotDependOnTheReplicateCount) {
   Dir dir("count");
   std::string file = dir.write("s.yaml", kScenario);
