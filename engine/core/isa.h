@@ -1,5 +1,6 @@
 // Which instruction-set path the hot loops take. The lane interpreter (expr/vm.cc), the
-// Philox batch, the normal quantiles and lognormal transform (random/distributions.cc) and
+// lane generator (random/ars.cc: VAES, AES-NI or software rounds, after the CPU's AES
+// support), the normal quantiles and lognormal transform (random/distributions.cc) and
 // the logit choice (sim/engine.cc) are compiled three times from one source: for the
 // x86-64 baseline, for AVX2 and for AVX-512. Every path uses only integer or exactly
 // rounded operations (no FMA, no contraction), so all give the same bits; the wider ones
@@ -45,7 +46,7 @@ F pick_path(F baseline, F avx2, F avx512) {
 
 }  // namespace geosim::core
 
-// The attribute for a function compiled for AVX-512 (F, DQ, VL, BW: what the Philox and
+// The attribute for a function compiled for AVX-512 (F, DQ, VL, BW: what the generator and
 // conversion intrinsics need), with GCC asked to vectorise plain loops 512 bits wide (it
 // prefers 256 otherwise). Clang takes the ISA only.
 #if defined(__clang__)
