@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/threads.h"
+#include "experiment/shared_tracks.h"
 #include "expr/program.h"
 #include "sim/engine.h"
 #include "stats/wire.h"
@@ -35,12 +36,13 @@ int64_t get_i64(std::string_view& in) {
   return v;
 }
 
-// A thread's view of a run: folds every observation into its own statistics, and
-// keeps the current block's per-replicate rows when runs.csv is wanted.
+// A thread's view of a run: folds every observation into its own statistics (the tracked
+// series into the run's shared ones), and keeps the current block's per-replicate rows
+// when runs.csv is wanted.
 class Collector : public sim::Sink {
  public:
-  Collector(const sim::Model& model, bool keep_rows)
-      : stats_(empty_stats(model)), keep_rows_(keep_rows) {
+  Collector(const sim::Model& model, bool keep_rows, SharedTracks& tracks)
+      : stats_(empty_stats(model, /*with_tracks=*/false)), keep_rows_(keep_rows), tracks_(tracks) {
     rows_.values.resize(model.outcomes.size());
     rows_.present.resize(model.outcomes.size());
     rows_.inputs.resize(model.init_draws.size());
@@ -49,7 +51,7 @@ class Collector : public sim::Sink {
     if (keep_rows_) rows_.inputs[static_cast<size_t>(index)].assign(values, values + n);
   }
   void track(int index, int64_t t, const double* values, int n) override {
-    stats_.track[static_cast<size_t>(index)][static_cast<size_t>(t)].add(values, n);
+    tracks_.add(index, t, values, n);
   }
   void outcome(int index, const double* values, const uint8_t* reached, const uint8_t* held,
                int n) override {
@@ -115,6 +117,7 @@ class Collector : public sim::Sink {
     }
   }
   void end_block(int n) {
+    tracks_.flush();
     if (!story_) return;
     for (int i = 0; i < n; ++i) {
       story::PathStats& p = stats_.paths.at(keys_[static_cast<size_t>(i)]);
@@ -147,6 +150,7 @@ class Collector : public sim::Sink {
 
   RunStats stats_;
   bool keep_rows_;
+  TrackWriter tracks_;
   BlockRows rows_;
   const sim::Model* story_ = nullptr;  // set when storylines are counted
   std::string keys_[kLanes];
@@ -291,7 +295,7 @@ RunStats RunStats::deserialize(std::string_view& in) {
   return r;
 }
 
-RunStats empty_stats(const sim::Model& model) {
+RunStats empty_stats(const sim::Model& model, bool with_tracks) {
   RunStats s;
   s.outcomes.resize(model.outcomes.size());
   for (size_t i = 0; i < model.outcomes.size(); ++i)
@@ -300,7 +304,8 @@ RunStats empty_stats(const sim::Model& model) {
   // No per-step statistics at all without `track` (a step count near the limit would
   // otherwise ask for gigabytes of empty sketches).
   s.track.resize(model.track.size());
-  for (auto& series : s.track) series.resize(static_cast<size_t>(model.steps));
+  if (with_tracks)
+    for (auto& series : s.track) series.resize(static_cast<size_t>(model.steps));
   std::vector<story::OutcomeShape> shapes;
   for (const auto& o : model.outcomes)
     shapes.push_back({o.kind == OutcomeKind::kCases ? o.labels.size() : size_t{0}});
@@ -330,29 +335,18 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
 
   std::vector<RunStats> partial(static_cast<size_t>(threads));
   auto stopped = [&] { return options.stop && options.stop->load(); };
-  // Once every thread has run its last block, the threads merge the tracked series
-  // together, each a contiguous share of them into partial[0] (then settles them and frees
-  // the other partials' copies): a scenario that tracks a few variables over many steps has
-  // thousands of series, and merging them on one thread after the join was serial work.
-  // Merging is exact and commutative, so the result does not depend on who merges what.
+  // The tracked series, shared by the threads (SharedTracks). Once every thread has run
+  // its last block, each settles a contiguous share of them: for thousands of series that
+  // was serial work after the join.
+  SharedTracks tracks(model.track.size(), static_cast<size_t>(model.steps));
   std::barrier<> all_blocks_done(threads);
-  const size_t series = model.track.size() * static_cast<size_t>(model.steps);
-  auto merge_tracks = [&](int w) {
-    const size_t steps = static_cast<size_t>(model.steps);
-    const size_t lo = series * static_cast<size_t>(w) / static_cast<size_t>(threads);
-    const size_t hi = series * static_cast<size_t>(w + 1) / static_cast<size_t>(threads);
-    for (size_t i = lo; i < hi; ++i) {
-      TrackStats& into = partial[0].track[i / steps][i % steps];
-      for (size_t p = 1; p < partial.size(); ++p) {
-        TrackStats& from = partial[p].track[i / steps][i % steps];
-        into.merge(from);
-        from = TrackStats{};
-      }
-      into.sketch.settle();
-    }
+  const size_t series = tracks.series();
+  auto settle_tracks = [&](int w) {
+    tracks.settle(series * static_cast<size_t>(w) / static_cast<size_t>(threads),
+                  series * static_cast<size_t>(w + 1) / static_cast<size_t>(threads));
   };
   auto worker = [&](int w) {
-    Collector collector(model, static_cast<bool>(on_rows));
+    Collector collector(model, static_cast<bool>(on_rows), tracks);
     if (options.storylines && !model.story.empty()) collector.count_paths(model);
     sim::Block block(model);
     for (;;) {
@@ -407,7 +401,7 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
     }
     partial[static_cast<size_t>(w)] = std::move(collector.stats());
     all_blocks_done.arrive_and_wait();
-    if (failed_block.load() == INT64_MAX) merge_tracks(w);
+    if (failed_block.load() == INT64_MAX) settle_tracks(w);
   };
 
   std::vector<std::thread> pool;
@@ -445,8 +439,9 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
   if (options.stop && options.stop->load() && done.load() < end_block - first_block)
     throw Interrupted("stopped after " + std::to_string(done.load()) + " of " +
                       std::to_string(end_block - first_block) + " blocks");
-  // The tracked series are merged and settled (merge_tracks); the rest is merged here.
+  // The tracked series are shared and settled (settle_tracks); the rest is merged here.
   RunStats result = std::move(partial[0]);
+  result.track = std::move(tracks.track());
   for (size_t w = 1; w < partial.size(); ++w) {
     result.replicates += partial[w].replicates;
     for (size_t i = 0; i < result.outcomes.size(); ++i)

@@ -84,7 +84,9 @@ struct RunStats {
   static RunStats deserialize(std::string_view& in);
 };
 
-RunStats empty_stats(const sim::Model& model);
+// Statistics of no replicate for `model`: every outcome, and every tracked series unless
+// with_tracks is false (then `track` has one empty vector per tracked expression).
+RunStats empty_stats(const sim::Model& model, bool with_tracks = true);
 
 // Per-replicate outcome values of one block, in replicate order, for runs.csv.
 // values[k][i], present[k][i] (0 for a never-reached first or unmatched cases).

@@ -72,11 +72,11 @@ TEST(Run, OneAndTwoThreadsWriteIdenticalFiles) {
   EXPECT_TRUE(fs::exists(dir / "one/manifest.json"));
 }
 
-TEST(Run, TrackedSeriesMergedByEveryThreadGiveTheSameFiles) {
-  // At the end of a run the threads merge the tracked series in shares (3 tracks x 37
-  // steps = 111 series: shares of 37, 27/28 and 111/1), each share from every thread's
-  // partial statistics; 1, 3 and 4 threads must write the same bytes, and so must a run of
-  // more threads than blocks.
+TEST(Run, TrackedSeriesSharedByTheThreadsGiveTheSameFiles) {
+  // The threads of a run add to shared tracked series (putting values aside when a series
+  // is locked) and settle them in shares at the end (3 tracks x 37 steps = 111 series:
+  // shares of 37, 27/28 and 111/1). 1, 3 and 4 threads must write the same bytes, and so
+  // must a run of more threads than blocks.
   Dir dir("track-merge");
   std::string file = dir.write("t.yaml", R"Y(geosim: 1
 scenario: {id: tm, steps: 37, replicates: 2100, seed: 3}
