@@ -439,16 +439,12 @@ RunStats run_replicates(const sim::Model& model, const std::vector<double>& unif
   if (options.stop && options.stop->load() && done.load() < end_block - first_block)
     throw Interrupted("stopped after " + std::to_string(done.load()) + " of " +
                       std::to_string(end_block - first_block) + " blocks");
-  // The tracked series are shared and settled (settle_tracks); the rest is merged here.
+  // The partials hold no tracked series (each track an empty vector), so merging them
+  // merges the rest; the shared series, already settled (settle_tracks), go in after.
   RunStats result = std::move(partial[0]);
-  result.track = std::move(tracks.track());
-  for (size_t w = 1; w < partial.size(); ++w) {
-    result.replicates += partial[w].replicates;
-    for (size_t i = 0; i < result.outcomes.size(); ++i)
-      result.outcomes[i].merge(partial[w].outcomes[i]);
-    result.paths.merge(partial[w].paths);
-  }
+  for (size_t w = 1; w < partial.size(); ++w) result.merge(partial[w]);
   for (auto& o : result.outcomes) o.values.sketch.settle();
+  result.track = std::move(tracks.track());
   return result;
 }
 
