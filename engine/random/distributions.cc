@@ -1,7 +1,5 @@
 #include "random/distributions.h"
 
-#include <immintrin.h>
-
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -49,12 +47,6 @@ inline double as241_central(double q) {
 
 inline Counter counter(const DrawContext& cx, int lane, uint32_t site, uint32_t k) {
   return Counter{cx.replicate0 + static_cast<uint32_t>(lane), cx.step, site, k};
-}
-
-// The lane draws' uniforms (random/ars.h).
-inline void unit_batch(uint64_t seed, uint32_t replicate0, uint32_t step, uint32_t site, uint32_t k,
-                       double* out, int n) {
-  lane_uniforms(seed, replicate0, step, site, k, out, n);
 }
 
 // AS 241's tails, |q| > 0.425, for p = 0, 1 or a normal double (every uniform of stream.h
@@ -261,7 +253,7 @@ void for_each_draw(const DrawContext& cx, uint32_t site, int n, F f) {
   alignas(64) double buf[256];
   for (int base = 0; base < n; base += 256) {
     const int m = n - base < 256 ? n - base : 256;
-    unit_batch(cx.seed, cx.replicate0 + static_cast<uint32_t>(base), cx.step, site, 0, buf, m);
+    lane_uniforms(cx.seed, cx.replicate0 + static_cast<uint32_t>(base), cx.step, site, 0, buf, m);
     if (kNormal) normal_quantiles(buf, m);
     for (int j = 0; j < m; ++j) f(base + j, buf[j]);
   }
@@ -270,7 +262,7 @@ void for_each_draw(const DrawContext& cx, uint32_t site, int n, F f) {
 }  // namespace
 
 void draw_unit(const DrawContext& cx, uint32_t site, double* out, int n) {
-  unit_batch(cx.seed, cx.replicate0, cx.step, site, 0, out, n);  // no parameter to alias
+  lane_uniforms(cx.seed, cx.replicate0, cx.step, site, 0, out, n);  // no parameter to alias
 }
 
 void draw_uniform(const DrawContext& cx, uint32_t site, const double* lo, const double* hi,
@@ -347,7 +339,7 @@ void draw_lognormal(const DrawContext& cx, uint32_t site, const double* mu, cons
   alignas(64) double z[256], y[256];
   for (int base = 0; base < n; base += 256) {
     const int m = n - base < 256 ? n - base : 256;
-    unit_batch(cx.seed, cx.replicate0 + static_cast<uint32_t>(base), cx.step, site, 0, z, m);
+    lane_uniforms(cx.seed, cx.replicate0 + static_cast<uint32_t>(base), cx.step, site, 0, z, m);
     normal_quantiles(z, m);
     path(z, mu + base, sigma + base, y, m);  // y first: `out` may alias mu or sigma
     for (int j = 0; j < m; ++j) out[base + j] = y[j];
